@@ -1,0 +1,22 @@
+const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
+const { join } = require('path');
+
+// Node target: node_modules stay external, so native drivers (better-sqlite3, pg) load at run time.
+// The .proto files travel with the bundle: gRPC reflection and proto-loader read them from disk.
+module.exports = {
+  output: { path: join(__dirname, '../../dist/apps/gateway-api'), clean: true },
+  devtool: 'source-map',
+  plugins: [
+    new NxAppWebpackPlugin({
+      target: 'node',
+      compiler: 'tsc',
+      main: './src/main.ts',
+      tsConfig: './tsconfig.app.json',
+      assets: [{ glob: '**/*.proto', input: '../../proto', output: 'proto' }],
+      optimization: false,
+      outputHashing: 'none',
+      generatePackageJson: false,
+      sourceMap: true,
+    }),
+  ],
+};
