@@ -21,6 +21,34 @@ const frameworkPackages = [
   'prom-client',
 ];
 
+function moduleBoundaries({ testCode }) {
+  const testing = testCode ? ['type:test-support'] : [];
+  return {
+    enforceBuildableLibDependency: true,
+    allow: [],
+    banTransitiveDependencies: true,
+    depConstraints: [
+      {
+        sourceTag: 'type:domain',
+        onlyDependOnLibsWithTags: ['type:domain', 'type:util', ...testing],
+        bannedExternalImports: frameworkPackages,
+      },
+      {
+        sourceTag: 'type:util',
+        onlyDependOnLibsWithTags: ['type:util', ...testing],
+        bannedExternalImports: ['@nestjs/*', 'typeorm', 'typeorm/*'],
+      },
+      { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util', ...testing] },
+      { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util', ...testing] },
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util', ...testing] },
+      {
+        sourceTag: 'type:test-support',
+        onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util', 'type:test-support'],
+      },
+    ],
+  };
+}
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -30,41 +58,12 @@ export default [
   },
   {
     files: ['**/*.ts', '**/*.js', '**/*.mjs'],
-    rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          allow: [],
-          banTransitiveDependencies: true,
-          checkDynamicDependenciesExceptions: [],
-          depConstraints: [
-            {
-              sourceTag: 'type:domain',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:util'],
-              bannedExternalImports: frameworkPackages,
-            },
-            {
-              sourceTag: 'type:util',
-              onlyDependOnLibsWithTags: ['type:util'],
-              bannedExternalImports: ['@nestjs/*', 'typeorm', 'typeorm/*'],
-            },
-            {
-              sourceTag: 'type:infra',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util'],
-            },
-            {
-              sourceTag: 'type:tool',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util'],
-            },
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util'],
-            },
-          ],
-        },
-      ],
-    },
+    rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries({ testCode: false })] },
+  },
+  {
+    // Test code may also use the test-support library (simulator process control, free ports).
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries({ testCode: true })] },
   },
   {
     files: ['**/*.ts'],
