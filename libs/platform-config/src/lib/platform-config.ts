@@ -1,0 +1,25 @@
+import type { BrokerConfig } from '@qts/broker-domain';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The one validated configuration of the platform (brief section 7), shared by the gateway and the worker. */
+export interface PlatformConfig {
+  /** The YAML file the brokers came from. */
+  brokersConfigPath: string;
+  brokers: BrokerConfig[];
+  /** Interface the HTTP and gRPC servers bind to. */
+  bindHost: string;
+  gateway: { httpPort: number; grpcPort: number };
+  worker: { httpPort: number; grpcPort: number };
+  /** Unset: each app uses its own SQLite file under data/. */
+  databaseUrl?: string;
+  /** Unset: the in-memory rate limiter. */
+  redisUrl?: string;
+  liveTradingEnabled: boolean;
+  /** Bootstrap admin key. Secret: never logged. */
+  adminApiKey?: string;
+  logLevel: LogLevel;
+  brokerHealthIntervalMs: number;
+  brokerDeadlineMs: number;
+}
