@@ -1,0 +1,45 @@
+import type { RateLimitClock } from './rate-limit-clock';
+
+/** A broker rule: at most `limit` request weights in any window of `windowMs` milliseconds. */
+export interface RateLimitRule {
+  id: string;
+  limit: number;
+  windowMs: number;
+}
+
+/** One rule an operation counts against; an operation listing several rules is linked across them. */
+export interface OperationCost {
+  rule: string;
+  /** Positive integer, default 1. */
+  weight?: number;
+}
+
+export interface RateLimitSafetyMargin {
+  /** Fraction of each rule's limit held back, in [0, 1): effective limit = floor(limit * (1 - ratio)), min 1. */
+  ratio?: number;
+  /** Milliseconds added to every window, to absorb network jitter between this process and the broker. */
+  ms?: number;
+}
+
+export interface RateLimiterOptions {
+  /** E.g. the broker id; used in error messages and usage snapshots. */
+  name?: string;
+  rules: RateLimitRule[];
+  /** Operation name -> the rules it counts against. */
+  operations?: Record<string, OperationCost[]>;
+  /** Costs of operations not listed in `operations`; default: weight 1 on every rule. */
+  defaultCosts?: OperationCost[];
+  safetyMargin?: RateLimitSafetyMargin;
+  /** This process's share of the broker budget, in (0, 1], when several processes use one account. */
+  share?: number;
+  /** Monotonic time source and timers; defaults to performance.now() and the global timers. */
+  clock?: RateLimitClock;
+  /** Timeout of `acquire` when the caller gives none; default 30_000 ms. */
+  defaultTimeoutMs?: number;
+}
+
+export interface AcquireOptions {
+  /** 0 = fail at once when there is no room; Infinity = wait until granted, aborted or closed. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
