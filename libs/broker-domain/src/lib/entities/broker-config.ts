@@ -1,0 +1,54 @@
+import { AccountType } from '../enums/account-type';
+import { BrokerType } from '../enums/broker-type';
+
+/** An account reachable through a broker connection. */
+export interface AccountConfig {
+  id: string;
+  name: string;
+  type: AccountType;
+  isDefault: boolean;
+}
+
+export interface GrpcEndpointConfig {
+  host: string;
+  port: number;
+}
+
+/** "At most `limit` requests in any window of `windowMs`". */
+export interface RateLimitRuleConfig {
+  id: string;
+  limit: number;
+  windowMs: number;
+}
+
+export interface BrokerRateLimitConfig {
+  /** A named preset of the rate-limit library, e.g. 'kis-paper'. */
+  preset?: string;
+  /** Explicit rules; used instead of, or on top of, the preset (the rate-limit library decides). */
+  rules?: RateLimitRuleConfig[];
+  /** This process's share of the broker budget (0 < share <= 1) when several processes use one account. */
+  share?: number;
+}
+
+/**
+ * One broker connection as configured. Plain data: the apps validate the YAML it comes from and fail at
+ * start-up naming the bad field.
+ */
+export interface BrokerConfig {
+  id: string;
+  type: BrokerType;
+  grpc: GrpcEndpointConfig;
+  rateLimit: BrokerRateLimitConfig;
+  accounts: AccountConfig[];
+  /** Readiness fails while a required broker is not connected. */
+  required: boolean;
+  /** Serve this broker from the in-process MockBrokerGateway instead of gRPC. */
+  mock: boolean;
+  /** Per-call deadline for the gRPC client. */
+  deadlineMs?: number;
+}
+
+/** The account flagged isDefault (the first such), else the first account, else undefined. */
+export function defaultAccount(config: Pick<BrokerConfig, 'accounts'>): AccountConfig | undefined {
+  return config.accounts.find((account) => account.isDefault) ?? config.accounts[0];
+}

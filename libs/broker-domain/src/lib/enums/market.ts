@@ -1,0 +1,5 @@
+/** The KRX equity markets the platform trades. */
+export enum Market {
+  KOSPI = 'KOSPI',
+  KOSDAQ = 'KOSDAQ',
+}

@@ -1,0 +1,4 @@
+export enum OrderSide {
+  BUY = 'BUY',
+  SELL = 'SELL',
+}

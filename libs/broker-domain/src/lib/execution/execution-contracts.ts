@@ -1,0 +1,77 @@
+import { Decimal } from 'decimal.js';
+import { OrderSide } from '../enums/order-side';
+import { OrderStatus } from '../enums/order-status';
+import { OrderType } from '../enums/order-type';
+import { FailSafeCode } from './fail-safe-code';
+
+/** What a strategy wants executed. `intentId` is the idempotency key: one intent, at most one order. */
+export interface ExecutionIntent {
+  intentId: string;
+  strategyId: string;
+  brokerId: string;
+  accountId: string;
+  symbol: string;
+  side: OrderSide;
+  quantity: number;
+  orderType: OrderType;
+  /** Required for LIMIT (on the KRX tick grid), absent for MARKET. */
+  limitPrice?: Decimal;
+  createdAt?: Date;
+}
+
+export interface ExecutionResponse {
+  intentId: string;
+  accepted: boolean;
+  /** The broker that handled the intent, or 'failsafe' / 'noop' when the execution layer refused it. */
+  broker: string;
+  orderId?: string;
+  status?: OrderStatus;
+  failSafeCode?: FailSafeCode;
+  message: string;
+  /** True when the payload was built and validated but nothing was sent. */
+  dryRun?: boolean;
+}
+
+/** An order as an order adapter (KIS REST, Kiwoom REST, JTS) receives it. */
+export interface OrderRequest {
+  /** Idempotency key sent to (or remembered for) the broker; derived from the intent. */
+  clientOrderId: string;
+  brokerId: string;
+  accountId: string;
+  symbol: string;
+  side: OrderSide;
+  orderType: OrderType;
+  quantity: number;
+  price?: Decimal;
+}
+
+export interface OrderResponse {
+  clientOrderId: string;
+  orderId?: string;
+  accepted: boolean;
+  status: OrderStatus;
+  filledQuantity: number;
+  avgFillPrice?: Decimal;
+  /** The broker's own result code (e.g. KIS msg_cd, Kiwoom return_code). */
+  brokerCode?: string;
+  message: string;
+}
+
+export interface OrderReference {
+  orderId?: string;
+  clientOrderId?: string;
+}
+
+export interface OrderAdapter {
+  readonly brokerId: string;
+  placeOrder(request: OrderRequest): Promise<OrderResponse>;
+  /** null when the broker knows no such order (used to reconcile unknown outcomes). */
+  getOrder(ref: OrderReference): Promise<OrderResponse | null>;
+  cancelOrder(orderId: string): Promise<OrderResponse>;
+}
+
+/** Turns intents into broker orders (LiveBroker, NoopBroker, the order-adapter bridge). */
+export interface BrokerEngine {
+  readonly name: string;
+  submitIntent(intent: ExecutionIntent): Promise<ExecutionResponse>;
+}
