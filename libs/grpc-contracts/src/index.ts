@@ -5,6 +5,7 @@ export * as jtsV1 from './generated/index.jts.v1';
 export * as qtsTypeV1 from './generated/index.qts.type.v1';
 export * as qtsGatewayV1 from './generated/index.qts.gateway.v1';
 export * as qtsExecutionV1 from './generated/index.qts.execution.v1';
+export * as qtsSimulatorV1 from './generated/index.qts.simulator.v1';
 
 export * from './lib/proto-files';
 export * from './lib/proto-root';

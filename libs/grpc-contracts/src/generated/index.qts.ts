@@ -8,3 +8,4 @@
 export * as type from './index.qts.type';
 export * as execution from './index.qts.execution';
 export * as gateway from './index.qts.gateway';
+export * as simulator from './index.qts.simulator';

@@ -15,11 +15,15 @@ export const GATEWAY_PROTO_FILES = ['qts/gateway/v1/gateway.proto'] as const;
 
 export const EXECUTION_PROTO_FILES = ['qts/execution/v1/execution.proto'] as const;
 
+/** The JTS simulator's admin API (tools/jts-simulator); it imports jts/v1 for the Order message. */
+export const SIMULATOR_PROTO_FILES = ['qts/simulator/v1/simulator_admin.proto'] as const;
+
 export const ALL_PROTO_FILES = [
   ...JTS_PROTO_FILES,
   ...QTS_TYPE_PROTO_FILES,
   ...GATEWAY_PROTO_FILES,
   ...EXECUTION_PROTO_FILES,
+  ...SIMULATOR_PROTO_FILES,
 ] as const;
 
 export type ProtoFile = (typeof ALL_PROTO_FILES)[number];

@@ -1,0 +1,14 @@
+// Test helpers of the platform: free ports, polling, and the JTS simulator as a real process.
+// Only test files (*.spec.ts, *.int-spec.ts) may import this library (enforced by module boundaries).
+export { getFreePort, getFreePorts } from './lib/get-free-port';
+export { waitFor } from './lib/wait-for';
+export type { WaitForOptions } from './lib/wait-for';
+export { startSimulatorProcess, SIMULATOR_READY_PREFIX } from './lib/simulator-process';
+export type { SimulatorProcess, StartSimulatorOptions } from './lib/simulator-process';
+export { SimulatorAdminClient } from './lib/simulator-admin-client';
+export type { SimulatorAdminClientOptions, SimulatorFaultsInput } from './lib/simulator-admin-client';
+export { writeBrokersConfig } from './lib/brokers-config-file';
+export type { WriteBrokersConfigOptions } from './lib/brokers-config-file';
+export { DEFAULT_SIMULATOR_BROKERS } from './lib/simulator-broker-spec';
+export type { SimulatorAccountSpec, SimulatorBrokerSpec } from './lib/simulator-broker-spec';
+export { findRepositoryRoot, simulatorMainPath } from './lib/repository-root';
