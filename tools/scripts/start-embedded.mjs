@@ -1,41 +1,69 @@
 #!/usr/bin/env node
-// `npm start`: the embedded default. Builds the apps, then runs them side by side on this machine with the
-// default configuration (SQLite under data/, in-memory rate limiter), prints their URLs, and stops them all
-// on Ctrl-C / SIGTERM or as soon as one of them dies.
+// `npm start`: the embedded default. Builds the simulator and the apps, then runs them side by side on this
+// machine: the JTS simulator serving the brokers of config/brokers.yaml, the gateway and the execution worker
+// (SQLite under data/, in-memory rate limiter). Prints the URLs; stops everything on Ctrl-C / SIGTERM or as soon
+// as one of them dies.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const generatedAdminKey = process.env.ADMIN_API_KEY ? undefined : `qts_admin_${randomBytes(24).toString('hex')}`;
 const env = {
   ...process.env,
+  BROKERS_CONFIG: process.env.BROKERS_CONFIG ?? join(root, 'config', 'brokers.yaml'),
+  BIND_HOST: process.env.BIND_HOST ?? '127.0.0.1',
   GATEWAY_HTTP_PORT: process.env.GATEWAY_HTTP_PORT ?? '3000',
+  GATEWAY_GRPC_PORT: process.env.GATEWAY_GRPC_PORT ?? '50051',
   WORKER_HTTP_PORT: process.env.WORKER_HTTP_PORT ?? '3001',
+  WORKER_GRPC_PORT: process.env.WORKER_GRPC_PORT ?? '50052',
+  ADMIN_API_KEY: process.env.ADMIN_API_KEY ?? generatedAdminKey,
   NX_DAEMON: 'false',
 };
+const http = (port, path) => `http://127.0.0.1:${port}${path}`;
 
-const services = [
+const simulator = {
+  name: 'jts-simulator',
+  main: 'dist/tools/jts-simulator/main.js',
+  args: ['--config', env.BROKERS_CONFIG],
+  readyPrefix: 'JTS_SIMULATOR_READY ',
+};
+const apps = [
   {
     name: 'gateway-api',
     main: 'dist/apps/gateway-api/main.js',
-    urls: [`http://127.0.0.1:${env.GATEWAY_HTTP_PORT}/health/live`],
+    urls: [
+      `REST      ${http(env.GATEWAY_HTTP_PORT, '/api/v1/brokers')}`,
+      `OpenAPI   ${http(env.GATEWAY_HTTP_PORT, '/docs')}`,
+      `dashboard ${http(env.GATEWAY_HTTP_PORT, '/dashboard')}`,
+      `health    ${http(env.GATEWAY_HTTP_PORT, '/health/ready')}`,
+      `metrics   ${http(env.GATEWAY_HTTP_PORT, '/metrics')}`,
+      `gRPC      127.0.0.1:${env.GATEWAY_GRPC_PORT} (qts.gateway.v1.BrokerGatewayService)`,
+    ],
   },
   {
     name: 'execution-worker',
     main: 'dist/apps/execution-worker/main.js',
-    urls: [`http://127.0.0.1:${env.WORKER_HTTP_PORT}/health/live`],
+    urls: [
+      `gRPC      127.0.0.1:${env.WORKER_GRPC_PORT} (qts.execution.v1.ExecutionService)`,
+      `health    ${http(env.WORKER_HTTP_PORT, '/health/ready')}`,
+      `metrics   ${http(env.WORKER_HTTP_PORT, '/metrics')}`,
+    ],
   },
 ];
 
 mkdirSync(join(root, 'data'), { recursive: true });
 
-console.log('Building', services.map((s) => s.name).join(', '), '...');
-const build = spawnSync(
-  'npx',
-  ['nx', 'run-many', '-t', 'build', '-p', ...services.map((s) => s.name), '--outputStyle=static'],
-  { cwd: root, env, stdio: 'inherit' },
-);
+const projects = [simulator, ...apps].map((s) => s.name);
+console.log(`Building ${projects.join(', ')} ...`);
+const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', ...projects, '--outputStyle=static'], {
+  cwd: root,
+  env,
+  stdio: 'inherit',
+});
 if (build.status !== 0) {
   console.error('Build failed; nothing started.');
   process.exit(build.status ?? 1);
@@ -47,36 +75,61 @@ let stopping = false;
 function stopAll(exitCode) {
   if (stopping) return;
   stopping = true;
-  for (const child of children.values()) child.kill('SIGTERM');
-  const forceTimer = setTimeout(() => {
+  // Apps first, so that they do not report the simulator going away as an outage.
+  const ordered = [...children.entries()].reverse();
+  for (const [, child] of ordered) child.kill('SIGTERM');
+  setTimeout(() => {
     for (const child of children.values()) child.kill('SIGKILL');
-  }, 10_000);
-  forceTimer.unref();
-  const waitForExit = setInterval(() => {
+  }, 10_000).unref();
+  const poll = setInterval(() => {
     if ([...children.values()].every((c) => c.exitCode !== null || c.signalCode !== null)) {
-      clearInterval(waitForExit);
+      clearInterval(poll);
       process.exit(exitCode);
     }
   }, 100);
 }
 
-for (const service of services) {
-  const child = spawn(process.execPath, [join(root, service.main)], { cwd: root, env, stdio: 'inherit' });
+function start(service, stdio) {
+  const child = spawn(process.execPath, [join(root, service.main), ...(service.args ?? [])], { cwd: root, env, stdio });
   children.set(service.name, child);
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`${service.name} exited (${signal ?? code}); stopping the others.`);
-      stopAll(code === 0 ? 1 : code ?? 1);
+      stopAll(code === 0 ? 1 : (code ?? 1));
     }
   });
+  return child;
 }
 
 process.on('SIGINT', () => stopAll(0));
 process.on('SIGTERM', () => stopAll(0));
 
-setTimeout(() => {
-  if (stopping) return;
-  console.log('\nEmbedded default is running:');
-  for (const service of services) console.log(`  ${service.name.padEnd(18)} ${service.urls.join('  ')}`);
-  console.log('Press Ctrl-C to stop.\n');
-}, 3000);
+// The simulator first: the apps connect to the ports it announces on its READY line.
+const sim = start(simulator, ['ignore', 'pipe', 'inherit']);
+const readyTimer = setTimeout(() => {
+  console.error('The simulator did not become ready within 60 s.');
+  stopAll(1);
+}, 60_000);
+createInterface({ input: sim.stdout }).on('line', (line) => {
+  if (!line.startsWith(simulator.readyPrefix)) {
+    console.log(line);
+    return;
+  }
+  clearTimeout(readyTimer);
+  const ready = JSON.parse(line.slice(simulator.readyPrefix.length));
+  for (const app of apps) start(app, 'inherit');
+  setTimeout(() => {
+    if (stopping) return;
+    console.log('\nEmbedded default is running (SQLite under data/, in-memory rate limiter):');
+    const brokers = Object.entries(ready.brokers).map(([id, port]) => `${id} 127.0.0.1:${port}`);
+    console.log(`  jts-simulator      ${brokers.join(', ')}; admin 127.0.0.1:${ready.admin}`);
+    for (const app of apps) {
+      console.log(`  ${app.name}`);
+      for (const url of app.urls) console.log(`    ${url}`);
+    }
+    if (generatedAdminKey) {
+      console.log(`\n  Admin API key (generated for this run; set ADMIN_API_KEY to choose one):\n    ${generatedAdminKey}`);
+    }
+    console.log('\nPress Ctrl-C to stop.\n');
+  }, 4000);
+});
