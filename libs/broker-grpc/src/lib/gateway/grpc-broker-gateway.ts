@@ -1,0 +1,512 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Balance,
+  BrokerGateway,
+  BrokerOperation,
+  BrokerType,
+  BrokerUnavailableError,
+  Candle,
+  ConnectionStatus,
+  InvalidArgumentError,
+  InvalidOrderError,
+  isSymbolCode,
+  isTimeframe,
+  Order,
+  OrderNotFoundError,
+  PlaceOrderCommand,
+  Position,
+  Quote,
+  RateLimitExceededError,
+  StockSymbol,
+  StreamOptions,
+  Timeframe,
+  validatePlaceOrderCommand,
+} from '@qts/broker-domain';
+import { jtsV1 } from '@qts/grpc-contracts';
+import { BrokerConnection } from '../connection/broker-connection';
+import { BrokerConnectionSource } from '../connection/broker-connection-manager';
+import { grpcStatusName } from '../errors/grpc-service-error';
+import { mapGrpcError } from '../errors/map-grpc-error';
+import { candlesRequestToWire, placeOrderRequestToWire } from '../mapping/jts-request-mapping';
+import {
+  balanceFromWire,
+  candleFromWire,
+  orderFromWire,
+  positionFromWire,
+  quoteFromWire,
+  symbolFromWire,
+} from '../mapping/jts-response-mapping';
+import { MalformedResponseError } from '../mapping/malformed-response-error';
+import { abortableDelay } from '../timing/abortable-delay';
+import { BackoffOptions, ExponentialBackoff } from '../timing/exponential-backoff';
+import { RandomSource } from '../timing/seeded-random';
+import {
+  callMetadata,
+  isConnectionLoss,
+  isUnavailableStatus,
+  readServerStream,
+  suggestsConnectionTrouble,
+  unaryCall,
+  waitForChannelReady,
+} from './grpc-calls';
+import { RateLimitPermits } from './rate-limit-permits';
+
+export const DEFAULT_DEADLINE_MS = 5_000;
+export const DEFAULT_STREAM_DEADLINE_MS = 60_000;
+export const DEFAULT_ACQUIRE_TIMEOUT_MS = 10_000;
+export const DEFAULT_READ_RETRIES = 2;
+
+export interface GrpcBrokerGatewayOptions {
+  brokerId: string;
+  brokerType: BrokerType;
+  /** Usually the BrokerConnectionManager the broker was connected with. */
+  connections: BrokerConnectionSource;
+  /** This broker's limiter; every call takes a permit for its BrokerOperation first. */
+  limiter: RateLimitPermits;
+  /** Deadline of a unary call, including its retries. Default 5 s. */
+  deadlineMs?: number;
+  /** Deadline of a whole candle stream. Default 60 s. */
+  streamDeadlineMs?: number;
+  /** How long a call may wait for its rate-limit permit. Default 10 s. */
+  acquireTimeoutMs?: number;
+  /** Retries of reads on UNAVAILABLE (never of orders). Default 2. */
+  readRetries?: number;
+  /** Backoff between read retries. Default 50 ms doubling to 400 ms, jittered. */
+  retryBackoff?: Omit<BackoffOptions, 'random'>;
+  /** Backoff between quote-stream resubscriptions. Default 250 ms doubling to 5 s, jittered. */
+  resubscribeBackoff?: Omit<BackoffOptions, 'random'>;
+  random?: RandomSource;
+  /** Idempotency key for orders placed without one. Default: a random UUID. */
+  newClientOrderId?: () => string;
+}
+
+/**
+ * The BrokerGateway of a broker behind the JTS gRPC server.
+ *
+ * Every call: fail fast if the connection manager reports the broker DISCONNECTED (BrokerUnavailable at
+ * once, nothing sent); take a rate-limit permit (RateLimitExceeded if none comes within
+ * acquireTimeoutMs); call with a deadline; map the answer to domain entities (decimals stay decimal
+ * strings -> Decimal, never a float) and any failure through mapGrpcError.
+ *
+ * Reads are retried on UNAVAILABLE, a new permit per retry, within the same overall deadline. Orders are
+ * NEVER retried and are only sent on a READY channel; see mapGrpcError for why their failures may be
+ * OrderOutcomeUnknownError, which callers reconcile with findOrderByClientOrderId. An order placed
+ * without a clientOrderId gets one, so that every order can be reconciled.
+ */
+export class GrpcBrokerGateway implements BrokerGateway {
+  readonly brokerId: string;
+  readonly brokerType: BrokerType;
+  private readonly connections: BrokerConnectionSource;
+  private readonly limiter: RateLimitPermits;
+  private readonly deadlineMs: number;
+  private readonly streamDeadlineMs: number;
+  private readonly acquireTimeoutMs: number;
+  private readonly readRetries: number;
+  private readonly retryBackoff: Omit<BackoffOptions, 'random'>;
+  private readonly resubscribeBackoff: Omit<BackoffOptions, 'random'>;
+  private readonly random: RandomSource;
+  private readonly newClientOrderId: () => string;
+
+  constructor(options: GrpcBrokerGatewayOptions) {
+    this.brokerId = options.brokerId;
+    this.brokerType = options.brokerType;
+    this.connections = options.connections;
+    this.limiter = options.limiter;
+    this.deadlineMs = positiveMs(options.deadlineMs ?? DEFAULT_DEADLINE_MS, 'deadlineMs');
+    this.streamDeadlineMs = positiveMs(options.streamDeadlineMs ?? DEFAULT_STREAM_DEADLINE_MS, 'streamDeadlineMs');
+    this.acquireTimeoutMs = options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS;
+    if (!(this.acquireTimeoutMs >= 0)) {
+      throw new InvalidArgumentError('acquireTimeoutMs must not be negative', { field: 'acquireTimeoutMs' });
+    }
+    this.readRetries = options.readRetries ?? DEFAULT_READ_RETRIES;
+    if (!Number.isSafeInteger(this.readRetries) || this.readRetries < 0) {
+      throw new InvalidArgumentError('readRetries must be a non-negative integer', { field: 'readRetries' });
+    }
+    this.retryBackoff = options.retryBackoff ?? { initialMs: 50, maxMs: 400 };
+    this.resubscribeBackoff = options.resubscribeBackoff ?? { initialMs: 250, maxMs: 5_000 };
+    this.random = options.random ?? Math.random;
+    this.newClientOrderId = options.newClientOrderId ?? randomUUID;
+  }
+
+  async getSymbols(): Promise<StockSymbol[]> {
+    return this.read('getSymbols', async (connection, deadline) => {
+      const response = await unaryCall<jtsV1.GetSymbolsResponse>((done) =>
+        connection.marketData.getSymbols({}, callMetadata(), { deadline }, done),
+      );
+      return response.symbols.map(symbolFromWire);
+    });
+  }
+
+  async getCandles(symbol: string, timeframe: Timeframe, start: Date, end: Date): Promise<Candle[]> {
+    const candles: Candle[] = [];
+    for await (const candle of this.streamCandles(symbol, timeframe, start, end)) {
+      candles.push(candle);
+    }
+    return candles;
+  }
+
+  /**
+   * The candles as the server streams them, mapped one at a time (a month of 1m bars never sits in
+   * memory twice). One permit and one `streamDeadlineMs` for the whole stream; retried on UNAVAILABLE
+   * only before the first candle arrived (after that a retry would repeat candles already yielded).
+   */
+  async *streamCandles(
+    symbol: string,
+    timeframe: Timeframe,
+    start: Date,
+    end: Date,
+    options: StreamOptions = {},
+  ): AsyncIterable<Candle> {
+    const operation: BrokerOperation = 'getCandles';
+    requireSymbol(symbol);
+    if (typeof timeframe !== 'string' || !isTimeframe(timeframe)) {
+      throw new InvalidArgumentError('timeframe must be one of 1m, 5m, 15m, 30m, 60m, 1d, 1w', { field: 'timeframe' });
+    }
+    requireDate(start, 'start');
+    requireDate(end, 'end');
+    if (start.getTime() > end.getTime()) {
+      throw new InvalidArgumentError('start must not be after end', { field: 'start' });
+    }
+    const { signal } = options;
+    if (signal?.aborted) return;
+    this.requireConnection(operation);
+    if (!(await this.takePermit(operation, signal))) return;
+    let connection = this.requireConnection(operation);
+    const deadline = Date.now() + this.streamDeadlineMs;
+    const request = candlesRequestToWire(symbol, timeframe, start, end);
+    const backoff = this.backoff(this.retryBackoff);
+
+    for (let attempt = 0; ; attempt++) {
+      let received = 0;
+      let previous: Candle | undefined;
+      try {
+        const call = connection.marketData.getCandles(request, callMetadata(), { deadline });
+        for await (const message of readServerStream(call, signal, connection.closed)) {
+          const candle = candleFromWire(message);
+          checkCandleBelongs(candle, request, start, end, previous);
+          previous = candle;
+          received++;
+          yield candle;
+        }
+        return;
+      } catch (error) {
+        if (signal?.aborted) return;
+        if (connection.closed.aborted) throw this.disconnected(operation);
+        const mapped = mapGrpcError(error, operation, { brokerId: this.brokerId });
+        this.reportConnectionTrouble(operation, error);
+        if (!isUnavailableStatus(error) || received > 0) throw mapped;
+        const next = await this.prepareRetry(operation, attempt, backoff, deadline);
+        if (!next) throw mapped;
+        connection = next;
+      }
+    }
+  }
+
+  async getQuote(symbol: string): Promise<Quote> {
+    requireSymbol(symbol);
+    return this.read('getQuote', async (connection, deadline) => {
+      const response = await unaryCall<jtsV1.QuoteData>((done) =>
+        connection.marketData.getQuote({ symbol }, callMetadata(), { deadline }, done),
+      );
+      const quote = quoteFromWire(response);
+      if (quote.symbol !== symbol) {
+        throw new MalformedResponseError('quote.symbol', `is '${quote.symbol}', expected '${symbol}'`);
+      }
+      return quote;
+    });
+  }
+
+  /**
+   * Quotes until `options.signal` aborts or the consumer stops iterating (either cancels the gRPC call).
+   * When the stream breaks because the connection went away (UNAVAILABLE, or CANCELLED that we did not
+   * ask for: a JTS server shutting down cancels its streams) it waits for the connection to come back,
+   * with backoff, and subscribes again, taking a new permit: consumers see a gap, not an error. A
+   * stream the server ends normally ends the iteration; other failures end it with the mapped error.
+   */
+  async *streamQuotes(symbols: string[], options: StreamOptions = {}): AsyncIterable<Quote> {
+    const operation: BrokerOperation = 'streamQuotes';
+    if (!Array.isArray(symbols) || symbols.length === 0) {
+      throw new InvalidArgumentError('symbols must list at least one symbol', { field: 'symbols' });
+    }
+    symbols.forEach((symbol) => requireSymbol(symbol, 'symbols'));
+    const { signal } = options;
+    if (signal?.aborted) return;
+    this.requireConnection(operation);
+    if (!(await this.takePermit(operation, signal))) return;
+    let connection: BrokerConnection | undefined = this.requireConnection(operation);
+    const backoff = this.backoff(this.resubscribeBackoff);
+    const request: jtsV1.StreamQuotesRequest = { symbols: [...symbols] };
+
+    while (connection) {
+      try {
+        // No deadline: a quote stream lives until it is cancelled.
+        const call = connection.marketData.streamQuotes(request, callMetadata());
+        for await (const message of readServerStream(call, signal, connection.closed)) {
+          backoff.reset();
+          yield quoteFromWire(message);
+        }
+        return;
+      } catch (error) {
+        if (signal?.aborted) return;
+        if (connection.closed.aborted) throw this.disconnected(operation);
+        if (!isConnectionLoss(error)) throw mapGrpcError(error, operation, { brokerId: this.brokerId });
+        this.connections.reportFailure(this.brokerId, `${operation} stream broke`);
+      }
+      connection = await this.awaitResubscription(operation, backoff, signal);
+    }
+  }
+
+  async getBalance(accountId: string): Promise<Balance> {
+    requireText(accountId, 'accountId');
+    return this.read('getBalance', async (connection, deadline) => {
+      const response = await unaryCall<jtsV1.BalanceResponse>((done) =>
+        connection.trading.getBalance({ accountId }, callMetadata(), { deadline }, done),
+      );
+      return balanceFromWire(response);
+    });
+  }
+
+  async getPositions(accountId: string): Promise<Position[]> {
+    requireText(accountId, 'accountId');
+    return this.read('getPositions', async (connection, deadline) => {
+      const response = await unaryCall<jtsV1.PositionsResponse>((done) =>
+        connection.trading.getPositions({ accountId }, callMetadata(), { deadline }, done),
+      );
+      return response.positions.map(positionFromWire);
+    });
+  }
+
+  async placeOrder(command: PlaceOrderCommand): Promise<Order> {
+    validatePlaceOrderCommand(command);
+    const clientOrderId = command.clientOrderId ?? this.newClientOrderId();
+    const request = placeOrderRequestToWire(command, clientOrderId);
+    return this.mutateOrder('placeOrder', { clientOrderId }, async (connection, deadline) => {
+      const response = await unaryCall<jtsV1.OrderResponse>((done) =>
+        connection.trading.placeOrder(request, callMetadata(), { deadline }, done),
+      );
+      return orderFromWire(response.order, this.brokerId);
+    });
+  }
+
+  async cancelOrder(orderId: string): Promise<Order> {
+    if (typeof orderId !== 'string' || orderId.trim().length === 0) {
+      throw new InvalidOrderError('orderId must be a non-empty string', { field: 'orderId' });
+    }
+    return this.mutateOrder('cancelOrder', {}, async (connection, deadline) => {
+      const response = await unaryCall<jtsV1.OrderResponse>((done) =>
+        connection.trading.cancelOrder({ orderId, accountId: '' }, callMetadata(), { deadline }, done),
+      );
+      return orderFromWire(response.order, this.brokerId);
+    });
+  }
+
+  async getOrderStatus(orderId: string): Promise<Order> {
+    requireText(orderId, 'orderId');
+    return this.lookUpOrder({ orderId });
+  }
+
+  /** GetOrderStatus by client_order_id; null when the broker has no such order (NOT_FOUND). */
+  async findOrderByClientOrderId(clientOrderId: string): Promise<Order | null> {
+    requireText(clientOrderId, 'clientOrderId');
+    try {
+      return await this.lookUpOrder({ clientOrderId });
+    } catch (error) {
+      if (error instanceof OrderNotFoundError) return null;
+      throw error;
+    }
+  }
+
+  private lookUpOrder(lookup: jtsV1.GetOrderStatusRequest): Promise<Order> {
+    return this.read('getOrderStatus', async (connection, deadline) => {
+      const response = await unaryCall<jtsV1.OrderStatusResponse>((done) =>
+        connection.trading.getOrderStatus(lookup, callMetadata(), { deadline }, done),
+      );
+      return orderFromWire(response.order, this.brokerId);
+    });
+  }
+
+  /** A unary read: fail fast, permit, call; retried on UNAVAILABLE within the deadline. */
+  private async read<T>(
+    operation: BrokerOperation,
+    invoke: (connection: BrokerConnection, deadline: number) => Promise<T>,
+  ): Promise<T> {
+    this.requireConnection(operation);
+    await this.takePermit(operation);
+    let connection = this.requireConnection(operation);
+    const deadline = Date.now() + this.deadlineMs;
+    const backoff = this.backoff(this.retryBackoff);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await invoke(connection, deadline);
+      } catch (error) {
+        const mapped = mapGrpcError(error, operation, { brokerId: this.brokerId });
+        this.reportConnectionTrouble(operation, error);
+        if (!isUnavailableStatus(error)) throw mapped;
+        const next = await this.prepareRetry(operation, attempt, backoff, deadline);
+        if (!next) throw mapped;
+        connection = next;
+      }
+    }
+  }
+
+  /**
+   * Before retry `attempt + 1` of a read: within budget, wait the backoff, the broker not DISCONNECTED,
+   * and a new permit before the deadline. Returns the connection to retry on, or undefined to give up.
+   */
+  private async prepareRetry(
+    operation: BrokerOperation,
+    attempt: number,
+    backoff: ExponentialBackoff,
+    deadline: number,
+  ): Promise<BrokerConnection | undefined> {
+    if (attempt >= this.readRetries) return undefined;
+    const delayMs = backoff.next();
+    if (Date.now() + delayMs >= deadline) return undefined;
+    await abortableDelay(delayMs).promise;
+    const connection = this.connections.getConnection(this.brokerId);
+    if (!connection || this.connections.getStatus(this.brokerId) === ConnectionStatus.DISCONNECTED) return undefined;
+    const remainingMs = deadline - Date.now();
+    if (remainingMs <= 0) return undefined;
+    const granted = await this.limiter.acquire(operation, { timeoutMs: Math.min(remainingMs, this.acquireTimeoutMs) });
+    return granted ? connection : undefined;
+  }
+
+  /**
+   * placeOrder / cancelOrder: fail fast, permit, then send only on a READY channel (a channel that
+   * cannot connect fails the order as BrokerUnavailable: nothing was sent). Never retried.
+   */
+  private async mutateOrder(
+    operation: BrokerOperation,
+    context: { clientOrderId?: string },
+    invoke: (connection: BrokerConnection, deadline: number) => Promise<Order>,
+  ): Promise<Order> {
+    this.requireConnection(operation);
+    await this.takePermit(operation);
+    const connection = this.requireConnection(operation);
+    const deadline = Date.now() + this.deadlineMs;
+    if (!(await waitForChannelReady(connection.channel, deadline))) {
+      this.connections.reportFailure(this.brokerId, `${operation}: channel not ready`);
+      throw new BrokerUnavailableError(`Broker '${this.brokerId}' is unavailable (${operation} was not sent)`, {
+        details: { brokerId: this.brokerId, operation, ...context },
+      });
+    }
+    try {
+      return await invoke(connection, deadline);
+    } catch (error) {
+      this.reportConnectionTrouble(operation, error);
+      throw mapGrpcError(error, operation, { brokerId: this.brokerId, ...context, sentOnReadyChannel: true });
+    }
+  }
+
+  /** Waits, with backoff, until the broker is reachable again; undefined when aborted. */
+  private async awaitResubscription(
+    operation: BrokerOperation,
+    backoff: ExponentialBackoff,
+    signal: AbortSignal | undefined,
+  ): Promise<BrokerConnection | undefined> {
+    for (;;) {
+      const delay = abortableDelay(backoff.next(), signal);
+      const stopListening = this.connections.onStatusChange((event) => {
+        if (event.brokerId === this.brokerId && event.current === ConnectionStatus.CONNECTED) delay.wake();
+      });
+      await delay.promise;
+      stopListening();
+      if (signal?.aborted) return undefined;
+      const connection = this.connections.getConnection(this.brokerId);
+      if (!connection) throw this.disconnected(operation);
+      if (this.connections.getStatus(this.brokerId) === ConnectionStatus.DISCONNECTED) continue;
+      if (await this.limiter.acquire(operation, { timeoutMs: this.acquireTimeoutMs, signal })) return connection;
+      if (signal?.aborted) return undefined;
+    }
+  }
+
+  /** Tells the connection manager about UNAVAILABLE / DEADLINE_EXCEEDED, so it re-probes at once. */
+  private reportConnectionTrouble(operation: BrokerOperation, error: unknown): void {
+    if (suggestsConnectionTrouble(error)) {
+      this.connections.reportFailure(this.brokerId, `${operation} failed with ${grpcStatusName(error.code)}`);
+    }
+  }
+
+  /** The connection was closed on purpose (shutdown), not just lost: nothing will come back on it. */
+  private disconnected(operation: BrokerOperation): BrokerUnavailableError {
+    return new BrokerUnavailableError(`Broker '${this.brokerId}' was disconnected`, {
+      details: { brokerId: this.brokerId, operation },
+    });
+  }
+
+  /** The broker's connection, or BrokerUnavailable at once while the manager reports it DISCONNECTED. */
+  private requireConnection(operation: BrokerOperation): BrokerConnection {
+    const connection = this.connections.getConnection(this.brokerId);
+    const status = this.connections.getStatus(this.brokerId);
+    if (!connection || status === ConnectionStatus.DISCONNECTED) {
+      throw new BrokerUnavailableError(`Broker '${this.brokerId}' is disconnected`, {
+        details: { brokerId: this.brokerId, operation, status },
+      });
+    }
+    return connection;
+  }
+
+  /** Takes the call's permit; false only when the signal aborted the wait. */
+  private async takePermit(operation: BrokerOperation, signal?: AbortSignal): Promise<boolean> {
+    const granted = await this.limiter.acquire(operation, { timeoutMs: this.acquireTimeoutMs, signal });
+    if (!granted && !signal?.aborted) {
+      throw new RateLimitExceededError(
+        `No rate-limit permit for ${operation} on broker '${this.brokerId}' within ${this.acquireTimeoutMs} ms`,
+        {
+          retryAfterMs: this.limiter.estimateWaitMs(operation),
+          details: { brokerId: this.brokerId, operation, source: 'client' },
+        },
+      );
+    }
+    return granted;
+  }
+
+  private backoff(options: Omit<BackoffOptions, 'random'>): ExponentialBackoff {
+    return new ExponentialBackoff({ ...options, random: this.random });
+  }
+}
+
+/** Candles must be the requested series, in range and strictly ascending: anything else is a server bug. */
+function checkCandleBelongs(
+  candle: Candle,
+  request: jtsV1.GetCandlesRequest,
+  start: Date,
+  end: Date,
+  previous: Candle | undefined,
+): void {
+  if (candle.symbol !== request.symbol || candle.timeframe !== request.timeframe) {
+    throw new MalformedResponseError('candle', `is ${candle.symbol}/${candle.timeframe}, not the requested series`);
+  }
+  const at = candle.timestamp.getTime();
+  if (at < start.getTime() || at > end.getTime()) {
+    throw new MalformedResponseError('candle.timestamp', `${candle.timestamp.toISOString()} is outside the range`);
+  }
+  if (previous !== undefined && at <= previous.timestamp.getTime()) {
+    throw new MalformedResponseError('candle.timestamp', 'is not after the previous candle');
+  }
+}
+
+function requireSymbol(symbol: string, field = 'symbol'): void {
+  if (!isSymbolCode(symbol)) {
+    throw new InvalidArgumentError(`${field} must be 6-character KRX codes such as '005930'`, { field });
+  }
+}
+
+function requireText(value: string, field: string): void {
+  if (typeof value !== 'string' || value.trim().length === 0) {
+    throw new InvalidArgumentError(`${field} must be a non-empty string`, { field });
+  }
+}
+
+function requireDate(value: Date, field: string): void {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    throw new InvalidArgumentError(`${field} must be a valid Date`, { field });
+  }
+}
+
+function positiveMs(value: number, field: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new InvalidArgumentError(`${field} must be a positive number of milliseconds`, { field });
+  }
+  return value;
+}

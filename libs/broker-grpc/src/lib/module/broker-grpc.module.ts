@@ -1,0 +1,80 @@
+import {
+  ConfigurableModuleBuilder,
+  Inject,
+  Module,
+  OnApplicationShutdown,
+  OnModuleInit,
+  Provider,
+} from '@nestjs/common';
+import { BrokerRegistry } from '@qts/broker-domain';
+import { SlidingWindowLimiter } from '@qts/rate-limit';
+import { BrokerConnectionManager } from '../connection/broker-connection-manager';
+import { seededRandom } from '../timing/seeded-random';
+import { BrokerGrpcModuleOptions } from './broker-grpc-module-options';
+import { BROKER_GRPC_OPTIONS, BROKER_LIMITERS } from './broker-grpc.tokens';
+import { createBrokerLimiters } from './create-broker-limiters';
+import { createBrokerRegistry } from './create-broker-registry';
+
+export const {
+  ConfigurableModuleClass: BrokerGrpcConfigurableModule,
+  OPTIONS_TYPE: BROKER_GRPC_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: BROKER_GRPC_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<BrokerGrpcModuleOptions>({ optionsInjectionToken: BROKER_GRPC_OPTIONS })
+  .setClassMethodName('forRoot')
+  .setExtras({ isGlobal: false }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  .build();
+
+const providers: Provider[] = [
+  {
+    provide: BrokerConnectionManager,
+    inject: [BROKER_GRPC_OPTIONS],
+    useFactory: (options: BrokerGrpcModuleOptions) =>
+      new BrokerConnectionManager({
+        healthIntervalMs: options.healthIntervalMs,
+        ...(options.seed === undefined ? {} : { random: seededRandom(options.seed) }),
+      }),
+  },
+  {
+    provide: BROKER_LIMITERS,
+    inject: [BROKER_GRPC_OPTIONS],
+    useFactory: (options: BrokerGrpcModuleOptions) => createBrokerLimiters(options),
+  },
+  {
+    provide: BrokerRegistry,
+    inject: [BROKER_GRPC_OPTIONS, BrokerConnectionManager, BROKER_LIMITERS],
+    useFactory: createBrokerRegistry,
+  },
+];
+
+/**
+ * Nest wiring of the JTS client: BrokerRegistry (one gateway per configured broker), the
+ * BrokerConnectionManager, BROKER_LIMITERS and BROKER_GRPC_OPTIONS. gRPC brokers are connected when
+ * the module initialises and disconnected (limiters closed) on application shutdown.
+ *
+ *   BrokerGrpcModule.forRoot({ brokers })
+ *   BrokerGrpcModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => ({ brokers: c.brokers }) })
+ */
+@Module({
+  providers,
+  exports: [BrokerRegistry, BrokerConnectionManager, BROKER_LIMITERS, BROKER_GRPC_OPTIONS],
+})
+export class BrokerGrpcModule extends BrokerGrpcConfigurableModule implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(BROKER_GRPC_OPTIONS) private readonly options: BrokerGrpcModuleOptions,
+    private readonly manager: BrokerConnectionManager,
+    @Inject(BROKER_LIMITERS) private readonly limiters: ReadonlyMap<string, SlidingWindowLimiter>,
+  ) {
+    super();
+  }
+
+  onModuleInit(): void {
+    for (const broker of this.options.brokers) {
+      if (!broker.mock) this.manager.connect(broker);
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.manager.disconnectAll();
+    for (const limiter of this.limiters.values()) limiter.close();
+  }
+}

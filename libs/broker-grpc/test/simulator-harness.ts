@@ -1,0 +1,86 @@
+import { AccountType, BrokerConfig, BrokerRegistry, BrokerType, ConnectionStatus } from '@qts/broker-domain';
+import { SlidingWindowLimiter } from '@qts/rate-limit';
+import { SimulatorBrokerSpec, SimulatorProcess, startSimulatorProcess, waitFor } from '@qts/test-support';
+import { BrokerConnectionManager } from '../src/lib/connection/broker-connection-manager';
+import { GrpcBrokerGateway } from '../src/lib/gateway/grpc-broker-gateway';
+import { BrokerGrpcModuleOptions } from '../src/lib/module/broker-grpc-module-options';
+import { createBrokerLimiters } from '../src/lib/module/create-broker-limiters';
+import { createBrokerRegistry } from '../src/lib/module/create-broker-registry';
+
+/**
+ * The real simulator process plus the client side wired exactly as BrokerGrpcModule wires it (limiters
+ * from the brokers' presets, a registry of GrpcBrokerGateways over one connection manager).
+ */
+export interface SimulatorHarness {
+  sim: SimulatorProcess;
+  manager: BrokerConnectionManager;
+  registry: BrokerRegistry;
+  limiters: ReadonlyMap<string, SlidingWindowLimiter>;
+  options: BrokerGrpcModuleOptions;
+  gateway(brokerId: string): GrpcBrokerGateway;
+  waitForStatus(brokerId: string, status: ConnectionStatus, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SimulatorHarnessOptions {
+  brokers: (SimulatorBrokerSpec & { preset: string; accountId: string })[];
+  deadlineMs?: number;
+  acquireTimeoutMs?: number;
+  healthIntervalMs?: number;
+  simulatorArgs?: string[];
+}
+
+export async function startSimulatorHarness(options: SimulatorHarnessOptions): Promise<SimulatorHarness> {
+  const sim = await startSimulatorProcess({
+    brokers: options.brokers.map(({ id, type, preset, accountId }) => ({
+      id,
+      type,
+      preset,
+      accounts: [{ id: accountId, type: AccountType.PAPER }],
+    })),
+    seed: 42,
+    args: ['--quote-interval-ms', '50', ...(options.simulatorArgs ?? [])],
+  });
+  const brokers: BrokerConfig[] = options.brokers.map(({ id, type, preset, accountId }) => ({
+    id,
+    type: type as BrokerType,
+    grpc: { host: '127.0.0.1', port: sim.brokerPorts[id] },
+    rateLimit: { preset },
+    accounts: [{ id: accountId, name: 'paper', type: AccountType.PAPER, isDefault: true }],
+    required: true,
+    mock: false,
+  }));
+  const moduleOptions: BrokerGrpcModuleOptions = {
+    brokers,
+    deadlineMs: options.deadlineMs ?? 3_000,
+    acquireTimeoutMs: options.acquireTimeoutMs ?? 30_000,
+    seed: 42,
+  };
+  const manager = new BrokerConnectionManager({ healthIntervalMs: options.healthIntervalMs ?? 1_000 });
+  const limiters = createBrokerLimiters(moduleOptions);
+  const registry = createBrokerRegistry(moduleOptions, manager, limiters);
+  brokers.forEach((broker) => manager.connect(broker));
+
+  const harness: SimulatorHarness = {
+    sim,
+    manager,
+    registry,
+    limiters,
+    options: moduleOptions,
+    gateway: (brokerId) => registry.require(brokerId) as GrpcBrokerGateway,
+    waitForStatus: async (brokerId, status, timeoutMs = 10_000) => {
+      await waitFor(() => manager.getStatus(brokerId) === status, {
+        timeoutMs,
+        intervalMs: 10,
+        description: `broker ${brokerId} ${status}`,
+      });
+    },
+    close: async () => {
+      manager.disconnectAll();
+      limiters.forEach((limiter) => limiter.close());
+      await sim.stop();
+    },
+  };
+  for (const broker of brokers) await harness.waitForStatus(broker.id, ConnectionStatus.CONNECTED);
+  return harness;
+}
