@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { BrokerGrpcModule } from '@qts/broker-grpc';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
+import { MetricsCoreModule } from '../metrics/metrics-core.module';
+import { BrokerCallRunner } from './broker-call-runner';
+import { BrokerCatalogService } from './broker-catalog.service';
+import { BrokerDirectory } from './broker-directory';
+import { BrokerStatusWatcher } from './broker-status-watcher';
+import { OfflineModeTracker } from './offline-mode-tracker';
+
+/** The JTS client configured from the platform configuration: one gateway per broker (mock or gRPC). */
+const brokerGrpc = BrokerGrpcModule.forRootAsync({
+  inject: [PLATFORM_CONFIG],
+  useFactory: (config: PlatformConfig) => ({
+    brokers: config.brokers,
+    healthIntervalMs: config.brokerHealthIntervalMs,
+    deadlineMs: config.brokerDeadlineMs,
+  }),
+});
+
+/** Everything the gateway's APIs need to reach brokers: registry, directory, calls, views, status events. */
+@Module({
+  imports: [brokerGrpc, MetricsCoreModule],
+  providers: [BrokerDirectory, OfflineModeTracker, BrokerCallRunner, BrokerCatalogService, BrokerStatusWatcher],
+  exports: [brokerGrpc, BrokerDirectory, OfflineModeTracker, BrokerCallRunner, BrokerCatalogService, BrokerStatusWatcher],
+})
+export class BrokerAccessModule {}

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { BrokerRegistry, isBrokerError, type BrokerGateway, type BrokerOperation } from '@qts/broker-domain';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { OfflineModeTracker } from './offline-mode-tracker';
+
+/**
+ * Every broker call of the gateway goes through here: the broker is looked up (unknown -> 404), the call is
+ * timed per broker and RPC, and a success ends the broker's offline mode.
+ */
+@Injectable()
+export class BrokerCallRunner {
+  constructor(
+    private readonly registry: BrokerRegistry,
+    private readonly metrics: GatewayMetrics,
+    private readonly offline: OfflineModeTracker,
+  ) {}
+
+  /** The gateway of a registered broker; BrokerNotFoundError otherwise. */
+  gateway(brokerId: string): BrokerGateway {
+    return this.registry.require(brokerId);
+  }
+
+  async run<T>(brokerId: string, operation: BrokerOperation, call: (gateway: BrokerGateway) => Promise<T>): Promise<T> {
+    const gateway = this.gateway(brokerId);
+    const started = process.hrtime.bigint();
+    let outcome = 'ok';
+    try {
+      const result = await call(gateway);
+      this.offline.markOnline(brokerId);
+      return result;
+    } catch (error) {
+      outcome = isBrokerError(error) ? error.code : 'INTERNAL';
+      throw error;
+    } finally {
+      this.metrics.recordBrokerCall(brokerId, operation, outcome, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+}

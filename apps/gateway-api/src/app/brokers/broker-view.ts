@@ -1,0 +1,40 @@
+import type { AccountType, BrokerType, ConnectionStatus } from '@qts/broker-domain';
+
+/** One rule of a broker's rate limit, as the API shows it. */
+export interface RateLimitRuleView {
+  ruleId: string;
+  limit: number;
+  windowMs: number;
+  used: number;
+  ratio: number;
+  waiters: number;
+}
+
+export interface RateLimitView {
+  /** Highest rule ratio, 0..1. */
+  ratio: number;
+  rules: RateLimitRuleView[];
+}
+
+export interface AccountView {
+  id: string;
+  name: string;
+  type: AccountType;
+  isDefault: boolean;
+}
+
+/** A configured broker as GET /brokers, the health body, the dashboard and gRPC GetBroker show it. */
+export interface BrokerView {
+  id: string;
+  type: BrokerType;
+  status: ConnectionStatus;
+  /** Candles are being served from the cache because the broker is unavailable. */
+  offline: boolean;
+  /** Served by the in-process MockBrokerGateway (`mock: true` in the configuration). */
+  mock: boolean;
+  /** Readiness needs this broker CONNECTED or DEGRADED. */
+  required: boolean;
+  accounts: AccountView[];
+  /** Null for brokers without a limiter (mock brokers). */
+  rateLimit: RateLimitView | null;
+}

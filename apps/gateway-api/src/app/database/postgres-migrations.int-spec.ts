@@ -1,0 +1,79 @@
+import { Candle } from '@qts/broker-domain';
+import type { PlatformConfig } from '@qts/platform-config';
+import type { DataSource } from 'typeorm';
+import { findPostgresBin, startTemporaryPostgres, type TemporaryPostgres } from '../../../test/temporary-postgres';
+import { CandleCache } from '../market-data/candle-cache';
+import { CandleCacheEntity } from '../market-data/candle-cache.entity';
+import { IdempotencyRecordEntity } from '../orders/idempotency-record.entity';
+import { IdempotencyStore } from '../orders/idempotency-store';
+import { ApiKeyEntity } from '../security/api-key.entity';
+import { ApiKeyService } from '../security/api-key.service';
+import { createGatewayDataSource, openGatewayDataSource } from './data-source';
+
+const postgresBin = findPostgresBin();
+// Skipped only where no PostgreSQL server binaries are installed.
+const describeWithPostgres = postgresBin === undefined ? describe.skip : describe;
+
+/** The migration and the repositories that SQLite tests cover, on a real PostgreSQL server. */
+describeWithPostgres('gateway database on PostgreSQL', () => {
+  let postgres: TemporaryPostgres;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    postgres = await startTemporaryPostgres(postgresBin as string);
+    dataSource = await openGatewayDataSource(createGatewayDataSource(postgres.url));
+  });
+
+  afterAll(async () => {
+    if (dataSource?.isInitialized) await dataSource.destroy();
+    postgres?.stop();
+  });
+
+  it('runs the same migration as on SQLite', async () => {
+    const tables: Array<{ table_name: string }> = await dataSource.query(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+    );
+    expect(tables.map((table) => table.table_name)).toEqual(['api_keys', 'candle_cache', 'idempotency_records', 'migrations']);
+    expect(await dataSource.showMigrations()).toBe(false);
+  });
+
+  it('stores API keys hashed and authenticates them', async () => {
+    const config = { adminApiKey: undefined } as unknown as PlatformConfig;
+    const keys = new ApiKeyService(dataSource.getRepository(ApiKeyEntity), config);
+    const created = await keys.create('pg', ['read', 'trade']);
+    const principal = await keys.authenticate(created.key);
+    expect([...principal.scopes]).toEqual(['read', 'trade']);
+    expect((await keys.list()).map((key) => key.createdAt)).toEqual([created.createdAt]);
+    await keys.revoke(created.id);
+    await expect(keys.authenticate(created.key)).rejects.toThrow('not valid');
+  });
+
+  it('claims an idempotency key once, and stores the answer', async () => {
+    const store = new IdempotencyStore(dataSource.getRepository(IdempotencyRecordEntity));
+    const record = { scope: 's', idempotencyKey: 'k', fingerprint: 'f'.repeat(64), clientOrderId: 'gw-1', brokerId: 'kis' };
+    expect(await store.claim(record)).toBe(true);
+    expect(await store.claim(record)).toBe(false);
+    await store.complete('s', 'k', 201, { id: '1' });
+    const stored = await store.find('s', 'k');
+    expect(stored).toMatchObject({ state: 'COMPLETED', statusCode: 201, responseBody: '{"id":"1"}' });
+    expect(stored?.createdAt).toBeInstanceOf(Date);
+  });
+
+  it('upserts cached candles by (broker, symbol, timeframe, bar) and reads a range back, decimals intact', async () => {
+    const cache = new CandleCache(dataSource.getRepository(CandleCacheEntity));
+    const bar = (hour: number, close: string) =>
+      new Candle({ symbol: '005930', timeframe: '60m', timestamp: new Date(Date.UTC(2024, 1, 5, hour)), open: '71500', high: '72000.5', low: '71000', close, volume: 12_345_678_901 });
+    await cache.store('kis', [bar(0, '71800'), bar(1, '71900')]);
+    await cache.store('kis', [bar(1, '71950.25')]);
+    const found = await cache.find('kis', '005930', '60m', new Date(Date.UTC(2024, 1, 5, 0)), new Date(Date.UTC(2024, 1, 5, 1)));
+    expect(found.map((candle) => candle.toJSON())).toEqual([bar(0, '71800').toJSON(), bar(1, '71950.25').toJSON()]);
+  });
+
+  it('reverts the migration', async () => {
+    await dataSource.undoLastMigration();
+    const tables: Array<{ table_name: string }> = await dataSource.query(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+    );
+    expect(tables.map((table) => table.table_name)).toEqual(['migrations']);
+  });
+});

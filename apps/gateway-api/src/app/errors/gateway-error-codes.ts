@@ -1,0 +1,25 @@
+import { BROKER_ERROR_CODES } from '@qts/broker-domain';
+
+/**
+ * Stable `code` values of error bodies and of the gRPC `qts-error-code` trailer: the domain's codes plus the
+ * gateway's own. Clients branch on these strings: never rename one, only add.
+ */
+export const GATEWAY_ERROR_CODES = Object.freeze({
+  ...BROKER_ERROR_CODES,
+  API_KEY_REQUIRED: 'API_KEY_REQUIRED',
+  API_KEY_INVALID: 'API_KEY_INVALID',
+  API_KEY_NOT_FOUND: 'API_KEY_NOT_FOUND',
+  INSUFFICIENT_SCOPE: 'INSUFFICIENT_SCOPE',
+  LIVE_TRADING_DISABLED: 'LIVE_TRADING_DISABLED',
+  IDEMPOTENCY_CONFLICT: 'IDEMPOTENCY_CONFLICT',
+  IDEMPOTENCY_IN_PROGRESS: 'IDEMPOTENCY_IN_PROGRESS',
+  MALFORMED_REQUEST: 'MALFORMED_REQUEST',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  BAD_GATEWAY: 'BAD_GATEWAY',
+  INTERNAL: 'INTERNAL',
+} as const);
+
+export type GatewayErrorCode = (typeof GATEWAY_ERROR_CODES)[keyof typeof GATEWAY_ERROR_CODES];

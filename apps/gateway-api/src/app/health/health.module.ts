@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { BrokerAccessModule } from '../brokers/broker-access.module';
+import { DatabaseModule } from '../database/database.module';
+import { BrokerHealthIndicator } from './broker-health.indicator';
+import { DatabaseHealthIndicator } from './database-health.indicator';
+import { HealthController } from './health.controller';
+
+@Module({
+  imports: [TerminusModule.forRoot({ logger: false }), BrokerAccessModule, DatabaseModule],
+  controllers: [HealthController],
+  providers: [BrokerHealthIndicator, DatabaseHealthIndicator],
+  exports: [BrokerHealthIndicator],
+})
+export class HealthModule {}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { BrokerAccessModule } from '../brokers/broker-access.module';
+import { DatabaseModule } from '../database/database.module';
+import { CandleCache } from './candle-cache';
+import { MarketDataService } from './market-data.service';
+
+@Module({
+  imports: [BrokerAccessModule, DatabaseModule],
+  providers: [CandleCache, MarketDataService],
+  exports: [MarketDataService],
+})
+export class MarketDataModule {}

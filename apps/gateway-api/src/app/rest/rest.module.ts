@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { BrokerAccessModule } from '../brokers/broker-access.module';
+import { MarketDataModule } from '../market-data/market-data.module';
+import { OrdersModule } from '../orders/orders.module';
+import { AccountsController } from './accounts.controller';
+import { BrokersController } from './brokers.controller';
+import { MarketDataController } from './market-data.controller';
+import { OrdersController } from './orders.controller';
+
+/** The REST API under /api/v1 (brief section 6). */
+@Module({
+  imports: [BrokerAccessModule, MarketDataModule, AccountsModule, OrdersModule],
+  controllers: [BrokersController, MarketDataController, AccountsController, OrdersController],
+})
+export class RestModule {}

@@ -1,0 +1,12 @@
+import type { ApiKeyScope } from './api-key-scope';
+
+/** Who is calling: the API key that authenticated the request. */
+export interface ApiPrincipal {
+  /** Key id; idempotency keys are scoped by it. */
+  keyId: string;
+  name: string;
+  scopes: ReadonlySet<ApiKeyScope>;
+}
+
+/** The key id of the ADMIN_API_KEY from the environment. */
+export const BOOTSTRAP_ADMIN_KEY_ID = 'bootstrap-admin';

@@ -1,0 +1,148 @@
+import { Writable } from 'node:stream';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import {
+  AccountType,
+  BrokerRegistry,
+  BrokerType,
+  ConnectionStatus,
+  MockBrokerGateway,
+  type BrokerConfig,
+} from '@qts/broker-domain';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
+import { SlidingWindowLimiter } from '@qts/rate-limit';
+import { AppModule } from '../src/app/app.module';
+import { configureGatewayApp } from '../src/app/gateway-app';
+import { GatewayGrpcServer } from '../src/app/grpc/gateway-grpc-server';
+import { LOG_DESTINATION } from '../src/app/logging/logging.module';
+import { ScriptedBrokerGateway } from './scripted-broker-gateway';
+
+export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+export const PAPER_ACCOUNT = '50012345-01';
+export const REAL_ACCOUNT = '70000001-01';
+
+/** kis: a scripted (mock-backed) broker registered like a gRPC one (status and limiter); sim: a plain mock. */
+export function testBrokers(): BrokerConfig[] {
+  return [
+    {
+      id: 'kis',
+      type: BrokerType.KIS,
+      grpc: { host: '127.0.0.1', port: 1 },
+      rateLimit: { rules: [{ id: 'requests', limit: 100, windowMs: 1_000 }] },
+      accounts: [
+        { id: PAPER_ACCOUNT, name: 'paper', type: AccountType.PAPER, isDefault: true },
+        { id: REAL_ACCOUNT, name: 'real', type: AccountType.REAL, isDefault: false },
+      ],
+      required: true,
+      mock: true,
+    },
+    {
+      id: 'sim',
+      type: BrokerType.CREON,
+      grpc: { host: '127.0.0.1', port: 1 },
+      rateLimit: { preset: 'creon' },
+      accounts: [{ id: '12345678', name: 'creon paper', type: AccountType.PAPER, isDefault: true }],
+      required: false,
+      mock: true,
+    },
+  ];
+}
+
+export function testConfig(overrides: Partial<PlatformConfig> = {}): PlatformConfig {
+  return {
+    brokersConfigPath: 'test/brokers.yaml',
+    brokers: testBrokers(),
+    bindHost: '127.0.0.1',
+    gateway: { httpPort: 0, grpcPort: 0 },
+    worker: { httpPort: 0, grpcPort: 0 },
+    databaseUrl: 'sqlite::memory:',
+    liveTradingEnabled: false,
+    adminApiKey: ADMIN_KEY,
+    logLevel: 'silent',
+    brokerHealthIntervalMs: 30_000,
+    brokerDeadlineMs: 5_000,
+    ...overrides,
+  };
+}
+
+/** Collects log lines in memory. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    this.lines.push(chunk.toString('utf8'));
+    callback();
+  }
+
+  get text(): string {
+    return this.lines.join('');
+  }
+}
+
+export interface TestGateway {
+  app: NestExpressApplication;
+  config: PlatformConfig;
+  /** The 'kis' broker: scripted failures, counters, a settable connection status and a real limiter. */
+  kis: ScriptedBrokerGateway;
+  kisStatus: { current: ConnectionStatus };
+  kisLimiter: SlidingWindowLimiter;
+  logs: LogCapture;
+  grpcPort: number;
+  close(): Promise<void>;
+}
+
+/**
+ * The real AppModule (same global pipeline as production) with the configuration replaced: an in-memory
+ * SQLite database, ephemeral ports and a registry whose 'kis' broker is scriptable.
+ */
+export async function createTestGateway(overrides: Partial<PlatformConfig> = {}): Promise<TestGateway> {
+  const config = testConfig(overrides);
+  const logs = new LogCapture();
+  const kisConfig = config.brokers.find((broker) => broker.id === 'kis');
+  const kis = new ScriptedBrokerGateway(
+    new MockBrokerGateway({
+      brokerId: 'kis',
+      brokerType: BrokerType.KIS,
+      accounts: (kisConfig?.accounts ?? []).map(({ id, type }) => ({ id, type })),
+    }),
+  );
+  const kisStatus = { current: ConnectionStatus.CONNECTED };
+  const kisLimiter = new SlidingWindowLimiter({ name: 'kis', rules: [{ id: 'requests', limit: 100, windowMs: 1_000 }] });
+  const registry = new BrokerRegistry();
+  registry.register(kis, { status: () => kisStatus.current, rateLimitUsage: () => kisLimiter.usage(), mock: false });
+  for (const broker of config.brokers.filter((candidate) => candidate.id !== 'kis')) {
+    registry.register(
+      new MockBrokerGateway({
+        brokerId: broker.id,
+        brokerType: broker.type,
+        accounts: broker.accounts.map(({ id, type }) => ({ id, type })),
+      }),
+      { mock: true },
+    );
+  }
+
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(PLATFORM_CONFIG)
+    .useValue(config)
+    .overrideProvider(LOG_DESTINATION)
+    .useValue(logs)
+    .overrideProvider(BrokerRegistry)
+    .useValue(registry)
+    .compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
+  configureGatewayApp(app);
+  await app.init();
+  return {
+    app,
+    config,
+    kis,
+    kisStatus,
+    kisLimiter,
+    logs,
+    grpcPort: app.get(GatewayGrpcServer).port,
+    close: async () => {
+      kisLimiter.close();
+      await app.close();
+    },
+  };
+}
