@@ -1,23 +1,142 @@
-import { INestApplication } from '@nestjs/common';
+import { status } from '@grpc/grpc-js';
+import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { AccountType, BrokerType } from '@qts/broker-domain';
+import type { qtsExecutionV1 } from '@qts/grpc-contracts';
 import request from 'supertest';
 import { AppModule } from './app.module';
+import { BROKER_FACTORY } from './execution';
+import { WorkerGrpcServer } from './grpc/worker-grpc-server';
+import { ExecutionGrpcClient, grpcFailure, submitRequest } from './testing/execution-grpc-client';
+import { testPlatformConfig } from './testing/processing-test-bed';
+import { ScriptedBrokerFactory } from './testing/scripted-broker-factory';
+import { grpcHealthCheck } from './testing/standard-grpc-probes';
+
+const ADMIN_KEY = 'another-admin-key-0123456789';
+
+async function startApp(
+  options: Parameters<typeof AppModule.forRoot>[0],
+  brokers?: ScriptedBrokerFactory,
+): Promise<{ app: INestApplication; client: ExecutionGrpcClient; address: string }> {
+  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(options)] });
+  if (brokers !== undefined) builder = builder.overrideProvider(BROKER_FACTORY).useValue(brokers);
+  const app = (await builder.compile()).createNestApplication({ logger: false });
+  await app.init();
+  const address = `127.0.0.1:${app.get(WorkerGrpcServer).port}`;
+  return { app, client: new ExecutionGrpcClient(address), address };
+}
 
 describe('AppModule', () => {
-  let app: INestApplication;
+  describe('with a required broker that cannot be reached and no admin key', () => {
+    let app: INestApplication;
+    let client: ExecutionGrpcClient;
 
-  beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication();
-    await app.init();
+    beforeAll(async () => {
+      const config = testPlatformConfig({
+        worker: { httpPort: 3001, grpcPort: 0 },
+        brokers: [
+          {
+            id: 'kis',
+            type: BrokerType.KIS,
+            // Port 1 on loopback: nothing listens there.
+            grpc: { host: '127.0.0.1', port: 1 },
+            rateLimit: { preset: 'kis-paper' },
+            accounts: [{ id: '50012345-01', name: 'paper', type: AccountType.PAPER, isDefault: true }],
+            required: true,
+            mock: false,
+          },
+        ],
+      });
+      ({ app, client } = await startApp({ config, settings: {} }));
+    });
+
+    afterAll(async () => {
+      client?.close();
+      await app?.close();
+    });
+
+    it('answers the Kubernetes liveness probe with 200 and the terminus body', async () => {
+      const response = await request(app.getHttpServer()).get('/health/live').expect(200);
+      expect(response.body).toEqual({ status: 'ok', info: {}, error: {}, details: {} });
+    });
+
+    it('is not ready while a required broker is not connected (503), naming it', async () => {
+      const response = await request(app.getHttpServer()).get('/health/ready').expect(503);
+
+      expect(response.body.details.database.status).toBe('up');
+      expect(response.body.details.brokers).toMatchObject({
+        status: 'down',
+        message: 'required broker(s) not connected: kis',
+      });
+    });
+
+    it('refuses every admin call when ADMIN_API_KEY is not set', async () => {
+      await request(app.getHttpServer()).post('/admin/fail-safe/reset').set('X-API-Key', ADMIN_KEY).send({}).expect(401);
+      const failure = await client.resetFailSafe({ brokerId: '', reason: '' }, ADMIN_KEY).catch(grpcFailure);
+      expect(failure).toMatchObject({ code: status.UNAUTHENTICATED, details: expect.stringContaining('ADMIN_API_KEY') });
+    });
   });
 
-  afterAll(async () => {
-    await app.close();
+  describe('with a tripped fail-safe', () => {
+    const brokers = new ScriptedBrokerFactory();
+    let app: INestApplication;
+    let client: ExecutionGrpcClient;
+
+    beforeAll(async () => {
+      brokers.tripped = [{ brokerId: 'kis', accountId: '50012345-01' }];
+      const config = testPlatformConfig({ worker: { httpPort: 3001, grpcPort: 0 }, adminApiKey: ADMIN_KEY });
+      ({ app, client } = await startApp({ config, settings: {} }, brokers));
+    });
+
+    afterAll(async () => {
+      client?.close();
+      await app?.close();
+    });
+
+    it('shows the tripped guard in the metrics and resets it for the admin', async () => {
+      const before = await request(app.getHttpServer()).get('/metrics').expect(200);
+      expect(before.text).toContain('execution_worker_fail_safe_tripped{broker_id="kis",account_id="50012345-01"} 1');
+
+      await expect(client.resetFailSafe({ brokerId: 'kis', reason: 'broker is back' }, ADMIN_KEY)).resolves.toEqual({
+        resetBrokerIds: ['kis'],
+      });
+      expect(brokers.resets).toEqual(['kis']);
+
+      const after = await request(app.getHttpServer()).get('/metrics').expect(200);
+      expect(after.text).not.toContain('execution_worker_fail_safe_tripped{');
+    });
+
+    it('resets every broker over HTTP when no broker id is given', async () => {
+      brokers.tripped = [{ brokerId: 'kis', accountId: '50012345-01' }];
+      const response = await request(app.getHttpServer())
+        .post('/admin/fail-safe/reset')
+        .set('X-API-Key', ADMIN_KEY)
+        .send({ reason: 'all clear' })
+        .expect(200);
+
+      expect(response.body).toEqual({ resetBrokerIds: ['kis'] });
+      expect(brokers.resets.at(-1)).toBeUndefined();
+    });
   });
 
-  it('answers the Kubernetes liveness probe with 200 and the terminus body', async () => {
-    const response = await request(app.getHttpServer()).get('/health/live').expect(200);
-    expect(response.body).toEqual({ status: 'ok', info: {}, error: {}, details: {} });
+  describe('shutdown', () => {
+    it('ends the report streams with OK and stops serving gRPC', async () => {
+      const config = testPlatformConfig({ worker: { httpPort: 3001, grpcPort: 0 } });
+      const { app, client, address } = await startApp({ config, settings: { shutdownGraceMs: 1_000 } });
+      const stream = client.raw.streamExecutionReports({ strategyId: '', brokerId: '' });
+      const ended = new Promise<string>((resolve) => {
+        stream.on('data', (_report: qtsExecutionV1.ExecutionReport) => undefined);
+        stream.on('status', (s: { code: number }) => resolve(s.code === status.OK ? 'OK' : String(s.code)));
+        stream.on('error', () => undefined);
+      });
+      await client.submitIntent(submitRequest('before-shutdown'));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+
+      await app.close();
+
+      await expect(ended).resolves.toBe('OK');
+      await expect(grpcHealthCheck(address, '').catch(grpcFailure)).resolves.toMatchObject({ code: status.UNAVAILABLE });
+      client.close();
+    });
   });
 });

@@ -1,9 +1,92 @@
-import { Module } from '@nestjs/common';
+import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { BrokerGrpcModule, type BrokerGrpcModuleOptions } from '@qts/broker-grpc';
+import { PLATFORM_CONFIG, PlatformConfigModule, type PlatformConfig } from '@qts/platform-config';
+import { FailSafeAdminController } from './admin/fail-safe-admin.controller';
+import { WORKER_SETTINGS, type WorkerSettings } from './config/worker-settings';
+import { WorkerSettingsModule, type WorkerSettingsModuleOptions } from './config/worker-settings.module';
+import { BROKER_FACTORY, ExecutionEngineModule, type BrokerFactory } from './execution';
+import { AdminApiKey } from './grpc/admin-api-key';
+import { ExecutionGrpcService } from './grpc/execution-grpc.service';
+import { WorkerGrpcServer } from './grpc/worker-grpc-server';
+import { DatabaseHealthIndicator } from './health/database.health';
 import { HealthController } from './health/health.controller';
+import { RequiredBrokersHealthIndicator } from './health/required-brokers.health';
+import { MetricsController } from './metrics/metrics.controller';
+import { WorkerMetrics } from './metrics/worker-metrics';
+import { ExecutionStore } from './persistence/execution-store';
+import { PersistenceModule } from './persistence/persistence.module';
+import { InFlightRecovery } from './processing/in-flight-recovery';
+import { IntentExecutionService } from './processing/intent-execution.service';
+import { KeyedSerialQueue } from './processing/keyed-serial-queue';
+import { OrderReconciler } from './processing/order-reconciler';
+import { ReconciliationSweep } from './processing/reconciliation-sweep';
 
-@Module({
-  imports: [TerminusModule],
-  controllers: [HealthController],
-})
-export class AppModule {}
+export interface AppModuleOptions extends WorkerSettingsModuleOptions {
+  /** A ready configuration (tests); absent: loaded and validated from BROKERS_CONFIG and the environment. */
+  config?: PlatformConfig;
+}
+
+/**
+ * The execution worker: gRPC ExecutionService (started by WorkerGrpcServer), HTTP health, metrics and admin,
+ * persistence, and the broker engines of ExecutionEngineModule over BrokerGrpcModule's registry.
+ *
+ * Rate limits: the worker takes `WORKER_RATE_LIMIT_SHARE` (default 0.5) of every broker's budget, unless the broker's
+ * YAML sets `rateLimit.share` (then that share applies to each process using the file); the gateway takes the rest.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformConfigModule.forRoot(options.config === undefined ? {} : { config: options.config }),
+        WorkerSettingsModule.forRoot(options),
+        BrokerGrpcModule.forRootAsync({
+          isGlobal: true,
+          inject: [PLATFORM_CONFIG, WORKER_SETTINGS],
+          useFactory: (config: PlatformConfig, settings: WorkerSettings): BrokerGrpcModuleOptions => ({
+            brokers: config.brokers,
+            deadlineMs: config.brokerDeadlineMs,
+            healthIntervalMs: config.brokerHealthIntervalMs,
+            rateLimitShare: settings.rateLimitShare,
+          }),
+        }),
+        ExecutionEngineModule.forRoot(),
+        PersistenceModule,
+        TerminusModule,
+      ],
+      controllers: [HealthController, MetricsController, FailSafeAdminController],
+      providers: [
+        { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }) },
+        {
+          provide: KeyedSerialQueue,
+          inject: [WORKER_SETTINGS],
+          useFactory: (settings: WorkerSettings) => new KeyedSerialQueue(settings.maxConcurrency),
+        },
+        {
+          provide: WorkerMetrics,
+          inject: [ExecutionStore, BROKER_FACTORY],
+          useFactory: (store: ExecutionStore, brokers: BrokerFactory) => {
+            const metrics = new WorkerMetrics();
+            metrics.useSources({
+              ordersByStatus: () => store.countOrdersByStatus(),
+              failSafeStatus: () => brokers.failSafeStatus(),
+            });
+            return metrics;
+          },
+        },
+        AdminApiKey,
+        OrderReconciler,
+        IntentExecutionService,
+        InFlightRecovery,
+        ReconciliationSweep,
+        ExecutionGrpcService,
+        WorkerGrpcServer,
+        DatabaseHealthIndicator,
+        RequiredBrokersHealthIndicator,
+      ],
+    };
+  }
+}

@@ -1,0 +1,3 @@
+import { Logger } from '@nestjs/common';
+
+Logger.overrideLogger(['fatal']);

@@ -1,0 +1,89 @@
+import {
+  BrokerNotFoundError,
+  BrokerRegistry,
+  BrokerType,
+  InvalidArgumentError,
+  MockBrokerGateway,
+  NotSupportedError,
+} from '@qts/broker-domain';
+import { aBrokerConfig } from '../execution/testing/platform-fixtures';
+import { getBroker, getBrokerForConfig, OrderAdapterKind } from './get-broker';
+import { JtsOrderAdapter } from './jts/jts-order-adapter';
+import { KisOrderAdapter } from './kis/kis-order-adapter';
+import { KiwoomOrderAdapter } from './kiwoom/kiwoom-order-adapter';
+import { ScriptedRestClient } from './testing/scripted-rest-client';
+
+const kis = { client: new ScriptedRestClient(), cano: '50012345', acntPrdtCd: '01', paper: true };
+const kiwoom = { client: new ScriptedRestClient() };
+
+describe('getBroker', () => {
+  it('builds each adapter from its dependencies', () => {
+    const gateway = new MockBrokerGateway({ brokerId: 'jts-kis' });
+
+    expect(getBroker('jts', { gateway })).toBeInstanceOf(JtsOrderAdapter);
+    expect(getBroker('kis', { kis })).toMatchObject({ brokerId: 'kis' });
+    expect(getBroker('kis', { kis })).toBeInstanceOf(KisOrderAdapter);
+    expect(getBroker('kiwoom', { kiwoom: { ...kiwoom, brokerId: 'kw' } })).toMatchObject({ brokerId: 'kw' });
+  });
+
+  it.each([
+    ['jts', 'gateway'],
+    ['kis', 'kis'],
+    ['kiwoom', 'kiwoom'],
+    ['creon', 'kind'],
+  ])('names the missing dependency of %s', (kind, field) => {
+    expect(() => getBroker(kind as OrderAdapterKind, {})).toThrow(
+      expect.objectContaining({ constructor: InvalidArgumentError, field }),
+    );
+  });
+});
+
+describe('getBrokerForConfig', () => {
+  it('routes every configured broker through its JTS gateway by default', () => {
+    const registry = new BrokerRegistry();
+    const gateway = new MockBrokerGateway({ brokerId: 'creon', brokerType: BrokerType.CREON });
+    registry.register(gateway);
+
+    const adapter = getBrokerForConfig(aBrokerConfig('creon', { type: BrokerType.CREON }), { registry, kis });
+
+    expect(adapter).toBeInstanceOf(JtsOrderAdapter);
+    expect(adapter.brokerId).toBe('creon');
+  });
+
+  it('fails when the registry has no gateway for the broker, or the gateway of another broker is given', () => {
+    expect(() => getBrokerForConfig(aBrokerConfig('kis'), { registry: new BrokerRegistry() })).toThrow(
+      BrokerNotFoundError,
+    );
+    expect(() =>
+      getBrokerForConfig(aBrokerConfig('kis'), { gateway: new MockBrokerGateway({ brokerId: 'other' }) }),
+    ).toThrow(InvalidArgumentError);
+  });
+
+  it('builds the direct REST adapter with the broker id when asked for', () => {
+    const direct = getBrokerForConfig(aBrokerConfig('kis-real', { type: BrokerType.KIS }), {
+      transport: 'rest',
+      kis,
+    });
+    const kiwoomDirect = getBrokerForConfig(aBrokerConfig('kw', { type: BrokerType.KIWOOM }), {
+      transport: 'rest',
+      kiwoom,
+    });
+
+    expect(direct).toBeInstanceOf(KisOrderAdapter);
+    expect(direct.brokerId).toBe('kis-real');
+    expect(kiwoomDirect).toBeInstanceOf(KiwoomOrderAdapter);
+    expect(kiwoomDirect.brokerId).toBe('kw');
+  });
+
+  it('has no REST route for Creon and names missing REST dependencies', () => {
+    expect(() =>
+      getBrokerForConfig(aBrokerConfig('creon', { type: BrokerType.CREON }), { transport: 'rest' }),
+    ).toThrow(NotSupportedError);
+    expect(() =>
+      getBrokerForConfig(aBrokerConfig('kis', { type: BrokerType.KIS }), { transport: 'rest' }),
+    ).toThrow(/deps.kis/);
+    expect(() =>
+      getBrokerForConfig(aBrokerConfig('kw', { type: BrokerType.KIWOOM }), { transport: 'rest' }),
+    ).toThrow(/deps.kiwoom/);
+  });
+});

@@ -1,0 +1,100 @@
+import {
+  BrokerConfig,
+  BrokerGateway,
+  BrokerNotFoundError,
+  BrokerRegistry,
+  BrokerType,
+  InvalidArgumentError,
+  NotSupportedError,
+  OrderAdapter,
+} from '@qts/broker-domain';
+import { JtsOrderAdapter } from './jts/jts-order-adapter';
+import { KisOrderAdapter, KisOrderAdapterOptions } from './kis/kis-order-adapter';
+import { KisOrderClient } from './kis/kis-order-client';
+import { KiwoomOrderAdapter, KiwoomOrderAdapterOptions } from './kiwoom/kiwoom-order-adapter';
+import { KiwoomOrderClient } from './kiwoom/kiwoom-order-client';
+
+export type OrderAdapterKind = 'jts' | 'kis' | 'kiwoom';
+
+/** What each adapter needs; only the part for the adapter asked for is required. */
+export interface OrderAdapterDependencies {
+  /** The JTS route: a gateway (GrpcBrokerGateway / MockBrokerGateway) ... */
+  gateway?: BrokerGateway;
+  /** ... or the registry holding it under the broker's id (getBrokerForConfig). */
+  registry?: BrokerRegistry;
+  kis?: { client: KisOrderClient } & KisOrderAdapterOptions;
+  kiwoom?: { client: KiwoomOrderClient } & KiwoomOrderAdapterOptions;
+  /** getBrokerForConfig: 'jts' (default) or 'rest' for the broker's direct REST adapter. */
+  transport?: 'jts' | 'rest';
+}
+
+/** The seed's get_broker: an order adapter by kind. Throws InvalidArgumentError naming a missing dependency. */
+export function getBroker(kind: OrderAdapterKind, deps: OrderAdapterDependencies): OrderAdapter {
+  switch (kind) {
+    case 'jts': {
+      if (deps.gateway === undefined) {
+        throw new InvalidArgumentError("getBroker('jts') needs deps.gateway", { field: 'gateway' });
+      }
+      return new JtsOrderAdapter(deps.gateway);
+    }
+    case 'kis': {
+      if (deps.kis === undefined) {
+        throw new InvalidArgumentError(
+          "getBroker('kis') needs deps.kis ({ client, cano, acntPrdtCd, paper })",
+          { field: 'kis' },
+        );
+      }
+      const { client, ...options } = deps.kis;
+      return new KisOrderAdapter(client, options);
+    }
+    case 'kiwoom': {
+      if (deps.kiwoom === undefined) {
+        throw new InvalidArgumentError("getBroker('kiwoom') needs deps.kiwoom ({ client })", {
+          field: 'kiwoom',
+        });
+      }
+      const { client, ...options } = deps.kiwoom;
+      return new KiwoomOrderAdapter(client, options);
+    }
+    default:
+      throw new InvalidArgumentError(`unknown order adapter '${String(kind)}'`, { field: 'kind' });
+  }
+}
+
+/**
+ * The seed's get_broker_for_config: the order adapter of a configured broker. Every broker goes through
+ * the JTS server by default (Creon only can: it is a Windows COM API); `transport: 'rest'` asks for the
+ * direct KIS or Kiwoom REST adapter instead, with the broker's id.
+ */
+export function getBrokerForConfig(config: BrokerConfig, deps: OrderAdapterDependencies): OrderAdapter {
+  if ((deps.transport ?? 'jts') === 'jts') {
+    const gateway = deps.gateway ?? deps.registry?.get(config.id);
+    if (gateway === undefined) {
+      throw new BrokerNotFoundError(`broker '${config.id}' has no JTS gateway in the registry`, {
+        details: { brokerId: config.id },
+      });
+    }
+    if (gateway.brokerId !== config.id) {
+      throw new InvalidArgumentError(`gateway of '${gateway.brokerId}' given for broker '${config.id}'`, {
+        field: 'gateway',
+      });
+    }
+    return getBroker('jts', { gateway });
+  }
+  switch (config.type) {
+    case BrokerType.KIS:
+      return getBroker('kis', deps.kis === undefined ? {} : { kis: { brokerId: config.id, ...deps.kis } });
+    case BrokerType.KIWOOM:
+      return getBroker(
+        'kiwoom',
+        deps.kiwoom === undefined ? {} : { kiwoom: { brokerId: config.id, ...deps.kiwoom } },
+      );
+    default:
+      throw new NotSupportedError(
+        `broker type ${config.type} has no direct REST order adapter; use the JTS route`,
+        {
+          details: { brokerId: config.id },
+        },
+      );
+  }
+}

@@ -1,0 +1,66 @@
+import { ConfigValidationError } from '@qts/platform-config';
+import { DEFAULT_WORKER_SETTINGS, loadWorkerSettings } from './worker-settings';
+
+describe('loadWorkerSettings', () => {
+  it('uses the defaults when nothing is set: half of each broker budget, 30 s grace', () => {
+    expect(loadWorkerSettings({}, 5_000)).toEqual(DEFAULT_WORKER_SETTINGS);
+    expect(DEFAULT_WORKER_SETTINGS.rateLimitShare).toBe(0.5);
+  });
+
+  it('reads every variable', () => {
+    const settings = loadWorkerSettings(
+      {
+        WORKER_RATE_LIMIT_SHARE: '0.25',
+        WORKER_MAX_CONCURRENCY: '4',
+        WORKER_RECONCILE_GRACE_MS: '8000',
+        WORKER_RECONCILE_INITIAL_DELAY_MS: '100',
+        WORKER_RECONCILE_MAX_DELAY_MS: '1000',
+        WORKER_RECONCILE_MAX_BLOCKING_MS: '20000',
+        WORKER_RECONCILE_SWEEP_MS: '5000',
+        WORKER_SHUTDOWN_GRACE_MS: '0',
+      },
+      2_000,
+    );
+
+    expect(settings).toEqual({
+      rateLimitShare: 0.25,
+      maxConcurrency: 4,
+      reconcileGraceMs: 8_000,
+      reconcileInitialDelayMs: 100,
+      reconcileMaxDelayMs: 1_000,
+      reconcileMaxBlockingMs: 20_000,
+      reconcileSweepMs: 5_000,
+      shutdownGraceMs: 0,
+    });
+    expect(loadWorkerSettings({ WORKER_RATE_LIMIT_SHARE: '1' }, 2_000).rateLimitShare).toBe(1);
+  });
+
+  it('reports every bad variable at once, by name', () => {
+    let error: unknown;
+    try {
+      loadWorkerSettings({ WORKER_RATE_LIMIT_SHARE: '1.5', WORKER_MAX_CONCURRENCY: 'many', WORKER_SHUTDOWN_GRACE_MS: '-1' }, 5_000);
+    } catch (caught) {
+      error = caught;
+    }
+
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    expect((error as ConfigValidationError).problems).toEqual([
+      "WORKER_RATE_LIMIT_SHARE must be a number in (0, 1], got '1.5'",
+      "WORKER_MAX_CONCURRENCY must be an integer between 1 and 1000, got 'many'",
+      "WORKER_SHUTDOWN_GRACE_MS must be an integer between 0 and 600000, got '-1'",
+    ]);
+    expect(() => loadWorkerSettings({ WORKER_RATE_LIMIT_SHARE: '0' }, 5_000)).toThrow('WORKER_RATE_LIMIT_SHARE');
+  });
+
+  it('refuses a grace period that does not outlast the broker deadline', () => {
+    expect(() => loadWorkerSettings({ WORKER_RECONCILE_GRACE_MS: '5000' }, 5_000)).toThrow(
+      /WORKER_RECONCILE_GRACE_MS \(5000\) must be greater than BROKER_DEADLINE_MS \(5000\)/,
+    );
+  });
+
+  it('refuses a maximum backoff below the initial one', () => {
+    expect(() =>
+      loadWorkerSettings({ WORKER_RECONCILE_INITIAL_DELAY_MS: '500', WORKER_RECONCILE_MAX_DELAY_MS: '100' }, 1_000),
+    ).toThrow('WORKER_RECONCILE_MAX_DELAY_MS must be at least WORKER_RECONCILE_INITIAL_DELAY_MS');
+  });
+});

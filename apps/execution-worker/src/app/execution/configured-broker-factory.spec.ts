@@ -1,0 +1,265 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  BrokerConfig,
+  BrokerRegistry,
+  FailSafeCode,
+  InvalidArgumentError,
+  MockBrokerGateway,
+  OrderAdapter,
+} from '@qts/broker-domain';
+import { JtsOrderAdapter } from '../adapters/jts/jts-order-adapter';
+import { ConfiguredBrokerFactory } from './configured-broker-factory';
+import { jtsAdapterResolver } from './jts-adapter-resolver';
+import { LiveBroker } from './live-broker';
+import { NoopBroker } from './noop-broker';
+import { anIntent } from './testing/intents';
+import { MockBroker } from './testing/mock-broker';
+import { aBrokerConfig } from './testing/platform-fixtures';
+import { StubOrderAdapter } from './testing/stub-order-adapter';
+
+const NOW = new Date('2025-03-04T01:00:00Z');
+
+function factoryWith(
+  options: {
+    liveTradingEnabled?: boolean;
+    adapters?: Record<string, OrderAdapter | undefined>;
+    brokers?: BrokerConfig[];
+    max?: number;
+  } = {},
+): ConfiguredBrokerFactory {
+  const adapters = options.adapters ?? {
+    mock: new JtsOrderAdapter(new MockBrokerGateway({ brokerId: 'mock', clock: () => NOW })),
+  };
+  return new ConfiguredBrokerFactory({
+    brokers: options.brokers ?? [aBrokerConfig('mock')],
+    liveTradingEnabled: options.liveTradingEnabled ?? false,
+    resolveAdapter: (broker) => adapters[broker.id],
+    maxConsecutiveFailures: options.max,
+  });
+}
+
+describe('ConfiguredBrokerFactory', () => {
+  it('gives PAPER accounts a LiveBroker even while live trading is disabled', async () => {
+    const engine = factoryWith().engineFor('mock', 'MOCK-001');
+
+    expect(engine).toBeInstanceOf(LiveBroker);
+    await expect(engine.submitIntent(anIntent())).resolves.toMatchObject({ accepted: true, broker: 'mock' });
+  });
+
+  it('gives REAL accounts a NoopBroker (FS047) while LIVE_TRADING_ENABLED=false', async () => {
+    const engine = factoryWith({ liveTradingEnabled: false }).engineFor('mock', 'REAL-001');
+
+    expect(engine).toBeInstanceOf(NoopBroker);
+    await expect(engine.submitIntent(anIntent({ accountId: 'REAL-001' }))).resolves.toMatchObject({
+      accepted: false,
+      broker: 'noop',
+      failSafeCode: FailSafeCode.FS047,
+      message: expect.stringContaining('LIVE_TRADING_ENABLED=false'),
+    });
+  });
+
+  it('gives REAL accounts a LiveBroker when LIVE_TRADING_ENABLED=true', () => {
+    expect(factoryWith({ liveTradingEnabled: true }).engineFor('mock', 'REAL-001')).toBeInstanceOf(
+      LiveBroker,
+    );
+  });
+
+  it('answers NoopBroker for a broker without adapter, an unknown broker and an unknown account', async () => {
+    const factory = factoryWith({ adapters: {} });
+
+    const noAdapter = factory.engineFor('mock', 'MOCK-001');
+    const unknownBroker = factoryWith().engineFor('nope', 'MOCK-001');
+    const unknownAccount = factoryWith().engineFor('mock', 'NOPE');
+
+    expect(noAdapter).toBeInstanceOf(NoopBroker);
+    await expect(noAdapter.submitIntent(anIntent())).resolves.toMatchObject({
+      message: expect.stringContaining('no order adapter'),
+    });
+    await expect(unknownBroker.submitIntent(anIntent())).resolves.toMatchObject({
+      failSafeCode: FailSafeCode.FS047,
+      message: "broker 'nope' is not configured",
+    });
+    await expect(unknownAccount.submitIntent(anIntent())).resolves.toMatchObject({
+      message: "account 'NOPE' is not configured for broker 'mock'",
+    });
+    expect(factory.failSafeStatus()).toEqual([]);
+  });
+
+  it('uses an adapter that appears later instead of a cached NoopBroker', () => {
+    const adapters: Record<string, OrderAdapter | undefined> = {};
+    const factory = factoryWith({ adapters });
+    expect(factory.engineFor('mock', 'MOCK-001')).toBeInstanceOf(NoopBroker);
+
+    adapters['mock'] = new StubOrderAdapter('mock');
+
+    expect(factory.engineFor('mock', 'MOCK-001')).toBeInstanceOf(LiveBroker);
+  });
+
+  it('caches one engine per (broker, account) so the failure count survives across intents', async () => {
+    const adapter = new StubOrderAdapter('mock');
+    const factory = factoryWith({ adapters: { mock: adapter }, brokers: [aBrokerConfig('mock')], max: 2 });
+    const first = factory.engineFor('mock', 'MOCK-001');
+    adapter.answerNext(new Error('boom 1'), new Error('boom 2'));
+
+    await expect(first.submitIntent(anIntent({ intentId: 'a' }))).rejects.toThrow('boom 1');
+    await expect(
+      factory.engineFor('mock', 'MOCK-001').submitIntent(anIntent({ intentId: 'b' })),
+    ).rejects.toThrow('boom 2');
+
+    expect(factory.engineFor('mock', 'MOCK-001')).toBe(first);
+    await expect(
+      factory.engineFor('mock', 'MOCK-001').submitIntent(anIntent({ intentId: 'c' })),
+    ).resolves.toMatchObject({
+      broker: 'failsafe',
+      failSafeCode: FailSafeCode.FS046,
+    });
+    expect(factory.engineFor('mock', 'REAL-001')).toBeInstanceOf(NoopBroker);
+    expect(factory.failSafeStatus()).toEqual([
+      { brokerId: 'mock', accountId: 'MOCK-001', tripped: true, consecutiveFailures: 2 },
+    ]);
+  });
+
+  it('shares the guard between the live and the dry-run engine of an account', async () => {
+    const adapter = new StubOrderAdapter('mock');
+    const factory = factoryWith({ adapters: { mock: adapter }, max: 1 });
+    adapter.answerNext(new Error('down'));
+    await expect(factory.engineFor('mock', 'MOCK-001').submitIntent(anIntent())).rejects.toThrow('down');
+
+    const dryRun = factory.engineFor('mock', 'MOCK-001', { dryRun: true });
+
+    expect(dryRun).toBe(factory.engineFor('mock', 'MOCK-001', { dryRun: true }));
+    await expect(dryRun.submitIntent(anIntent())).resolves.toMatchObject({ broker: 'failsafe' });
+  });
+
+  it('answers dry runs without sending anything', async () => {
+    const adapter = new StubOrderAdapter('mock');
+    const factory = factoryWith({ adapters: { mock: adapter } });
+
+    const response = await factory.engineFor('mock', 'MOCK-001', { dryRun: true }).submitIntent(anIntent());
+
+    expect(response).toMatchObject({ accepted: true, dryRun: true });
+    expect(adapter.placed).toHaveLength(0);
+  });
+
+  it('keeps a tripped guard when the broker adapter is replaced (reconnect)', async () => {
+    const adapters: Record<string, OrderAdapter | undefined> = {
+      mock: new StubOrderAdapter('mock').answerNext(new Error('x')),
+    };
+    const factory = factoryWith({ adapters, max: 1 });
+    await expect(factory.engineFor('mock', 'MOCK-001').submitIntent(anIntent())).rejects.toThrow('x');
+
+    const replacement = new StubOrderAdapter('mock');
+    adapters['mock'] = replacement;
+
+    await expect(factory.engineFor('mock', 'MOCK-001').submitIntent(anIntent())).resolves.toMatchObject({
+      broker: 'failsafe',
+    });
+    factory.resetFailSafe('mock');
+    await expect(factory.engineFor('mock', 'MOCK-001').submitIntent(anIntent())).resolves.toMatchObject({
+      accepted: true,
+    });
+    expect(replacement.placed).toHaveLength(1);
+  });
+
+  it('resets the guards of one broker or of all and reports which brokers were tripped', async () => {
+    const a = new StubOrderAdapter('a').answerNext(new Error('a down'));
+    const b = new StubOrderAdapter('b').answerNext(new Error('b down'));
+    const factory = factoryWith({
+      adapters: { a, b },
+      brokers: [aBrokerConfig('a'), aBrokerConfig('b')],
+      max: 1,
+    });
+    await expect(
+      factory.engineFor('a', 'MOCK-001').submitIntent(anIntent({ brokerId: 'a' })),
+    ).rejects.toThrow();
+    await expect(
+      factory.engineFor('b', 'MOCK-001').submitIntent(anIntent({ brokerId: 'b' })),
+    ).rejects.toThrow();
+    factory.engineFor('b', 'REAL-001');
+
+    expect(factory.resetFailSafe('a')).toEqual(['a']);
+    expect(factory.resetFailSafe('a')).toEqual([]);
+    expect(factory.failSafeStatus().filter((status) => status.tripped)).toEqual([
+      { brokerId: 'b', accountId: 'MOCK-001', tripped: true, consecutiveFailures: 1 },
+    ]);
+    expect(factory.resetFailSafe()).toEqual(['b']);
+    expect(factory.failSafeStatus().every((status) => !status.tripped)).toBe(true);
+  });
+
+  it('returns the order adapter of a configured broker for reconciliation', () => {
+    const adapter = new StubOrderAdapter('mock');
+    const factory = factoryWith({ adapters: { mock: adapter } });
+
+    expect(factory.adapterFor('mock')).toBe(adapter);
+    expect(factory.adapterFor('unknown')).toBeUndefined();
+  });
+
+  it('refuses an adapter resolved for the wrong broker', () => {
+    const factory = factoryWith({ adapters: { mock: new StubOrderAdapter('other') } });
+
+    expect(() => factory.adapterFor('mock')).toThrow(InvalidArgumentError);
+  });
+
+  it('refuses an invalid failure limit at construction', () => {
+    expect(() => factoryWith({ max: 0 })).toThrow(InvalidArgumentError);
+  });
+
+  it('never hands out a MockBroker', () => {
+    const engines = [
+      factoryWith().engineFor('mock', 'MOCK-001'),
+      factoryWith().engineFor('mock', 'MOCK-001', { dryRun: true }),
+      factoryWith().engineFor('mock', 'REAL-001'),
+      factoryWith({ liveTradingEnabled: true }).engineFor('mock', 'REAL-001'),
+      factoryWith({ adapters: {} }).engineFor('mock', 'MOCK-001'),
+      factoryWith().engineFor('nope', 'x'),
+    ];
+
+    for (const engine of engines) {
+      expect(engine).not.toBeInstanceOf(MockBroker);
+      expect(engine.name).not.toBe('mock');
+      expect(engine instanceof LiveBroker || engine instanceof NoopBroker).toBe(true);
+    }
+  });
+
+  it('keeps MockBroker out of production code: only spec files import testing/', () => {
+    const sourceRoot = join(__dirname, '..', '..');
+    const offenders = productionFiles(sourceRoot).filter((file) =>
+      /from\s+['"][^'"]*\/testing\/[^'"]*['"]/.test(readFileSync(file, 'utf8')),
+    );
+
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe('jtsAdapterResolver', () => {
+  it('wraps the registry gateway of a broker in one JtsOrderAdapter per gateway instance', () => {
+    const registry = new BrokerRegistry();
+    const gateway = new MockBrokerGateway({ brokerId: 'mock', clock: () => NOW });
+    registry.register(gateway, { mock: true });
+    const resolve = jtsAdapterResolver(registry);
+
+    const adapter = resolve(aBrokerConfig('mock'));
+
+    expect(adapter).toBeInstanceOf(JtsOrderAdapter);
+    expect(resolve(aBrokerConfig('mock'))).toBe(adapter);
+    expect(resolve(aBrokerConfig('other'))).toBeUndefined();
+    registry.unregister('mock');
+    registry.register(new MockBrokerGateway({ brokerId: 'mock', clock: () => NOW }), { mock: true });
+    expect(resolve(aBrokerConfig('mock'))).not.toBe(adapter);
+  });
+});
+
+/** Every .ts file under `root` that is not test code (specs, testing/ folders). */
+function productionFiles(root: string): string[] {
+  const files: string[] = [];
+  for (const name of readdirSync(root)) {
+    const path = join(root, name);
+    if (statSync(path).isDirectory()) {
+      if (name !== 'testing' && name !== 'fixtures') files.push(...productionFiles(path));
+    } else if (name.endsWith('.ts') && !name.endsWith('.spec.ts') && !name.endsWith('.int-spec.ts')) {
+      files.push(path);
+    }
+  }
+  return files;
+}

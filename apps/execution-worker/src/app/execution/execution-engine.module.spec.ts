@@ -1,0 +1,116 @@
+import { Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { BrokerRegistry, FailSafeCode, MockBrokerGateway, OrderType } from '@qts/broker-domain';
+import { BrokerGrpcModule } from '@qts/broker-grpc';
+import { PlatformConfigModule } from '@qts/platform-config';
+import { StubOrderAdapter } from './testing/stub-order-adapter';
+import { BROKER_FACTORY, BrokerFactory } from './broker-factory';
+import { ExecutionEngineModule } from './execution-engine.module';
+import { LiveBroker } from './live-broker';
+import { anIntent } from './testing/intents';
+import { aBrokerConfig, aPlatformConfig } from './testing/platform-fixtures';
+
+const NOW = new Date('2025-03-04T01:00:00Z');
+
+/** Stands in for BrokerGrpcModule: exports the BrokerRegistry with the mock broker registered. */
+@Module({
+  providers: [
+    {
+      provide: BrokerRegistry,
+      useFactory: () => {
+        const registry = new BrokerRegistry();
+        registry.register(new MockBrokerGateway({ brokerId: 'mock', clock: () => NOW }), { mock: true });
+        return registry;
+      },
+    },
+  ],
+  exports: [BrokerRegistry],
+})
+class TestRegistryModule {}
+
+async function factoryFrom(
+  options: Parameters<typeof ExecutionEngineModule.forRoot>[0],
+  liveTradingEnabled = false,
+) {
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      PlatformConfigModule.forRoot({
+        config: aPlatformConfig([aBrokerConfig('mock'), aBrokerConfig('kis-direct')], liveTradingEnabled),
+      }),
+      ExecutionEngineModule.forRoot(options),
+    ],
+  }).compile();
+  return { moduleRef, factory: moduleRef.get<BrokerFactory>(BROKER_FACTORY) };
+}
+
+describe('ExecutionEngineModule', () => {
+  it('provides BROKER_FACTORY wired to the configuration and the JTS gateways of the registry', async () => {
+    const { moduleRef, factory } = await factoryFrom({ imports: [TestRegistryModule] });
+
+    const engine = factory.engineFor('mock', 'MOCK-001');
+    const response = await engine.submitIntent(anIntent({ intentId: 'module-1' }));
+
+    expect(engine).toBeInstanceOf(LiveBroker);
+    expect(response).toMatchObject({ intentId: 'module-1', accepted: true, broker: 'mock' });
+    await expect(factory.adapterFor('mock')?.getOrder({ clientOrderId: 'module-1' })).resolves.toMatchObject({
+      clientOrderId: 'module-1',
+      orderId: response.orderId,
+    });
+    await expect(factory.engineFor('mock', 'REAL-001').submitIntent(anIntent())).resolves.toMatchObject({
+      failSafeCode: FailSafeCode.FS047,
+    });
+    await moduleRef.close();
+  });
+
+  it('uses a configured order adapter instead of the JTS route for that broker', async () => {
+    const direct = new StubOrderAdapter('kis-direct');
+    const { moduleRef, factory } = await factoryFrom({
+      imports: [TestRegistryModule],
+      orderAdapters: { 'kis-direct': direct },
+    });
+
+    await factory.engineFor('kis-direct', 'MOCK-001').submitIntent(anIntent({ brokerId: 'kis-direct' }));
+
+    expect(factory.adapterFor('kis-direct')).toBe(direct);
+    expect(direct.placed).toHaveLength(1);
+    expect(factory.adapterFor('mock')).not.toBe(direct);
+    await moduleRef.close();
+  });
+
+  it('passes the failure limit to every guard', async () => {
+    const { moduleRef, factory } = await factoryFrom({
+      imports: [TestRegistryModule],
+      maxConsecutiveFailures: 7,
+    });
+
+    const engine = factory.engineFor('mock', 'MOCK-001') as LiveBroker;
+
+    expect(engine.guard.maxConsecutiveFailures).toBe(7);
+    await moduleRef.close();
+  });
+
+  it('works over the real BrokerGrpcModule registry (global, mock broker: no network)', async () => {
+    const config = aPlatformConfig([aBrokerConfig('mock')]);
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        PlatformConfigModule.forRoot({ config }),
+        BrokerGrpcModule.forRoot({ brokers: config.brokers, isGlobal: true }),
+        ExecutionEngineModule.forRoot(),
+      ],
+    }).compile();
+    await moduleRef.init();
+    const factory = moduleRef.get<BrokerFactory>(BROKER_FACTORY);
+
+    const response = await factory.engineFor('mock', 'MOCK-001').submitIntent(
+      anIntent({
+        intentId: 'grpc-module-1',
+        orderType: OrderType.MARKET,
+        limitPrice: undefined,
+        quantity: 1,
+      }),
+    );
+
+    expect(response).toMatchObject({ intentId: 'grpc-module-1', accepted: true, broker: 'mock' });
+    await moduleRef.close();
+  });
+});

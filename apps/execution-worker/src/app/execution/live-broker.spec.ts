@@ -1,0 +1,169 @@
+import {
+  BrokerUnavailableError,
+  ExecutionResponse,
+  FailSafeCode,
+  OrderOutcomeUnknownError,
+  OrderStatus,
+} from '@qts/broker-domain';
+import { LiveBroker } from './live-broker';
+import { anIntent } from './testing/intents';
+import { MockBroker } from './testing/mock-broker';
+
+function refused(failSafeCode: FailSafeCode): ExecutionResponse {
+  return {
+    intentId: '',
+    accepted: false,
+    broker: 'kis',
+    status: OrderStatus.REJECTED,
+    failSafeCode,
+    message: `refused ${failSafeCode}`,
+  };
+}
+
+describe('LiveBroker', () => {
+  it('is named live and passes accepted answers through', async () => {
+    const inner = new MockBroker();
+    const broker = new LiveBroker(inner);
+
+    const response = await broker.submitIntent(anIntent({ intentId: 'a' }));
+
+    expect(broker.name).toBe('live');
+    expect(response).toMatchObject({ intentId: 'a', accepted: true, broker: 'mock' });
+    expect(inner.received).toHaveLength(1);
+  });
+
+  it('trips after three broker failures and then refuses with failsafe/FS046 without calling the adapter', async () => {
+    const inner = new MockBroker().answerNext(
+      refused(FailSafeCode.FS044),
+      refused(FailSafeCode.FS043),
+      refused(FailSafeCode.FS045),
+    );
+    const broker = new LiveBroker(inner);
+    for (let i = 0; i < 3; i += 1) {
+      await broker.submitIntent(anIntent({ intentId: `f${i}` }));
+    }
+
+    const response = await broker.submitIntent(anIntent({ intentId: 'after-trip' }));
+
+    expect(response).toMatchObject({
+      intentId: 'after-trip',
+      accepted: false,
+      broker: 'failsafe',
+      failSafeCode: FailSafeCode.FS046,
+      status: OrderStatus.REJECTED,
+    });
+    expect(response.message).toContain('3 consecutive broker failures');
+    expect(response.message).toContain('FS045');
+    expect(inner.received).toHaveLength(3);
+    expect(broker.guard.tripped).toBe(true);
+  });
+
+  it('counts FS049 and answers without a valid code as broker failures', async () => {
+    const inner = new MockBroker().answerNext(refused(FailSafeCode.FS049), {
+      intentId: '',
+      accepted: false,
+      broker: 'x',
+      message: 'no code',
+    });
+    const broker = new LiveBroker(inner, 2);
+
+    await broker.submitIntent(anIntent());
+    await broker.submitIntent(anIntent());
+
+    expect(broker.guard.tripped).toBe(true);
+  });
+
+  it('resets the count on a success', async () => {
+    const inner = new MockBroker().answerNext(refused(FailSafeCode.FS044), refused(FailSafeCode.FS044));
+    const broker = new LiveBroker(inner);
+    await broker.submitIntent(anIntent());
+    await broker.submitIntent(anIntent());
+    await broker.submitIntent(anIntent());
+    inner.answerNext(refused(FailSafeCode.FS044), refused(FailSafeCode.FS044));
+    await broker.submitIntent(anIntent());
+    await broker.submitIntent(anIntent());
+
+    expect(broker.guard.tripped).toBe(false);
+    expect(broker.guard.consecutiveFailures).toBe(2);
+  });
+
+  it.each([FailSafeCode.FS040, FailSafeCode.FS041, FailSafeCode.FS048])(
+    'does not count business rejections (%s) of a working broker',
+    async (code) => {
+      const inner = new MockBroker().answerNext(refused(code), refused(code), refused(code), refused(code));
+      const broker = new LiveBroker(inner);
+      for (let i = 0; i < 4; i += 1) {
+        await broker.submitIntent(anIntent());
+      }
+
+      expect(broker.guard.tripped).toBe(false);
+      expect(broker.guard.consecutiveFailures).toBe(0);
+      expect(inner.received).toHaveLength(4);
+    },
+  );
+
+  it('counts a thrown error and re-throws it unchanged, OrderOutcomeUnknownError included', async () => {
+    const unknown = new OrderOutcomeUnknownError('timeout', { clientOrderId: 'intent-1' });
+    const inner = new MockBroker().answerNext(unknown, new BrokerUnavailableError('down'), unknown);
+    const broker = new LiveBroker(inner);
+
+    await expect(broker.submitIntent(anIntent())).rejects.toBe(unknown);
+    await expect(broker.submitIntent(anIntent())).rejects.toBeInstanceOf(BrokerUnavailableError);
+    await expect(broker.submitIntent(anIntent())).rejects.toBe(unknown);
+
+    expect(broker.guard.tripped).toBe(true);
+    await expect(broker.submitIntent(anIntent())).resolves.toMatchObject({ broker: 'failsafe' });
+  });
+
+  it('neither counts nor clears on dry runs', async () => {
+    const inner = new MockBroker().answerNext(refused(FailSafeCode.FS044), {
+      intentId: '',
+      accepted: true,
+      broker: 'kis',
+      dryRun: true,
+      message: 'dry run',
+    });
+    const broker = new LiveBroker(inner);
+
+    await broker.submitIntent(anIntent());
+    await broker.submitIntent(anIntent());
+
+    expect(broker.guard.consecutiveFailures).toBe(1);
+  });
+
+  it('accepts intents again after reset()', async () => {
+    const inner = new MockBroker().answerNext(refused(FailSafeCode.FS044));
+    const broker = new LiveBroker(inner, 1);
+    await broker.submitIntent(anIntent());
+    expect(broker.guard.tripped).toBe(true);
+
+    broker.reset();
+    const response = await broker.submitIntent(anIntent({ intentId: 'after-reset' }));
+
+    expect(response).toMatchObject({ intentId: 'after-reset', accepted: true });
+    expect(inner.received).toHaveLength(2);
+  });
+
+  it('keeps refusing when an order sent before the trip succeeds afterwards', async () => {
+    let release: (value: ExecutionResponse) => void = () => undefined;
+    const slow = new Promise<ExecutionResponse>((resolve) => {
+      release = resolve;
+    });
+    const inner = new MockBroker();
+    const broker = new LiveBroker(
+      {
+        name: 'inner',
+        submitIntent: (intent) => (intent.intentId === 'slow' ? slow : inner.submitIntent(intent)),
+      },
+      1,
+    );
+    const inFlight = broker.submitIntent(anIntent({ intentId: 'slow' }));
+    inner.answerNext(refused(FailSafeCode.FS044));
+    await broker.submitIntent(anIntent({ intentId: 'fails' }));
+
+    release({ intentId: 'slow', accepted: true, broker: 'kis', message: 'ok' });
+    await inFlight;
+
+    expect(broker.guard.tripped).toBe(true);
+  });
+});

@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { OrderStatus } from '@qts/broker-domain';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Outcome of one broker call for an intent. */
+export type BrokerCallOutcome = 'accepted' | 'rejected' | 'unknown';
+
+/** How a reconciliation of an order ended. */
+export type ReconciliationOutcome = 'found' | 'never_reached' | 'deferred' | 'no_adapter' | 'aborted' | 'settled';
+
+/** Snapshot sources read at scrape time (database counts, guard states). */
+export interface MetricsSources {
+  ordersByStatus(): Promise<Map<OrderStatus, number>>;
+  failSafeStatus(): { brokerId: string; accountId: string; tripped: boolean; consecutiveFailures: number }[];
+}
+
+/**
+ * The worker's Prometheus metrics, in a registry of their own (so tests and several apps in one process never
+ * clash over prom-client's global registry). Names start with `execution_worker_`.
+ */
+@Injectable()
+export class WorkerMetrics {
+  readonly registry = new Registry();
+  private sources: MetricsSources | undefined;
+
+  private readonly intentsReceived = new Counter({
+    name: 'execution_worker_intents_received_total',
+    help: 'SubmitIntent calls that passed validation, duplicates included',
+    registers: [this.registry],
+  });
+  private readonly intentsDuplicate = new Counter({
+    name: 'execution_worker_intents_duplicate_total',
+    help: 'Submissions of an intent id that was already known: answered with the stored result, nothing sent',
+    registers: [this.registry],
+  });
+  private readonly intentsAccepted = new Counter({
+    name: 'execution_worker_intents_accepted_total',
+    help: 'Intents the broker accepted (dry runs included)',
+    registers: [this.registry],
+  });
+  private readonly intentsRejected = new Counter({
+    name: 'execution_worker_intents_rejected_total',
+    help: 'Intents refused by the broker, a fail-safe or the worker, by fail-safe code',
+    labelNames: ['fail_safe_code'] as const,
+    registers: [this.registry],
+  });
+  private readonly intentsUnknown = new Counter({
+    name: 'execution_worker_intents_unknown_total',
+    help: 'Intents whose order outcome was unknown when answered (reconciled afterwards, never re-sent)',
+    registers: [this.registry],
+  });
+  private readonly brokerCallSeconds = new Histogram({
+    name: 'execution_worker_broker_call_duration_seconds',
+    help: 'Duration of the broker call of an intent (rate-limit wait included)',
+    labelNames: ['broker_id', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  private readonly reconciliationRuns = new Counter({
+    name: 'execution_worker_reconciliation_runs_total',
+    help: 'Reconciliations of orders whose outcome was unknown',
+    registers: [this.registry],
+  });
+  private readonly reconciliationOutcomes = new Counter({
+    name: 'execution_worker_reconciliation_outcomes_total',
+    help: 'How reconciliations ended: found at the broker, never reached it, deferred (broker not answering) ...',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'execution_worker_' });
+    const sources = (): MetricsSources | undefined => this.sources;
+    new Gauge({
+      name: 'execution_worker_orders',
+      help: 'Orders in the database by status',
+      labelNames: ['status'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const counts = (await sources()?.ordersByStatus()) ?? new Map<OrderStatus, number>();
+        for (const status of Object.values(OrderStatus)) this.set({ status }, counts.get(status) ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'execution_worker_fail_safe_tripped',
+      help: '1 while the consecutive-failure guard of a broker account is tripped (orders refused until an admin reset)',
+      labelNames: ['broker_id', 'account_id'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const guard of sources()?.failSafeStatus() ?? []) {
+          this.set({ broker_id: guard.brokerId, account_id: guard.accountId }, guard.tripped ? 1 : 0);
+        }
+      },
+    });
+  }
+
+  /** Connects the scrape-time sources (set once the database and the broker factory exist). */
+  useSources(sources: MetricsSources): void {
+    this.sources = sources;
+  }
+
+  intentReceived(): void {
+    this.intentsReceived.inc();
+  }
+
+  duplicateIntent(): void {
+    this.intentsDuplicate.inc();
+  }
+
+  intentAnswered(answer: { accepted: boolean; unknown: boolean; failSafeCode?: string }): void {
+    if (answer.unknown) this.intentsUnknown.inc();
+    else if (answer.accepted) this.intentsAccepted.inc();
+    else this.intentsRejected.inc({ fail_safe_code: answer.failSafeCode ?? 'none' });
+  }
+
+  brokerCall(brokerId: string, outcome: BrokerCallOutcome, seconds: number): void {
+    this.brokerCallSeconds.observe({ broker_id: brokerId, outcome }, seconds);
+  }
+
+  reconciliationStarted(): void {
+    this.reconciliationRuns.inc();
+  }
+
+  reconciliationEnded(outcome: ReconciliationOutcome): void {
+    this.reconciliationOutcomes.inc({ outcome });
+  }
+
+  /** The Prometheus text exposition. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

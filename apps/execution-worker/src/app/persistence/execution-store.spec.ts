@@ -1,0 +1,237 @@
+import {
+  Decimal,
+  ExecutionIntent,
+  FailSafeCode,
+  IllegalOrderTransitionError,
+  OrderSide,
+  OrderStatus,
+  OrderType,
+} from '@qts/broker-domain';
+import type { DataSource } from 'typeorm';
+import type { ExecutionReport } from '../processing/execution-report';
+import { ExecutionReportBus } from '../processing/execution-report-bus';
+import { DuplicateIntentError } from './duplicate-intent-error';
+import { ExecutionStore } from './execution-store';
+import { openWorkerDataSource } from './open-worker-data-source';
+import { workerDataSourceOptions } from './worker-data-source-options';
+
+const T0 = new Date('2024-01-02T00:00:00.000Z');
+const T1 = new Date('2024-01-02T00:00:01.000Z');
+const T2 = new Date('2024-01-02T00:00:02.000Z');
+
+function intent(intentId: string, overrides: Partial<ExecutionIntent> = {}): ExecutionIntent {
+  return {
+    intentId,
+    strategyId: 'momentum-kr',
+    brokerId: 'kis',
+    accountId: '50012345-01',
+    symbol: '005930',
+    side: OrderSide.BUY,
+    quantity: 10,
+    orderType: OrderType.LIMIT,
+    limitPrice: new Decimal('70100'),
+    ...overrides,
+  };
+}
+
+describe('ExecutionStore (SQLite in memory, real migrations)', () => {
+  let dataSource: DataSource;
+  let store: ExecutionStore;
+  let reports: ExecutionReport[];
+
+  beforeEach(async () => {
+    dataSource = await openWorkerDataSource(workerDataSourceOptions('sqlite::memory:'));
+    const bus = new ExecutionReportBus();
+    reports = [];
+    bus.subscribe((report) => reports.push(report));
+    store = new ExecutionStore(dataSource, bus);
+  });
+
+  afterEach(async () => {
+    await dataSource.destroy();
+  });
+
+  it('stores an intent with its PENDING order keyed by the intent id, and reports the new order', async () => {
+    const stored = await store.createIntent(intent('intent-1'), false, T0);
+
+    expect(stored.intent).toEqual({ ...intent('intent-1'), createdAt: T0 });
+    expect(stored.intent.limitPrice?.toFixed()).toBe('70100');
+    expect(stored.answer).toBeUndefined();
+    expect(stored.order).toMatchObject({
+      intentId: 'intent-1',
+      clientOrderId: 'intent-1',
+      status: OrderStatus.PENDING,
+      filledQuantity: 0,
+    });
+    expect(stored.order?.submittedAt).toBeUndefined();
+    expect(reports).toEqual([
+      expect.objectContaining({ intentId: 'intent-1', strategyId: 'momentum-kr', status: OrderStatus.PENDING }),
+    ]);
+    await expect(store.findIntent('intent-1')).resolves.toEqual(stored);
+  });
+
+  it('refuses a second intent with the same id (unique constraint), even with another payload', async () => {
+    await store.createIntent(intent('intent-1'), false, T0);
+
+    await expect(store.createIntent(intent('intent-1', { quantity: 99 }), false, T1)).rejects.toBeInstanceOf(
+      DuplicateIntentError,
+    );
+    const rows = await dataSource.query('SELECT COUNT(*) AS n FROM orders');
+    expect(Number(rows[0].n)).toBe(1);
+  });
+
+  it('serializes concurrent transactions on the single SQLite connection: each id stored exactly once', async () => {
+    const ids = Array.from({ length: 50 }, (_, i) => `intent-${i % 25}`);
+    const results = await Promise.allSettled(ids.map((id) => store.createIntent(intent(id), false, T0)));
+
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(25);
+    expect(
+      results.filter((r) => r.status === 'rejected' && r.reason instanceof DuplicateIntentError),
+    ).toHaveLength(25);
+    const rows = await dataSource.query('SELECT COUNT(*) AS n FROM intents');
+    expect(Number(rows[0].n)).toBe(25);
+  });
+
+  it('stores a dry run without an order', async () => {
+    const stored = await store.createIntent(intent('dry-1', { orderType: OrderType.MARKET, limitPrice: undefined }), true, T0);
+
+    expect(stored.dryRun).toBe(true);
+    expect(stored.order).toBeUndefined();
+    expect(stored.intent.limitPrice).toBeUndefined();
+    expect(reports).toEqual([]);
+  });
+
+  it('records the answer and the order state in one step, and reports the change', async () => {
+    await store.createIntent(intent('intent-1'), false, T0);
+    await store.markSubmitted('intent-1', T1);
+
+    const settled = await store.settle(
+      'intent-1',
+      {
+        answer: { accepted: true, handledBy: 'live', message: 'accepted' },
+        order: { status: OrderStatus.ACCEPTED, brokerOrderId: '0000117', message: 'accepted' },
+      },
+      'broker',
+      T2,
+    );
+
+    expect(settled.answer).toEqual({ accepted: true, handledBy: 'live', message: 'accepted', answeredAt: T2 });
+    expect(settled.order).toMatchObject({ status: OrderStatus.ACCEPTED, brokerOrderId: '0000117', submittedAt: T1 });
+    expect(reports.map((r) => [r.status, r.orderId])).toEqual([
+      [OrderStatus.PENDING, undefined],
+      [OrderStatus.ACCEPTED, '0000117'],
+    ]);
+    expect(reports[1].sequence).toBeGreaterThan(reports[0].sequence);
+    const events = await store.listEvents('intent-1');
+    expect(events.map((e) => [e.fromStatus, e.toStatus, e.source])).toEqual([
+      [null, 'PENDING', 'intent'],
+      ['PENDING', 'ACCEPTED', 'broker'],
+    ]);
+  });
+
+  it('keeps the first answer time when a later change (reconciliation) updates the answer', async () => {
+    await store.createIntent(intent('intent-1'), false, T0);
+    await store.settle(
+      'intent-1',
+      {
+        answer: { accepted: false, handledBy: 'live', failSafeCode: FailSafeCode.FS042, message: 'unknown' },
+        order: { status: OrderStatus.UNKNOWN },
+      },
+      'broker',
+      T1,
+    );
+    const settled = await store.settle(
+      'intent-1',
+      {
+        answer: { accepted: true, handledBy: 'live', message: 'reconciled' },
+        order: { status: OrderStatus.FILLED, filledQuantity: 10, avgFillPrice: new Decimal('70100.5') },
+      },
+      'reconciliation',
+      T2,
+    );
+
+    expect(settled.answer).toEqual({ accepted: true, handledBy: 'live', message: 'reconciled', answeredAt: T1 });
+    expect(settled.order?.avgFillPrice?.toFixed()).toBe('70100.5');
+    expect(settled.order?.filledQuantity).toBe(10);
+  });
+
+  it('refuses an illegal transition and changes nothing', async () => {
+    await store.createIntent(intent('intent-1'), false, T0);
+    await store.settle('intent-1', { order: { status: OrderStatus.FILLED, filledQuantity: 10 } }, 'broker', T1);
+
+    await expect(
+      store.settle(
+        'intent-1',
+        { answer: { accepted: false, handledBy: 'live', message: 'x' }, order: { status: OrderStatus.ACCEPTED } },
+        'broker',
+        T2,
+      ),
+    ).rejects.toBeInstanceOf(IllegalOrderTransitionError);
+    const stored = await store.findIntent('intent-1');
+    expect(stored?.order?.status).toBe(OrderStatus.FILLED);
+    expect(stored?.answer).toBeUndefined();
+  });
+
+  it('records further partial fills as events, and ignores a repeat of the same state', async () => {
+    await store.createIntent(intent('intent-1'), false, T0);
+    await store.settle('intent-1', { order: { status: OrderStatus.PARTIAL, filledQuantity: 3 } }, 'broker', T1);
+    await store.settle('intent-1', { order: { status: OrderStatus.PARTIAL, filledQuantity: 7 } }, 'broker', T1);
+    await store.settle('intent-1', { order: { status: OrderStatus.PARTIAL, filledQuantity: 7 } }, 'broker', T2);
+
+    const events = await store.listEvents('intent-1');
+    expect(events.map((e) => [e.toStatus, e.filledQuantity])).toEqual([
+      ['PENDING', 0],
+      ['PARTIAL', 3],
+      ['PARTIAL', 7],
+    ]);
+  });
+
+  it('refuses an order change for a dry run', async () => {
+    await store.createIntent(intent('dry-1'), true, T0);
+
+    await expect(
+      store.settle('dry-1', { order: { status: OrderStatus.ACCEPTED } }, 'broker', T1),
+    ).rejects.toBeInstanceOf(IllegalOrderTransitionError);
+  });
+
+  it('lists unfinished intents in arrival order: unanswered ones and in-flight orders', async () => {
+    await store.createIntent(intent('a'), false, T0);
+    await store.createIntent(intent('b'), false, T0);
+    await store.createIntent(intent('c'), true, T0);
+    await store.createIntent(intent('d'), false, T0);
+    await store.settle(
+      'b',
+      { answer: { accepted: true, handledBy: 'live', message: 'ok' }, order: { status: OrderStatus.ACCEPTED } },
+      'broker',
+      T1,
+    );
+    await store.settle(
+      'd',
+      {
+        answer: { accepted: false, handledBy: 'live', failSafeCode: FailSafeCode.FS042, message: 'unknown' },
+        order: { status: OrderStatus.UNKNOWN },
+      },
+      'broker',
+      T1,
+    );
+
+    const unfinished = await store.listUnfinished();
+    expect(unfinished.map((s) => s.intent.intentId)).toEqual(['a', 'c', 'd']);
+    const unknown = await store.listByOrderStatus([OrderStatus.UNKNOWN]);
+    expect(unknown.map((s) => s.intent.intentId)).toEqual(['d']);
+    await expect(store.listByOrderStatus([OrderStatus.CANCELLED])).resolves.toEqual([]);
+    expect(await store.countOrdersByStatus()).toEqual(
+      new Map([
+        [OrderStatus.PENDING, 1],
+        [OrderStatus.ACCEPTED, 1],
+        [OrderStatus.UNKNOWN, 1],
+      ]),
+    );
+  });
+
+  it('answers nothing unfinished on an empty database, and pings', async () => {
+    await expect(store.listUnfinished()).resolves.toEqual([]);
+    await expect(store.findIntent('nope')).resolves.toBeNull();
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+});

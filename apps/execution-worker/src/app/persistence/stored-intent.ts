@@ -1,0 +1,54 @@
+import type { Decimal, ExecutionIntent, FailSafeCode, OrderStatus } from '@qts/broker-domain';
+
+/** The answer given to an intent (SubmitIntentResponse without the order fields). */
+export interface IntentAnswer {
+  accepted: boolean;
+  /** The engine that answered: 'live', 'noop', 'failsafe'. */
+  handledBy: string;
+  failSafeCode?: FailSafeCode;
+  message: string;
+  answeredAt: Date;
+}
+
+export interface StoredOrder {
+  id: number;
+  intentId: string;
+  clientOrderId: string;
+  brokerId: string;
+  accountId: string;
+  symbol: string;
+  brokerOrderId?: string;
+  status: OrderStatus;
+  filledQuantity: number;
+  avgFillPrice?: Decimal;
+  /** Set just before the broker call: without it the order was never sent. */
+  submittedAt?: Date;
+  message?: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface StoredIntent {
+  /** Arrival order. */
+  seq: number;
+  intent: ExecutionIntent;
+  dryRun: boolean;
+  /** Undefined until the intent is answered. */
+  answer?: IntentAnswer;
+  /** Undefined for a dry run: nothing is ever sent for it. */
+  order?: StoredOrder;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A new state of an order, as the broker (or the worker on its behalf) reports it. */
+export interface OrderUpdate {
+  status: OrderStatus;
+  brokerOrderId?: string;
+  filledQuantity?: number;
+  avgFillPrice?: Decimal;
+  message?: string;
+}
+
+/** What caused an order change, kept in order_events.source. */
+export type OrderEventSource = 'intent' | 'broker' | 'reconciliation' | 'recovery';

@@ -1,0 +1,162 @@
+import { BrokerUnavailableError, Decimal, FailSafeCode, OrderStatus } from '@qts/broker-domain';
+import { ProcessingTestBed, testIntent } from '../testing/processing-test-bed';
+import { brokerOrder } from '../testing/scripted-broker-factory';
+import { NEVER_REACHED_MESSAGE } from './order-reconciler';
+
+describe('OrderReconciler', () => {
+  let bed: ProcessingTestBed;
+
+  /** Stores an intent whose order was sent and whose outcome is unknown. */
+  async function unknownOrder(intentId: string, status = OrderStatus.UNKNOWN): Promise<void> {
+    await bed.store.createIntent(testIntent(intentId), false, bed.clock.now());
+    await bed.store.markSubmitted(intentId, bed.clock.now());
+    if (status === OrderStatus.UNKNOWN) {
+      await bed.store.settle(
+        intentId,
+        {
+          answer: { accepted: false, handledBy: 'live', failSafeCode: FailSafeCode.FS042, message: 'timeout' },
+          order: { status: OrderStatus.UNKNOWN },
+        },
+        'broker',
+        bed.clock.now(),
+      );
+    }
+  }
+
+  beforeEach(async () => {
+    bed = await ProcessingTestBed.create({
+      reconcileGraceMs: 10_000,
+      reconcileInitialDelayMs: 250,
+      reconcileMaxDelayMs: 2_000,
+      reconcileMaxBlockingMs: 60_000,
+    });
+  });
+
+  afterEach(async () => {
+    await bed.close();
+  });
+
+  it('gives the order the status the broker has, with fills, as soon as the broker knows it', async () => {
+    await unknownOrder('intent-1');
+    let calls = 0;
+    bed.brokers.lookup = async (ref) =>
+      ++calls < 3
+        ? null
+        : brokerOrder(ref.clientOrderId as string, OrderStatus.PARTIAL, { filledQuantity: 4, avgFillPrice: new Decimal('70050') });
+
+    await expect(bed.reconciler.reconcile('intent-1')).resolves.toBe('found');
+
+    const stored = await bed.store.findIntent('intent-1');
+    expect(stored?.order).toMatchObject({ status: OrderStatus.PARTIAL, filledQuantity: 4, brokerOrderId: 'ord-intent-1' });
+    expect(stored?.order?.avgFillPrice?.toFixed()).toBe('70050');
+    expect(stored?.answer).toMatchObject({ accepted: true, handledBy: 'live' });
+    expect(bed.clock.sleeps).toEqual([250, 500]);
+    expect(bed.brokers.sent).toEqual([]);
+  });
+
+  it('declares an order the broker still does not know after the grace period REJECTED: never reached the broker', async () => {
+    await unknownOrder('intent-1');
+
+    await expect(bed.reconciler.reconcile('intent-1')).resolves.toBe('never_reached');
+
+    const stored = await bed.store.findIntent('intent-1');
+    expect(stored?.order?.status).toBe(OrderStatus.REJECTED);
+    expect(stored?.answer).toMatchObject({ accepted: false, failSafeCode: FailSafeCode.FS042 });
+    expect(stored?.answer?.message).toContain(NEVER_REACHED_MESSAGE);
+    // Backoff doubles up to the cap and never overshoots the end of the grace period.
+    expect(bed.clock.sleeps).toEqual([250, 500, 1000, 2000, 2000, 2000, 2000, 250]);
+    expect(bed.clock.sleeps.reduce((a, b) => a + b, 0)).toBe(10_000);
+    expect(bed.brokers.sent).toEqual([]);
+  });
+
+  it('keeps asking while the broker cannot answer, and defers to the sweep after reconcileMaxBlockingMs', async () => {
+    await unknownOrder('intent-1');
+    bed.brokers.lookup = async () => {
+      throw new BrokerUnavailableError('JTS is down');
+    };
+
+    await expect(bed.reconciler.reconcile('intent-1')).resolves.toBe('deferred');
+
+    expect((await bed.store.findIntent('intent-1'))?.order?.status).toBe(OrderStatus.UNKNOWN);
+    expect(bed.brokers.lookups.length).toBeGreaterThan(5);
+    expect(Math.max(...bed.clock.sleeps)).toBe(2_000);
+    expect(await bed.metrics.render()).toMatch(/execution_worker_reconciliation_outcomes_total\{outcome="deferred"\} 1/);
+  });
+
+  it('never declares "never reached" while the broker says the order exists but is still pending', async () => {
+    await unknownOrder('intent-1');
+    let calls = 0;
+    bed.brokers.lookup = async (ref) =>
+      brokerOrder(ref.clientOrderId as string, ++calls < 12 ? OrderStatus.PENDING : OrderStatus.ACCEPTED);
+
+    await expect(bed.reconciler.reconcile('intent-1')).resolves.toBe('found');
+    expect(bed.clock.now().getTime() - new Date('2024-01-02T00:00:00Z').getTime()).toBeGreaterThan(10_000);
+    expect((await bed.store.findIntent('intent-1'))?.order?.status).toBe(OrderStatus.ACCEPTED);
+  });
+
+  it('settles a sent PENDING order found CANCELLED through UNKNOWN (the state machine has no PENDING -> CANCELLED)', async () => {
+    await unknownOrder('intent-1', OrderStatus.PENDING);
+    bed.brokers.lookup = async (ref) => brokerOrder(ref.clientOrderId as string, OrderStatus.CANCELLED);
+
+    await expect(bed.reconciler.reconcile('intent-1')).resolves.toBe('found');
+
+    const events = await bed.store.listEvents('intent-1');
+    expect(events.map((e) => e.toStatus)).toEqual(['PENDING', 'UNKNOWN', 'CANCELLED']);
+  });
+
+  it('records a broker rejection found by reconciliation as FS040', async () => {
+    await unknownOrder('intent-1');
+    bed.brokers.lookup = async (ref) => brokerOrder(ref.clientOrderId as string, OrderStatus.REJECTED, { message: 'price limit' });
+
+    await bed.reconciler.reconcile('intent-1');
+
+    expect((await bed.store.findIntent('intent-1'))?.answer).toMatchObject({
+      accepted: false,
+      failSafeCode: FailSafeCode.FS040,
+      message: 'reconciled with the broker: REJECTED (price limit)',
+    });
+  });
+
+  it('does nothing for settled, unsent or unknown intents', async () => {
+    await bed.store.createIntent(testIntent('unsent'), false, bed.clock.now());
+
+    await expect(bed.reconciler.reconcile('unsent')).resolves.toBe('settled');
+    await expect(bed.reconciler.reconcile('nope')).resolves.toBe('settled');
+    expect(bed.brokers.lookups).toEqual([]);
+  });
+
+  it('leaves the order UNKNOWN when the broker has no order adapter', async () => {
+    await unknownOrder('intent-1');
+    bed.brokers.hasAdapter = false;
+
+    await expect(bed.reconciler.reconcile('intent-1')).resolves.toBe('no_adapter');
+    expect((await bed.store.findIntent('intent-1'))?.order?.status).toBe(OrderStatus.UNKNOWN);
+  });
+
+  it('stops at its next step when the worker shuts down, leaving the order for the next start', async () => {
+    await unknownOrder('intent-1');
+    bed.brokers.lookup = async () => {
+      bed.reconciler.stop();
+      return null;
+    };
+
+    await expect(bed.reconciler.reconcile('intent-1')).resolves.toBe('aborted');
+    expect((await bed.store.findIntent('intent-1'))?.order?.status).toBe(OrderStatus.UNKNOWN);
+  });
+
+  it('runs one reconciliation per order at a time', async () => {
+    await unknownOrder('intent-1');
+    let release!: () => void;
+    bed.brokers.lookup = (ref) =>
+      new Promise((resolve) => (release = () => resolve(brokerOrder(ref.clientOrderId as string, OrderStatus.ACCEPTED))));
+
+    const first = bed.reconciler.reconcile('intent-1');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(bed.reconciler.isReconciling('intent-1')).toBe(true);
+    await expect(bed.reconciler.reconcile('intent-1')).resolves.toBe('settled');
+    release();
+
+    await expect(first).resolves.toBe('found');
+    expect(bed.brokers.lookups).toHaveLength(1);
+  });
+});

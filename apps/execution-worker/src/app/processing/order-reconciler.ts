@@ -1,0 +1,181 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { canTransition, FailSafeCode, OrderResponse, OrderStatus } from '@qts/broker-domain';
+import { BROKER_FACTORY, type BrokerFactory } from '../execution';
+import { WORKER_SETTINGS, type WorkerSettings } from '../config/worker-settings';
+import { ExecutionStore } from '../persistence/execution-store';
+import type { StoredIntent, StoredOrder } from '../persistence/stored-intent';
+import { WorkerMetrics, type ReconciliationOutcome } from '../metrics/worker-metrics';
+import { KeyedSerialQueue } from './keyed-serial-queue';
+import { needsReconciliation } from './order-progress';
+import { orderingKey } from './ordering-key';
+import { WORKER_CLOCK, type WorkerClock } from './worker-clock';
+
+/** The message of an order the broker never received; strategies and operators key on its wording. */
+export const NEVER_REACHED_MESSAGE = 'never reached the broker';
+
+/**
+ * Settles orders whose outcome is unknown (a timeout, a crash while sending) by asking the broker for the order
+ * with the intent's clientOrderId — never by sending it again:
+ * - the broker knows it: the order takes the broker's status;
+ * - the broker does not know it once the grace period after sending has passed: REJECTED, "never reached the broker";
+ * - the broker cannot answer: ask again with exponential backoff (bounded), and after reconcileMaxBlockingMs leave
+ *   the order UNKNOWN for the periodic sweep so the intents queued behind it are not held forever.
+ */
+@Injectable()
+export class OrderReconciler implements OnApplicationShutdown {
+  private readonly logger = new Logger(OrderReconciler.name);
+  private readonly active = new Set<string>();
+  private readonly shutdown = new AbortController();
+
+  constructor(
+    private readonly store: ExecutionStore,
+    @Inject(BROKER_FACTORY) private readonly brokers: BrokerFactory,
+    private readonly queue: KeyedSerialQueue,
+    @Inject(WORKER_SETTINGS) private readonly settings: WorkerSettings,
+    @Inject(WORKER_CLOCK) private readonly clock: WorkerClock,
+    private readonly metrics: WorkerMetrics,
+  ) {}
+
+  /** Queues a reconciliation behind the intents of the same (broker, account, symbol). */
+  schedule(stored: StoredIntent): Promise<ReconciliationOutcome> {
+    return this.queue.enqueue(orderingKey(stored.intent), () => this.reconcile(stored.intent.intentId));
+  }
+
+  /** True while the order of this intent is being reconciled. */
+  isReconciling(intentId: string): boolean {
+    return this.active.has(intentId);
+  }
+
+  /** Reconciles now (the caller holds the intent's queue slot). */
+  async reconcile(intentId: string): Promise<ReconciliationOutcome> {
+    if (this.active.has(intentId)) return 'settled';
+    this.active.add(intentId);
+    this.metrics.reconciliationStarted();
+    try {
+      const outcome = await this.reconcileLoop(intentId);
+      this.metrics.reconciliationEnded(outcome);
+      return outcome;
+    } finally {
+      this.active.delete(intentId);
+    }
+  }
+
+  /** Ends every reconciliation at its next step; the orders stay UNKNOWN and are reconciled at the next start. */
+  stop(): void {
+    this.shutdown.abort();
+  }
+
+  onApplicationShutdown(): void {
+    this.stop();
+  }
+
+  private async reconcileLoop(intentId: string): Promise<ReconciliationOutcome> {
+    const signal = this.shutdown.signal;
+    const startedAt = this.clock.now().getTime();
+    let delayMs = this.settings.reconcileInitialDelayMs;
+
+    for (;;) {
+      if (signal.aborted) return 'aborted';
+      const stored = await this.store.findIntent(intentId);
+      const order = stored?.order;
+      if (stored === null || order === undefined || !needsReconciliation(order)) return 'settled';
+
+      const adapter = this.brokers.adapterFor(order.brokerId);
+      if (adapter === undefined) {
+        this.logger.warn(`Cannot reconcile intent '${intentId}': broker '${order.brokerId}' has no order adapter`);
+        return 'no_adapter';
+      }
+
+      let found: OrderResponse | null | undefined;
+      try {
+        found = await adapter.getOrder({ clientOrderId: order.clientOrderId });
+      } catch (error) {
+        found = undefined;
+        this.logger.warn(`Reconciling intent '${intentId}': broker did not answer (${describe(error)}); will ask again`);
+      }
+
+      const now = this.clock.now().getTime();
+      if (found !== null && found !== undefined && isSettledAtBroker(found.status)) {
+        await this.applyBrokerState(stored, order, found);
+        return 'found';
+      }
+      const sentAt = (order.submittedAt ?? order.createdAt).getTime();
+      const graceEndsAt = sentAt + this.settings.reconcileGraceMs;
+      if (found === null && now >= graceEndsAt) {
+        await this.declareNeverReached(stored, order);
+        return 'never_reached';
+      }
+      if (now - startedAt >= this.settings.reconcileMaxBlockingMs) {
+        this.logger.warn(`Order of intent '${intentId}' is still ${order.status}; the periodic sweep will keep reconciling it`);
+        return 'deferred';
+      }
+      // Do not overshoot the end of the grace period by a whole backoff step when the broker says "not found".
+      const waitMs = found === null ? Math.max(1, Math.min(delayMs, graceEndsAt - now)) : delayMs;
+      await this.clock.sleep(waitMs, signal);
+      delayMs = Math.min(delayMs * 2, this.settings.reconcileMaxDelayMs);
+    }
+  }
+
+  private async applyBrokerState(stored: StoredIntent, order: StoredOrder, found: OrderResponse): Promise<void> {
+    const rejected = found.status === OrderStatus.REJECTED;
+    const message = `reconciled with the broker: ${found.status}${found.message ? ` (${found.message})` : ''}`;
+    // PENDING cannot go straight to CANCELLED: record that the outcome was unknown first.
+    if (!canTransition(order.status, found.status) && canTransition(order.status, OrderStatus.UNKNOWN)) {
+      await this.store.settle(order.intentId, { order: { status: OrderStatus.UNKNOWN } }, 'reconciliation', this.clock.now());
+    }
+    await this.store.settle(
+      order.intentId,
+      {
+        answer: {
+          accepted: !rejected,
+          handledBy: stored.answer?.handledBy || 'live',
+          ...(rejected ? { failSafeCode: FailSafeCode.FS040 } : {}),
+          message,
+        },
+        order: {
+          status: found.status,
+          ...(found.orderId ? { brokerOrderId: found.orderId } : {}),
+          filledQuantity: found.filledQuantity,
+          ...(found.avgFillPrice === undefined ? {} : { avgFillPrice: found.avgFillPrice }),
+          message,
+        },
+      },
+      'reconciliation',
+      this.clock.now(),
+    );
+    this.logger.log(`Intent '${order.intentId}': ${message}`);
+  }
+
+  private async declareNeverReached(stored: StoredIntent, order: StoredOrder): Promise<void> {
+    const message = `${NEVER_REACHED_MESSAGE}: no order with client order id '${order.clientOrderId}' ${Math.round(
+      this.settings.reconcileGraceMs / 1000,
+    )} s after it was sent; not re-sent`;
+    if (order.status === OrderStatus.PENDING) {
+      await this.store.settle(order.intentId, { order: { status: OrderStatus.UNKNOWN } }, 'reconciliation', this.clock.now());
+    }
+    await this.store.settle(
+      order.intentId,
+      {
+        answer: {
+          accepted: false,
+          handledBy: stored.answer?.handledBy || 'live',
+          failSafeCode: FailSafeCode.FS042,
+          message,
+        },
+        order: { status: OrderStatus.REJECTED, message },
+      },
+      'reconciliation',
+      this.clock.now(),
+    );
+    this.logger.warn(`Intent '${order.intentId}': ${message}`);
+  }
+}
+
+/** A broker answer that settles the order; PENDING/UNKNOWN at the broker means "ask again later". */
+function isSettledAtBroker(status: OrderStatus): boolean {
+  return status !== OrderStatus.PENDING && status !== OrderStatus.UNKNOWN;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

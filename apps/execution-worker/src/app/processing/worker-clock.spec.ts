@@ -1,0 +1,27 @@
+import { SYSTEM_CLOCK } from './worker-clock';
+
+describe('SYSTEM_CLOCK', () => {
+  beforeEach(() => jest.useFakeTimers({ now: new Date('2024-01-02T00:00:00Z') }));
+  afterEach(() => jest.useRealTimers());
+
+  it('tells the time and sleeps for the given time', async () => {
+    expect(SYSTEM_CLOCK.now()).toEqual(new Date('2024-01-02T00:00:00Z'));
+    let woke = false;
+    const sleeping = SYSTEM_CLOCK.sleep(1_000).then(() => (woke = true));
+
+    await jest.advanceTimersByTimeAsync(999);
+    expect(woke).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
+    await sleeping;
+    expect(woke).toBe(true);
+  });
+
+  it('wakes early, without error, when the signal aborts (shutdown)', async () => {
+    const controller = new AbortController();
+    const sleeping = SYSTEM_CLOCK.sleep(60_000, controller.signal);
+    controller.abort();
+    await expect(sleeping).resolves.toBeUndefined();
+    await expect(SYSTEM_CLOCK.sleep(60_000, controller.signal)).resolves.toBeUndefined();
+    expect(jest.getTimerCount()).toBe(0);
+  });
+});

@@ -1,0 +1,67 @@
+import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { qtsExecutionV1, qtsTypeV1 } from '@qts/grpc-contracts';
+
+/** A SubmitIntentRequest for a LIMIT buy of 10 x 005930 at 70,100 on the test account; overrides per test. */
+export function submitRequest(
+  intentId: string,
+  overrides: Partial<qtsExecutionV1.SubmitIntentRequest> = {},
+): qtsExecutionV1.SubmitIntentRequest {
+  return {
+    intentId,
+    strategyId: 'momentum-kr',
+    brokerId: 'kis',
+    accountId: '50012345-01',
+    symbol: '005930',
+    side: qtsTypeV1.OrderSide.BUY,
+    quantity: 10,
+    orderType: qtsTypeV1.OrderType.LIMIT,
+    limitPrice: '70100',
+    dryRun: false,
+    ...overrides,
+  };
+}
+
+/** The generated ExecutionService client with promise methods, as a strategy engine would use it. */
+export class ExecutionGrpcClient {
+  readonly raw: qtsExecutionV1.ExecutionServiceClient;
+
+  constructor(address: string) {
+    this.raw = new qtsExecutionV1.ExecutionServiceClient(address, credentials.createInsecure());
+  }
+
+  submitIntent(request: qtsExecutionV1.SubmitIntentRequest, deadlineMs = 30_000): Promise<qtsExecutionV1.SubmitIntentResponse> {
+    return new Promise((resolve, reject) =>
+      this.raw.submitIntent(request, new Metadata(), { deadline: Date.now() + deadlineMs }, (error, response) =>
+        error ? reject(error) : resolve(response),
+      ),
+    );
+  }
+
+  getIntent(intentId: string): Promise<qtsExecutionV1.GetIntentResponse> {
+    return new Promise((resolve, reject) =>
+      this.raw.getIntent({ intentId }, new Metadata(), { deadline: Date.now() + 10_000 }, (error, response) =>
+        error ? reject(error) : resolve(response),
+      ),
+    );
+  }
+
+  resetFailSafe(request: qtsExecutionV1.ResetFailSafeRequest, apiKey?: string): Promise<qtsExecutionV1.ResetFailSafeResponse> {
+    const metadata = new Metadata();
+    if (apiKey !== undefined) metadata.set('x-api-key', apiKey);
+    return new Promise((resolve, reject) =>
+      this.raw.resetFailSafe(request, metadata, { deadline: Date.now() + 10_000 }, (error, response) =>
+        error ? reject(error) : resolve(response),
+      ),
+    );
+  }
+
+  close(): void {
+    this.raw.close();
+  }
+}
+
+/** The status of a failed call, for assertions. */
+export function grpcFailure(error: unknown): { code: number; details: string } {
+  const serviceError = error as ServiceError;
+  return { code: serviceError.code, details: serviceError.details };
+}

@@ -1,0 +1,101 @@
+import { join } from 'node:path';
+import { AccountType, BrokerType } from '@qts/broker-domain';
+import { startSimulatorProcess, type SimulatorProcess } from '@qts/test-support';
+import { grpcFailure, submitRequest } from '../app/testing/execution-grpc-client';
+import {
+  scratchDir,
+  startWorkerProcess,
+  TEST_ACCOUNT,
+  writeWorkerBrokersConfig,
+  type WorkerProcess,
+} from '../../test/worker-process';
+
+const ADMIN_KEY = 'integration-admin-key-0123456789';
+
+describe('fail-safe: three broker failures in a row trip it, an admin reset clears it', () => {
+  let simulator: SimulatorProcess;
+  let worker: WorkerProcess;
+  let next = 0;
+
+  /** A fresh one-share resting buy. */
+  function intent() {
+    next += 1;
+    return submitRequest(`fs-${next}`, { symbol: '001510', quantity: 1, limitPrice: '500' });
+  }
+
+  async function placeOrderCalls(): Promise<number> {
+    return (await simulator.admin.getBrokerStats('kis')).requests['PlaceOrder'] ?? 0;
+  }
+
+  /**
+   * RESOURCE_EXHAUSTED is a definite refusal (the broker says "over the limit", nothing was placed): the client maps
+   * it to RateLimitExceeded, the worker answers FS043, and the guard counts it as a broker failure. (UNAVAILABLE on a
+   * READY channel would be an unknown outcome instead, reconciled rather than refused.)
+   */
+  async function tripTheGuard(): Promise<void> {
+    await simulator.admin.setFaults('kis', { failNext: { count: 3, code: 'RESOURCE_EXHAUSTED', rpcs: ['PlaceOrder'] } });
+    for (let i = 0; i < 3; i += 1) {
+      const response = await worker.client.submitIntent(intent());
+      expect(response).toMatchObject({ accepted: false, failSafeCode: 'FS043' });
+    }
+    const before = await placeOrderCalls();
+    const refused = await worker.client.submitIntent(intent());
+    expect(refused).toMatchObject({ accepted: false, broker: 'failsafe', failSafeCode: 'FS046' });
+    expect(await placeOrderCalls()).toBe(before);
+  }
+
+  beforeAll(async () => {
+    simulator = await startSimulatorProcess({
+      brokers: [{ id: 'kis', type: BrokerType.KIS, preset: 'none', accounts: [{ id: TEST_ACCOUNT, type: AccountType.PAPER }] }],
+    });
+    const dir = scratchDir('worker-fail-safe-');
+    worker = await startWorkerProcess({
+      brokersConfig: writeWorkerBrokersConfig(simulator, dir),
+      databaseUrl: `sqlite:${join(dir, 'worker.sqlite')}`,
+      env: { ADMIN_API_KEY: ADMIN_KEY },
+    });
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await simulator?.stop();
+  });
+
+  it('trips after three failures, and the gRPC admin reset (x-api-key) clears it', async () => {
+    await expect(worker.client.submitIntent(intent())).resolves.toMatchObject({ accepted: true });
+
+    await tripTheGuard();
+    const metrics = await (await fetch(`${worker.httpUrl}/metrics`)).text();
+    expect(metrics).toContain(`execution_worker_fail_safe_tripped{broker_id="kis",account_id="${TEST_ACCOUNT}"} 1`);
+
+    await expect(worker.client.resetFailSafe({ brokerId: 'kis', reason: 'test' }).catch(grpcFailure)).resolves.toMatchObject({
+      code: 16,
+    });
+    await expect(worker.client.resetFailSafe({ brokerId: 'kis', reason: 'broker is back' }, ADMIN_KEY)).resolves.toEqual({
+      resetBrokerIds: ['kis'],
+    });
+    await expect(worker.client.submitIntent(intent())).resolves.toMatchObject({ accepted: true, failSafeCode: '' });
+  });
+
+  it('trips again, and the HTTP admin reset (X-API-Key) clears it', async () => {
+    await tripTheGuard();
+
+    const unauthorized = await fetch(`${worker.httpUrl}/admin/fail-safe/reset`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ brokerId: 'kis' }),
+    });
+    expect(unauthorized.status).toBe(401);
+    const reset = await fetch(`${worker.httpUrl}/admin/fail-safe/reset`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': ADMIN_KEY },
+      body: JSON.stringify({ brokerId: 'kis', reason: 'ops ticket 7' }),
+    });
+    expect(reset.status).toBe(200);
+    await expect(reset.json()).resolves.toEqual({ resetBrokerIds: ['kis'] });
+
+    await expect(worker.client.submitIntent(intent())).resolves.toMatchObject({ accepted: true });
+    const metrics = await (await fetch(`${worker.httpUrl}/metrics`)).text();
+    expect(metrics).toContain(`execution_worker_fail_safe_tripped{broker_id="kis",account_id="${TEST_ACCOUNT}"} 0`);
+  });
+});
