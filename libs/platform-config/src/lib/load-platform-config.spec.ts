@@ -20,7 +20,7 @@ describe('loadPlatformConfig', () => {
     expect(config).toMatchObject({
       brokersConfigPath: join(repoRoot, 'config/brokers.yaml'),
       bindHost: '0.0.0.0',
-      gateway: { httpPort: 3000, grpcPort: 50051 },
+      gateway: { httpPort: 3000, grpcPort: 50051, rateLimitShare: 0.5 },
       worker: { httpPort: 3001, grpcPort: 50052 },
       liveTradingEnabled: false,
       logLevel: 'info',
@@ -41,6 +41,7 @@ describe('loadPlatformConfig', () => {
         BIND_HOST: '127.0.0.1',
         GATEWAY_HTTP_PORT: '8080',
         GATEWAY_GRPC_PORT: '9090',
+        GATEWAY_RATE_LIMIT_SHARE: '0.25',
         WORKER_HTTP_PORT: '8081',
         WORKER_GRPC_PORT: '9091',
         DATABASE_URL: 'postgres://qts:secret@127.0.0.1:5432/qts',
@@ -54,7 +55,7 @@ describe('loadPlatformConfig', () => {
     });
     expect(config).toMatchObject({
       bindHost: '127.0.0.1',
-      gateway: { httpPort: 8080, grpcPort: 9090 },
+      gateway: { httpPort: 8080, grpcPort: 9090, rateLimitShare: 0.25 },
       worker: { httpPort: 8081, grpcPort: 9091 },
       databaseUrl: 'postgres://qts:secret@127.0.0.1:5432/qts',
       redisUrl: 'redis://127.0.0.1:6379',
@@ -73,9 +74,11 @@ describe('loadPlatformConfig', () => {
         WORKER_GRPC_PORT: '0',
         LIVE_TRADING_ENABLED: 'yes',
         LOG_LEVEL: 'verbose',
+        GATEWAY_RATE_LIMIT_SHARE: '1.5',
       }),
     ).toEqual([
       "GATEWAY_HTTP_PORT must be an integer between 1 and 65535, got 'eighty'",
+      "GATEWAY_RATE_LIMIT_SHARE must be a number in (0, 1], got '1.5'",
       "WORKER_GRPC_PORT must be an integer between 1 and 65535, got '0'",
       "LIVE_TRADING_ENABLED must be true or false, got 'yes'",
       "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'verbose'",

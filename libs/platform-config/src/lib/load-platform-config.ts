@@ -23,7 +23,11 @@ export function loadPlatformConfig(options: LoadPlatformConfigOptions = {}): Pla
   const brokersConfigPath = isAbsolute(brokersConfig) ? brokersConfig : resolve(options.cwd ?? process.cwd(), brokersConfig);
   const partial = {
     bindHost: reader.string('BIND_HOST') ?? '0.0.0.0',
-    gateway: { httpPort: reader.port('GATEWAY_HTTP_PORT', 3000), grpcPort: reader.port('GATEWAY_GRPC_PORT', 50051) },
+    gateway: {
+      httpPort: reader.port('GATEWAY_HTTP_PORT', 3000),
+      grpcPort: reader.port('GATEWAY_GRPC_PORT', 50051),
+      rateLimitShare: reader.share('GATEWAY_RATE_LIMIT_SHARE', 0.5),
+    },
     worker: { httpPort: reader.port('WORKER_HTTP_PORT', 3001), grpcPort: reader.port('WORKER_GRPC_PORT', 50052) },
     databaseUrl: reader.databaseUrl('DATABASE_URL'),
     redisUrl: reader.url('REDIS_URL', ['redis:', 'rediss:']),
@@ -63,6 +67,18 @@ class EnvironmentReader {
     const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
     if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
       this.problems.push(`${name} must be an integer between ${min} and ${max}, got '${value}'`);
+      return fallback;
+    }
+    return parsed;
+  }
+
+  /** A fraction in (0, 1]. */
+  share(name: string, fallback: number): number {
+    const value = this.string(name);
+    if (value === undefined) return fallback;
+    const parsed = /^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(value) ? Number(value) : Number.NaN;
+    if (!(parsed > 0 && parsed <= 1)) {
+      this.problems.push(`${name} must be a number in (0, 1], got '${value}'`);
       return fallback;
     }
     return parsed;

@@ -10,7 +10,12 @@ export interface PlatformConfig {
   brokers: BrokerConfig[];
   /** Interface the HTTP and gRPC servers bind to. */
   bindHost: string;
-  gateway: { httpPort: number; grpcPort: number };
+  /**
+   * rateLimitShare: the gateway's share of every broker's budget (GATEWAY_RATE_LIMIT_SHARE, default 0.5; the worker
+   * takes WORKER_RATE_LIMIT_SHARE, default 0.5, so that together they never exceed the broker's limit). A broker's
+   * own `rateLimit.share` in the YAML wins. Unset (hand-built configurations in tests): the whole budget.
+   */
+  gateway: { httpPort: number; grpcPort: number; rateLimitShare?: number };
   worker: { httpPort: number; grpcPort: number };
   /** Unset: each app uses its own SQLite file under data/. */
   databaseUrl?: string;

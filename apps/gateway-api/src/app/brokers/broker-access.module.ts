@@ -15,6 +15,8 @@ const brokerGrpc = BrokerGrpcModule.forRootAsync({
     brokers: config.brokers,
     healthIntervalMs: config.brokerHealthIntervalMs,
     deadlineMs: config.brokerDeadlineMs,
+    // The worker may use the same broker accounts: each process takes its share of the budget.
+    ...(config.gateway.rateLimitShare !== undefined && { rateLimitShare: config.gateway.rateLimitShare }),
   }),
 });
 
