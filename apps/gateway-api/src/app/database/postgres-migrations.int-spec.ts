@@ -11,16 +11,21 @@ import { ApiKeyService } from '../security/api-key.service';
 import { createGatewayDataSource, openGatewayDataSource } from './data-source';
 
 const postgresBin = findPostgresBin();
-// Skipped only where no PostgreSQL server binaries are installed.
-const describeWithPostgres = postgresBin === undefined ? describe.skip : describe;
 
-/** The migration and the repositories that SQLite tests cover, on a real PostgreSQL server. */
-describeWithPostgres('gateway database on PostgreSQL', () => {
+/**
+ * The migration and the repositories that SQLite tests cover, on a real PostgreSQL server. PostgreSQL's server
+ * binaries are required (.ci/run installs the Debian package `postgresql`); without them this suite fails, it
+ * does not skip.
+ */
+describe('gateway database on PostgreSQL', () => {
   let postgres: TemporaryPostgres;
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    postgres = await startTemporaryPostgres(postgresBin as string);
+    if (postgresBin === undefined) {
+      throw new Error('PostgreSQL server binaries not found: install the Debian package postgresql (see .ci/run)');
+    }
+    postgres = await startTemporaryPostgres(postgresBin);
     dataSource = await openGatewayDataSource(createGatewayDataSource(postgres.url));
   });
 
