@@ -20,6 +20,7 @@ import { PersistenceModule } from './persistence/persistence.module';
 import { InFlightRecovery } from './processing/in-flight-recovery';
 import { IntentExecutionService } from './processing/intent-execution.service';
 import { KeyedSerialQueue } from './processing/keyed-serial-queue';
+import { OpenOrderTracker } from './processing/open-order-tracker';
 import { OrderReconciler } from './processing/order-reconciler';
 import { ReconciliationSweep } from './processing/reconciliation-sweep';
 
@@ -82,6 +83,7 @@ export class AppModule {
         IntentExecutionService,
         InFlightRecovery,
         ReconciliationSweep,
+        OpenOrderTracker,
         ExecutionGrpcService,
         WorkerGrpcServer,
         DatabaseHealthIndicator,

@@ -18,6 +18,8 @@ describe('loadWorkerSettings', () => {
         WORKER_RECONCILE_MAX_BLOCKING_MS: '20000',
         WORKER_RECONCILE_SWEEP_MS: '5000',
         WORKER_SHUTDOWN_GRACE_MS: '0',
+        WORKER_OPEN_ORDER_POLL_MS: '500',
+        WORKER_OPEN_ORDER_POLL_BATCH: '5',
       },
       2_000,
     );
@@ -31,6 +33,8 @@ describe('loadWorkerSettings', () => {
       reconcileMaxBlockingMs: 20_000,
       reconcileSweepMs: 5_000,
       shutdownGraceMs: 0,
+      openOrderPollMs: 500,
+      openOrderPollBatch: 5,
     });
     expect(loadWorkerSettings({ WORKER_RATE_LIMIT_SHARE: '1' }, 2_000).rateLimitShare).toBe(1);
   });
@@ -62,5 +66,16 @@ describe('loadWorkerSettings', () => {
     expect(() =>
       loadWorkerSettings({ WORKER_RECONCILE_INITIAL_DELAY_MS: '500', WORKER_RECONCILE_MAX_DELAY_MS: '100' }, 1_000),
     ).toThrow('WORKER_RECONCILE_MAX_DELAY_MS must be at least WORKER_RECONCILE_INITIAL_DELAY_MS');
+  });
+
+  it('polls open orders every 2 s, 20 at a time, by default; 0 disables polling, 1-99 ms is refused', () => {
+    expect(DEFAULT_WORKER_SETTINGS).toMatchObject({ openOrderPollMs: 2_000, openOrderPollBatch: 20 });
+    expect(loadWorkerSettings({ WORKER_OPEN_ORDER_POLL_MS: '0' }, 1_000).openOrderPollMs).toBe(0);
+    expect(() => loadWorkerSettings({ WORKER_OPEN_ORDER_POLL_MS: '50' }, 1_000)).toThrow(
+      "WORKER_OPEN_ORDER_POLL_MS must be 0 (disabled) or at least 100, got '50'",
+    );
+    expect(() => loadWorkerSettings({ WORKER_OPEN_ORDER_POLL_BATCH: '0' }, 1_000)).toThrow(
+      "WORKER_OPEN_ORDER_POLL_BATCH must be an integer between 1 and 1000, got '0'",
+    );
   });
 });

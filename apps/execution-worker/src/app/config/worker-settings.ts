@@ -29,6 +29,13 @@ export interface WorkerSettings {
   reconcileSweepMs: number;
   /** On SIGTERM, how long in-progress intents may take to finish before the process closes anyway. */
   shutdownGraceMs: number;
+  /**
+   * Interval at which orders still open at the broker (ACCEPTED, PARTIAL) are asked for their current state, so
+   * fills and cancellations made at the broker reach the database and the report stream. 0 disables it.
+   */
+  openOrderPollMs: number;
+  /** At most this many open orders are asked per round (oldest-checked first), to spare the broker's budget. */
+  openOrderPollBatch: number;
 }
 
 export const WORKER_SETTINGS = Symbol('WORKER_SETTINGS');
@@ -42,6 +49,8 @@ export const DEFAULT_WORKER_SETTINGS: Readonly<WorkerSettings> = Object.freeze({
   reconcileMaxBlockingMs: 60_000,
   reconcileSweepMs: 30_000,
   shutdownGraceMs: 10_000,
+  openOrderPollMs: 2_000,
+  openOrderPollBatch: 20,
 });
 
 /** Environment variable of each setting. */
@@ -54,6 +63,8 @@ export const WORKER_SETTINGS_ENV: Readonly<Record<keyof WorkerSettings, string>>
   reconcileMaxBlockingMs: 'WORKER_RECONCILE_MAX_BLOCKING_MS',
   reconcileSweepMs: 'WORKER_RECONCILE_SWEEP_MS',
   shutdownGraceMs: 'WORKER_SHUTDOWN_GRACE_MS',
+  openOrderPollMs: 'WORKER_OPEN_ORDER_POLL_MS',
+  openOrderPollBatch: 'WORKER_OPEN_ORDER_POLL_BATCH',
 });
 
 const INTEGER_RANGES: Readonly<Record<Exclude<keyof WorkerSettings, 'rateLimitShare'>, [number, number]>> = {
@@ -64,7 +75,12 @@ const INTEGER_RANGES: Readonly<Record<Exclude<keyof WorkerSettings, 'rateLimitSh
   reconcileMaxBlockingMs: [100, 86_400_000],
   reconcileSweepMs: [100, 86_400_000],
   shutdownGraceMs: [0, 600_000],
+  openOrderPollMs: [0, 86_400_000],
+  openOrderPollBatch: [1, 1_000],
 };
+
+/** Below this a poll interval would spend the broker's budget on asking; 0 (disabled) is allowed. */
+const MIN_OPEN_ORDER_POLL_MS = 100;
 
 /**
  * Reads and validates the worker settings. Every problem is reported at once, naming its variable.
@@ -103,6 +119,12 @@ export function loadWorkerSettings(env: NodeJS.ProcessEnv, brokerDeadlineMs: num
       problems.push(
         `${WORKER_SETTINGS_ENV.reconcileGraceMs} (${settings.reconcileGraceMs}) must be greater than BROKER_DEADLINE_MS ` +
           `(${brokerDeadlineMs}): an order still in flight must not be declared "never reached the broker"`,
+      );
+    }
+    if (settings.openOrderPollMs > 0 && settings.openOrderPollMs < MIN_OPEN_ORDER_POLL_MS) {
+      problems.push(
+        `${WORKER_SETTINGS_ENV.openOrderPollMs} must be 0 (disabled) or at least ${MIN_OPEN_ORDER_POLL_MS}, ` +
+          `got '${settings.openOrderPollMs}'`,
       );
     }
     if (settings.reconcileMaxDelayMs < settings.reconcileInitialDelayMs) {

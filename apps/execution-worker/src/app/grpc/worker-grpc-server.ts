@@ -14,6 +14,7 @@ import { WORKER_SETTINGS, type WorkerSettings } from '../config/worker-settings'
 import { InFlightRecovery } from '../processing/in-flight-recovery';
 import { IntentExecutionService } from '../processing/intent-execution.service';
 import { KeyedSerialQueue } from '../processing/keyed-serial-queue';
+import { OpenOrderTracker } from '../processing/open-order-tracker';
 import { OrderReconciler } from '../processing/order-reconciler';
 import { ReconciliationSweep } from '../processing/reconciliation-sweep';
 import { ExecutionGrpcService } from './execution-grpc.service';
@@ -37,6 +38,7 @@ export class WorkerGrpcServer implements OnApplicationBootstrap, BeforeApplicati
     private readonly service: ExecutionGrpcService,
     private readonly recovery: InFlightRecovery,
     private readonly sweep: ReconciliationSweep,
+    private readonly tracker: OpenOrderTracker,
     private readonly queue: KeyedSerialQueue,
     private readonly executions: IntentExecutionService,
     private readonly reconciler: OrderReconciler,
@@ -52,6 +54,7 @@ export class WorkerGrpcServer implements OnApplicationBootstrap, BeforeApplicati
   async onApplicationBootstrap(): Promise<void> {
     await this.recovery.recover();
     this.sweep.start();
+    this.tracker.start();
 
     const server = new Server();
     server.addService(qtsExecutionV1.ExecutionServiceService, this.service.handlers());
@@ -83,6 +86,7 @@ export class WorkerGrpcServer implements OnApplicationBootstrap, BeforeApplicati
     const callsDone = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
     this.executions.stop();
     this.reconciler.stop();
+    this.tracker.stop();
     const graceMs = this.settings.shutdownGraceMs;
     const drained = await withinMs(Promise.all([this.queue.onIdle(), callsDone]), graceMs);
     if (!drained) {

@@ -8,6 +8,9 @@ export type BrokerCallOutcome = 'accepted' | 'rejected' | 'unknown';
 /** How a reconciliation of an order ended. */
 export type ReconciliationOutcome = 'found' | 'never_reached' | 'deferred' | 'no_adapter' | 'aborted' | 'settled';
 
+/** What one look at an open order found. */
+export type OpenOrderCheckOutcome = 'unchanged' | 'changed' | 'broker_error' | 'not_found' | 'illegal' | 'skipped';
+
 /** Snapshot sources read at scrape time (database counts, guard states). */
 export interface MetricsSources {
   ordersByStatus(): Promise<Map<OrderStatus, number>>;
@@ -68,6 +71,24 @@ export class WorkerMetrics {
     registers: [this.registry],
   });
 
+  private readonly openOrderPolls = new Counter({
+    name: 'execution_worker_open_order_polls_total',
+    help: 'Rounds of asking the broker for the current state of orders still open (ACCEPTED, PARTIAL)',
+    registers: [this.registry],
+  });
+  private readonly openOrderChecks = new Counter({
+    name: 'execution_worker_open_order_checks_total',
+    help: 'Open orders asked for, by what was found: unchanged, changed, broker_error, not_found, illegal, skipped',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly openOrderChanges = new Counter({
+    name: 'execution_worker_open_order_changes_total',
+    help: 'State changes of open orders found at the broker (fills, cancellations), by new status',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'execution_worker_' });
     const sources = (): MetricsSources | undefined => this.sources;
@@ -125,6 +146,15 @@ export class WorkerMetrics {
 
   reconciliationEnded(outcome: ReconciliationOutcome): void {
     this.reconciliationOutcomes.inc({ outcome });
+  }
+
+  openOrderPoll(): void {
+    this.openOrderPolls.inc();
+  }
+
+  openOrderChecked(outcome: OpenOrderCheckOutcome, newStatus?: OrderStatus): void {
+    this.openOrderChecks.inc({ outcome });
+    if (outcome === 'changed' && newStatus !== undefined) this.openOrderChanges.inc({ status: newStatus });
   }
 
   /** The Prometheus text exposition. */

@@ -51,4 +51,4 @@ export interface OrderUpdate {
 }
 
 /** What caused an order change, kept in order_events.source. */
-export type OrderEventSource = 'intent' | 'broker' | 'reconciliation' | 'recovery';
+export type OrderEventSource = 'intent' | 'broker' | 'reconciliation' | 'recovery' | 'open_order_poll';

@@ -11,6 +11,7 @@ import type { ExecutionReport } from '../processing/execution-report';
 import { InFlightRecovery } from '../processing/in-flight-recovery';
 import { IntentExecutionService } from '../processing/intent-execution.service';
 import { KeyedSerialQueue } from '../processing/keyed-serial-queue';
+import { OpenOrderTracker } from '../processing/open-order-tracker';
 import { OrderReconciler } from '../processing/order-reconciler';
 import { ReconciliationSweep } from '../processing/reconciliation-sweep';
 import { ManualWorkerClock } from './manual-worker-clock';
@@ -63,7 +64,7 @@ export function testIntent(intentId: string, overrides: Partial<ExecutionIntent>
 
 /**
  * The exactly-once core wired by hand over an in-memory SQLite database with the real migrations: store, queue,
- * reconciler, execution service, recovery and sweep, a scripted broker factory and a manual clock.
+ * reconciler, execution service, recovery, sweep and open-order tracker, a scripted broker factory and a manual clock.
  */
 export class ProcessingTestBed {
   readonly clock = new ManualWorkerClock();
@@ -78,6 +79,7 @@ export class ProcessingTestBed {
   executions!: IntentExecutionService;
   recovery!: InFlightRecovery;
   sweep!: ReconciliationSweep;
+  tracker!: OpenOrderTracker;
   private constructor(
     readonly dataSource: DataSource,
     settings: Partial<WorkerSettings>,
@@ -100,6 +102,7 @@ export class ProcessingTestBed {
   /** A fresh set of services on the same database: what a restarted worker process has. */
   restart(): void {
     this.reconciler.stop();
+    this.tracker.stop();
     this.executions.stop();
     this.wire();
   }
@@ -107,6 +110,7 @@ export class ProcessingTestBed {
   async close(): Promise<void> {
     this.reconciler.stop();
     this.sweep.onApplicationShutdown();
+    this.tracker.stop();
     await this.queue.onIdle();
     await this.dataSource.destroy();
   }
@@ -126,5 +130,14 @@ export class ProcessingTestBed {
     );
     this.recovery = new InFlightRecovery(this.store, this.executions, this.reconciler, this.clock);
     this.sweep = new ReconciliationSweep(this.store, this.reconciler, this.settings);
+    this.tracker = new OpenOrderTracker(
+      this.store,
+      this.brokers,
+      this.queue,
+      this.reconciler,
+      this.settings,
+      this.clock,
+      this.metrics,
+    );
   }
 }
