@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { GRPC_BENCH_SETTINGS, runGrpcThroughputBench } from './grpc/grpc-throughput.bench';
 import { median } from './median';
 import {
   RATE_LIMIT_BENCH_SETTINGS,
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     }
   }
   const overhead = await measureOverhead(REPETITIONS);
+  const throughput = await runGrpcThroughputBench(REPETITIONS, (line) => console.log(line));
 
   const { RULE_LIMIT, WINDOW_MS, DEMAND } = RATE_LIMIT_BENCH_SETTINGS;
   const rows = [...runs.entries()].map(([name, samples]) => ({
@@ -69,6 +71,33 @@ async function main(): Promise<void> {
     '| call | median ns per call |',
     '| --- | --- |',
     ...overhead.map((row) => `| ${row.name} | ${row.nsPerCall.toFixed(0)} |`),
+    '',
+    '## gRPC throughput: the gateway against a bare grpc-js pass-through proxy',
+    '',
+    `BrokerGatewayService.GetQuote against the JTS simulator (rate limits off), ${GRPC_BENCH_SETTINGS.RUN_MS / 1000} s per run.`,
+    'The gateway (built bundle) authenticates the API key, validates, takes a rate-limit permit, records metrics,',
+    'calls the broker and maps the answer; the proxy (tools/bench/src/grpc/pass-through-proxy.ts) only forwards.',
+    'Same simulator, same client, runs interleaved.',
+    '',
+    '| calls in flight | gateway calls/s | pass-through proxy calls/s | gateway / proxy |',
+    '| --- | --- | --- | --- |',
+    ...throughput.map(
+      (row) => `| ${row.inFlight} | ${row.gateway.toFixed(0)} | ${row.proxy.toFixed(0)} | ${row.ratio.toFixed(2)}× |`,
+    ),
+    ...(throughput[0]?.baseline === undefined
+      ? []
+      : [
+          '',
+          `Measured in the same run: the gateway bundle ${throughput[0].baseline.main} (BENCH_BASELINE_GATEWAY).`,
+          '',
+          '| calls in flight | that gateway calls/s | its gateway / proxy | this gateway / that gateway |',
+          '| --- | --- | --- | --- |',
+          ...throughput.map((row) =>
+            row.baseline === undefined
+              ? ''
+              : `| ${row.inFlight} | ${row.baseline.callsPerSecond.toFixed(0)} | ${row.baseline.ratio.toFixed(2)}× | ${(row.gateway / row.baseline.callsPerSecond).toFixed(2)}× |`,
+          ),
+        ]),
     '',
   ];
   const target = join(__dirname, '..', '..', '..', 'docs', 'benchmarks.md');
