@@ -3,12 +3,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { findRepositoryRoot, getFreePort, type SimulatorProcess } from '@qts/test-support';
+import { findRepositoryRoot, getFreePort, TEST_ACCOUNTS, type SimulatorProcess } from '@qts/test-support';
 import { stringify } from 'yaml';
-import { ExecutionGrpcClient } from '../src/app/testing/execution-grpc-client';
+import { ExecutionGrpcClient } from './execution-grpc-client';
 
 export const WORKER_READY_PREFIX = 'EXECUTION_WORKER_READY ';
-export const TEST_ACCOUNT = '50012345-01';
 const HOST = '127.0.0.1';
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -42,7 +41,7 @@ export function writeWorkerBrokersConfig(
     grpc: { host: HOST, port: simulator.brokerPorts[broker.id] },
     rateLimit: { rules },
     required: true,
-    accounts: (broker.accounts ?? [{ id: TEST_ACCOUNT, type: 'PAPER' }]).map((account, index) => ({
+    accounts: (broker.accounts ?? [{ id: TEST_ACCOUNTS.paper, type: 'PAPER' }]).map((account, index) => ({
       id: account.id,
       name: `account ${account.id}`,
       type: account.type,

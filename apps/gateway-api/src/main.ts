@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigValidationError, loadPlatformConfig, PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
+import { describeDatabaseTarget, displayHost, listenAddress, resolveDatabaseTarget } from '@qts/service-infra';
 import { AppModule } from './app/app.module';
-import { resolveDatabaseTarget, describeDatabaseTarget } from './app/database/database-target';
-import { configureGatewayApp } from './app/gateway-app';
-import { GatewayGrpcServer, formatAddress } from './app/grpc/gateway-grpc-server';
+import { GATEWAY_DATABASE } from './app/database/data-source';
+import { startGateway } from './app/gateway-app';
 
 async function bootstrap(): Promise<void> {
   // Validate first, so a bad configuration stops start-up with its message alone, no stack trace.
@@ -20,13 +20,12 @@ async function bootstrap(): Promise<void> {
   }
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, abortOnError: false });
-  configureGatewayApp(app);
+  const grpc = await startGateway(app);
   const config = app.get<PlatformConfig>(PLATFORM_CONFIG);
   await app.listen(config.gateway.httpPort, config.bindHost);
 
-  const host = config.bindHost === '0.0.0.0' || config.bindHost === '::' ? '127.0.0.1' : config.bindHost;
-  const http = `http://${formatAddress(host, config.gateway.httpPort)}`;
-  const grpcPort = app.get(GatewayGrpcServer).port;
+  const host = displayHost(config.bindHost);
+  const http = `http://${listenAddress(host, config.gateway.httpPort)}`;
   process.stdout.write(
     `${[
       'gateway-api ready',
@@ -34,8 +33,8 @@ async function bootstrap(): Promise<void> {
       `  OpenAPI    ${http}/docs  (${http}/docs-json)`,
       `  Dashboard  ${http}/dashboard`,
       `  Health     ${http}/health/ready   Metrics ${http}/metrics`,
-      `  gRPC       ${formatAddress(host, grpcPort)}  (qts.gateway.v1.BrokerGatewayService, health, reflection)`,
-      `  Database   ${describeDatabaseTarget(resolveDatabaseTarget(config.databaseUrl))}`,
+      `  gRPC       ${listenAddress(host, grpc.port)}  (qts.gateway.v1.BrokerGatewayService, health, reflection)`,
+      `  Database   ${describeDatabaseTarget(resolveDatabaseTarget(config.databaseUrl, GATEWAY_DATABASE.defaultSqliteFile))}`,
       `  Live trading ${config.liveTradingEnabled ? 'ENABLED' : 'disabled'}`,
     ].join('\n')}\n`,
   );

@@ -7,8 +7,7 @@ import { Test } from '@nestjs/testing';
 import { getFreePort } from '@qts/test-support';
 import { stringify } from 'yaml';
 import { AppModule } from '../src/app/app.module';
-import { configureGatewayApp } from '../src/app/gateway-app';
-import { GatewayGrpcServer } from '../src/app/grpc/gateway-grpc-server';
+import { startGateway } from '../src/app/gateway-app';
 
 export const E2E_ADMIN_KEY = 'e2e-admin-key-0123456789abcdef';
 
@@ -65,7 +64,7 @@ export async function startE2eGateway(
   try {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
-    configureGatewayApp(app);
+    await startGateway(app);
     await app.listen(0, '127.0.0.1');
   } finally {
     for (const [name, value] of Object.entries(saved)) {
@@ -77,7 +76,7 @@ export async function startE2eGateway(
   return {
     app,
     baseUrl: `http://127.0.0.1:${port}`,
-    grpcPort: app.get(GatewayGrpcServer).port,
+    grpcPort,
     folder,
     close: async () => {
       await app.close();

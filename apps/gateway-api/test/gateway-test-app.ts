@@ -11,10 +11,9 @@ import {
 } from '@qts/broker-domain';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
 import { SlidingWindowLimiter } from '@qts/rate-limit';
+import { LOG_DESTINATION } from '@qts/service-infra';
 import { AppModule } from '../src/app/app.module';
-import { configureGatewayApp } from '../src/app/gateway-app';
-import { GatewayGrpcServer } from '../src/app/grpc/gateway-grpc-server';
-import { LOG_DESTINATION } from '../src/app/logging/logging.module';
+import { startGateway } from '../src/app/gateway-app';
 import { ScriptedBrokerGateway } from './scripted-broker-gateway';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
@@ -130,8 +129,7 @@ export async function createTestGateway(overrides: Partial<PlatformConfig> = {})
     .useValue(registry)
     .compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
-  configureGatewayApp(app);
-  await app.init();
+  const grpc = await startGateway(app);
   return {
     app,
     config,
@@ -139,7 +137,7 @@ export async function createTestGateway(overrides: Partial<PlatformConfig> = {})
     kisStatus,
     kisLimiter,
     logs,
-    grpcPort: app.get(GatewayGrpcServer).port,
+    grpcPort: grpc.port,
     close: async () => {
       kisLimiter.close();
       await app.close();

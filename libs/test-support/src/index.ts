@@ -1,4 +1,5 @@
-// Test helpers of the platform: free ports, polling, and the JTS simulator as a real process.
+// Test helpers of the platform: free ports, polling, the JTS simulator and PostgreSQL as real processes, and the
+// builders of configurations and intents.
 // Only test files (*.spec.ts, *.int-spec.ts) may import this library (enforced by module boundaries).
 export { getFreePort, getFreePorts } from './lib/get-free-port';
 export { waitFor } from './lib/wait-for';
@@ -12,3 +13,16 @@ export type { WriteBrokersConfigOptions } from './lib/brokers-config-file';
 export { DEFAULT_SIMULATOR_BROKERS } from './lib/simulator-broker-spec';
 export type { SimulatorAccountSpec, SimulatorBrokerSpec } from './lib/simulator-broker-spec';
 export { findRepositoryRoot, simulatorMainPath } from './lib/repository-root';
+export { findPostgresBinary, startPostgres } from './lib/postgres-server';
+export type { PostgresServer } from './lib/postgres-server';
+export {
+  MOCK_GATEWAY_ACCOUNTS,
+  mockBrokerConfig,
+  ON_MOCK_BROKER,
+  TEST_ACCOUNTS,
+  testAccounts,
+  testBrokerConfig,
+  testIntent,
+  testPlatformConfig,
+} from './lib/platform-fixtures';
+export type { TestPlatformConfigOverrides } from './lib/platform-fixtures';

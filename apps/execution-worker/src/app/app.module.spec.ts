@@ -1,30 +1,15 @@
 import { status } from '@grpc/grpc-js';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { AccountType, BrokerType } from '@qts/broker-domain';
 import type { qtsExecutionV1 } from '@qts/grpc-contracts';
+import { testPlatformConfig } from '@qts/test-support';
 import request from 'supertest';
-import { AppModule } from './app.module';
-import { BROKER_FACTORY } from './execution';
-import { WorkerGrpcServer } from './grpc/worker-grpc-server';
-import { ExecutionGrpcClient, grpcFailure, submitRequest } from './testing/execution-grpc-client';
-import { testPlatformConfig } from './testing/processing-test-bed';
-import { ScriptedBrokerFactory } from './testing/scripted-broker-factory';
-import { grpcHealthCheck } from './testing/standard-grpc-probes';
+import { grpcFailure, submitRequest, type ExecutionGrpcClient } from '../../test/execution-grpc-client';
+import { ScriptedBrokerFactory } from '../../test/scripted-broker-factory';
+import { grpcHealthCheck } from '../../test/standard-grpc-probes';
+import { startTestWorker } from '../../test/worker-test-app';
 
 const ADMIN_KEY = 'another-admin-key-0123456789';
-
-async function startApp(
-  options: Parameters<typeof AppModule.forRoot>[0],
-  brokers?: ScriptedBrokerFactory,
-): Promise<{ app: INestApplication; client: ExecutionGrpcClient; address: string }> {
-  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(options)] });
-  if (brokers !== undefined) builder = builder.overrideProvider(BROKER_FACTORY).useValue(brokers);
-  const app = (await builder.compile()).createNestApplication({ logger: false });
-  await app.init();
-  const address = `127.0.0.1:${app.get(WorkerGrpcServer).port}`;
-  return { app, client: new ExecutionGrpcClient(address), address };
-}
 
 describe('AppModule', () => {
   describe('with a required broker that cannot be reached and no admin key', () => {
@@ -33,7 +18,6 @@ describe('AppModule', () => {
 
     beforeAll(async () => {
       const config = testPlatformConfig({
-        worker: { httpPort: 3001, grpcPort: 0 },
         brokers: [
           {
             id: 'kis',
@@ -47,7 +31,7 @@ describe('AppModule', () => {
           },
         ],
       });
-      ({ app, client } = await startApp({ config, settings: {} }));
+      ({ app, client } = await startTestWorker(config));
     });
 
     afterAll(async () => {
@@ -64,10 +48,8 @@ describe('AppModule', () => {
       const response = await request(app.getHttpServer()).get('/health/ready').expect(503);
 
       expect(response.body.details.database.status).toBe('up');
-      expect(response.body.details.brokers).toMatchObject({
-        status: 'down',
-        message: 'required broker(s) not connected: kis',
-      });
+      expect(response.body.error['broker:kis']).toMatchObject({ status: 'down', required: true });
+      expect(['CONNECTING', 'DISCONNECTED']).toContain(response.body.error['broker:kis'].connection);
     });
 
     it('refuses every admin call when ADMIN_API_KEY is not set', async () => {
@@ -84,8 +66,7 @@ describe('AppModule', () => {
 
     beforeAll(async () => {
       brokers.tripped = [{ brokerId: 'kis', accountId: '50012345-01' }];
-      const config = testPlatformConfig({ worker: { httpPort: 3001, grpcPort: 0 }, adminApiKey: ADMIN_KEY });
-      ({ app, client } = await startApp({ config, settings: {} }, brokers));
+      ({ app, client } = await startTestWorker(testPlatformConfig({ adminApiKey: ADMIN_KEY }), brokers));
     });
 
     afterAll(async () => {
@@ -121,8 +102,7 @@ describe('AppModule', () => {
 
   describe('shutdown', () => {
     it('ends the report streams with OK and stops serving gRPC', async () => {
-      const config = testPlatformConfig({ worker: { httpPort: 3001, grpcPort: 0 } });
-      const { app, client, address } = await startApp({ config, settings: { shutdownGraceMs: 1_000 } });
+      const { app, client, address } = await startTestWorker(testPlatformConfig({ worker: { shutdownGraceMs: 1_000 } }));
       const stream = client.raw.streamExecutionReports({ strategyId: '', brokerId: '' });
       const ended = new Promise<string>((resolve) => {
         stream.on('data', (_report: qtsExecutionV1.ExecutionReport) => undefined);

@@ -1,39 +1,50 @@
-import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
-import { APP_PIPE } from '@nestjs/core';
-import { TerminusModule } from '@nestjs/terminus';
-import { BrokerGrpcModule, type BrokerGrpcModuleOptions } from '@qts/broker-grpc';
-import { PLATFORM_CONFIG, PlatformConfigModule, type PlatformConfig } from '@qts/platform-config';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { BrokerGrpcModule } from '@qts/broker-grpc';
+import { EXECUTION_PROTO_FILES, qtsExecutionV1 } from '@qts/grpc-contracts';
+import { PLATFORM_CONFIG, PlatformConfigModule, type PlatformConfig, type WorkerSettings } from '@qts/platform-config';
+import {
+  ApiKeyAuthModule,
+  createRequestValidationPipe,
+  DatabaseModule,
+  ErrorResponseFilter,
+  GrpcServingModule,
+  HealthModule,
+  KeyedSerialQueue,
+  LoggingModule,
+  METRICS_REGISTRY,
+  MetricsModule,
+} from '@qts/service-infra';
+import type { Registry } from 'prom-client';
 import { FailSafeAdminController } from './admin/fail-safe-admin.controller';
-import { WORKER_SETTINGS, type WorkerSettings } from './config/worker-settings';
-import { WorkerSettingsModule, type WorkerSettingsModuleOptions } from './config/worker-settings.module';
+import { WORKER_SETTINGS, workerSettingsProvider } from './config/worker-settings.provider';
 import { BROKER_FACTORY, ExecutionEngineModule, type BrokerFactory } from './execution';
-import { AdminApiKey } from './grpc/admin-api-key';
-import { ExecutionGrpcService } from './grpc/execution-grpc.service';
-import { WorkerGrpcServer } from './grpc/worker-grpc-server';
-import { DatabaseHealthIndicator } from './health/database.health';
-import { HealthController } from './health/health.controller';
-import { RequiredBrokersHealthIndicator } from './health/required-brokers.health';
-import { MetricsController } from './metrics/metrics.controller';
+import { EXECUTION_SERVICE_NAME, ExecutionGrpcController } from './grpc/execution-grpc.controller';
 import { WorkerMetrics } from './metrics/worker-metrics';
 import { ExecutionStore } from './persistence/execution-store';
 import { PersistenceModule } from './persistence/persistence.module';
+import { WORKER_DATABASE } from './persistence/worker-database';
 import { InFlightRecovery } from './processing/in-flight-recovery';
 import { IntentExecutionService } from './processing/intent-execution.service';
-import { KeyedSerialQueue } from './processing/keyed-serial-queue';
 import { OpenOrderTracker } from './processing/open-order-tracker';
 import { OrderReconciler } from './processing/order-reconciler';
 import { ReconciliationSweep } from './processing/reconciliation-sweep';
+import { SYSTEM_CLOCK, WORKER_CLOCK, type WorkerClock } from './processing/worker-clock';
+import { WorkerLifecycle } from './worker-lifecycle';
 
-export interface AppModuleOptions extends WorkerSettingsModuleOptions {
+export interface AppModuleOptions {
   /** A ready configuration (tests); absent: loaded and validated from BROKERS_CONFIG and the environment. */
   config?: PlatformConfig;
+  /** Time as the worker sees it (tests substitute one that does not wait). */
+  clock?: WorkerClock;
 }
 
 /**
- * The execution worker: gRPC ExecutionService (started by WorkerGrpcServer), HTTP health, metrics and admin,
- * persistence, and the broker engines of ExecutionEngineModule over BrokerGrpcModule's registry.
+ * The execution worker: gRPC ExecutionService, HTTP health, metrics and admin, persistence, and the broker engines
+ * of ExecutionEngineModule over BrokerGrpcModule's registry. The global pipeline (validation pipe, exception filter,
+ * API-key guard) serves the HTTP routes and the gRPC methods alike.
  *
- * Rate limits: the worker takes `WORKER_RATE_LIMIT_SHARE` (default 0.5) of every broker's budget, unless the broker's
+ * Rate limits: the worker takes WORKER_RATE_LIMIT_SHARE (default 0.5) of every broker's budget, unless the broker's
  * YAML sets `rateLimit.share` (then that share applies to each process using the file); the gateway takes the rest.
  */
 @Module({})
@@ -43,24 +54,41 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformConfigModule.forRoot(options.config === undefined ? {} : { config: options.config }),
-        WorkerSettingsModule.forRoot(options),
+        LoggingModule,
+        DatabaseModule.forRoot(WORKER_DATABASE),
+        MetricsModule.forRoot({ defaultMetricsPrefix: 'execution_worker_' }),
+        ApiKeyAuthModule.forRoot(),
         BrokerGrpcModule.forRootAsync({
           isGlobal: true,
-          inject: [PLATFORM_CONFIG, WORKER_SETTINGS],
-          useFactory: (config: PlatformConfig, settings: WorkerSettings): BrokerGrpcModuleOptions => ({
+          inject: [PLATFORM_CONFIG],
+          useFactory: (config: PlatformConfig) => ({
             brokers: config.brokers,
             deadlineMs: config.brokerDeadlineMs,
             healthIntervalMs: config.brokerHealthIntervalMs,
-            rateLimitShare: settings.rateLimitShare,
+            rateLimitShare: config.worker.rateLimitShare,
           }),
         }),
+        GrpcServingModule.forRootAsync({
+          inject: [PLATFORM_CONFIG],
+          useFactory: (config: PlatformConfig) => ({
+            host: config.bindHost,
+            port: config.worker.grpcPort,
+            services: { [EXECUTION_SERVICE_NAME]: qtsExecutionV1.ExecutionServiceService },
+            protoFiles: EXECUTION_PROTO_FILES,
+            servingHealthNames: [EXECUTION_SERVICE_NAME],
+            shutdownGraceMs: config.worker.shutdownGraceMs,
+          }),
+        }),
+        HealthModule.forRoot(),
         ExecutionEngineModule.forRoot(),
         PersistenceModule,
-        TerminusModule,
       ],
-      controllers: [HealthController, MetricsController, FailSafeAdminController],
+      controllers: [ExecutionGrpcController, FailSafeAdminController],
       providers: [
-        { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }) },
+        { provide: APP_PIPE, useFactory: createRequestValidationPipe },
+        { provide: APP_FILTER, useClass: ErrorResponseFilter },
+        workerSettingsProvider,
+        { provide: WORKER_CLOCK, useValue: options.clock ?? SYSTEM_CLOCK },
         {
           provide: KeyedSerialQueue,
           inject: [WORKER_SETTINGS],
@@ -68,9 +96,9 @@ export class AppModule {
         },
         {
           provide: WorkerMetrics,
-          inject: [ExecutionStore, BROKER_FACTORY],
-          useFactory: (store: ExecutionStore, brokers: BrokerFactory) => {
-            const metrics = new WorkerMetrics();
+          inject: [METRICS_REGISTRY, ExecutionStore, BROKER_FACTORY],
+          useFactory: (registry: Registry, store: ExecutionStore, brokers: BrokerFactory) => {
+            const metrics = new WorkerMetrics(registry);
             metrics.useSources({
               ordersByStatus: () => store.countOrdersByStatus(),
               failSafeStatus: () => brokers.failSafeStatus(),
@@ -78,16 +106,12 @@ export class AppModule {
             return metrics;
           },
         },
-        AdminApiKey,
         OrderReconciler,
         IntentExecutionService,
         InFlightRecovery,
         ReconciliationSweep,
         OpenOrderTracker,
-        ExecutionGrpcService,
-        WorkerGrpcServer,
-        DatabaseHealthIndicator,
-        RequiredBrokersHealthIndicator,
+        WorkerLifecycle,
       ],
     };
   }

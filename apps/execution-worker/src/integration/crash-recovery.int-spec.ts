@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import { AccountType, BrokerType } from '@qts/broker-domain';
 import { qtsTypeV1, type qtsExecutionV1 } from '@qts/grpc-contracts';
-import { startSimulatorProcess, waitFor, type SimulatorProcess } from '@qts/test-support';
-import { submitRequest } from '../app/testing/execution-grpc-client';
+import { startSimulatorProcess, waitFor, type SimulatorProcess, TEST_ACCOUNTS } from '@qts/test-support';
+import { submitRequest } from '../../test/execution-grpc-client';
 import {
   scratchDir,
   startWorkerProcess,
-  TEST_ACCOUNT,
   writeWorkerBrokersConfig,
   type WorkerProcess,
 } from '../../test/worker-process';
@@ -33,7 +32,7 @@ describe('crash recovery: the worker is SIGKILLed in the middle of a run and res
 
   beforeAll(async () => {
     simulator = await startSimulatorProcess({
-      brokers: [{ id: 'kis', type: BrokerType.KIS, preset: 'none', accounts: [{ id: TEST_ACCOUNT, type: AccountType.PAPER }] }],
+      brokers: [{ id: 'kis', type: BrokerType.KIS, preset: 'none', accounts: [{ id: TEST_ACCOUNTS.paper, type: AccountType.PAPER }] }],
     });
     // Every PlaceOrder answers 100 ms after the order is placed, so the kill lands while orders are in flight.
     await simulator.admin.setFaults('kis', { latency: { latencyMs: 100, rpcs: ['PlaceOrder'] } });

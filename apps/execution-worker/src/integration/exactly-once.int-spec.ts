@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import { AccountType, BrokerType } from '@qts/broker-domain';
 import { qtsTypeV1, type qtsExecutionV1 } from '@qts/grpc-contracts';
-import { startSimulatorProcess, type SimulatorProcess } from '@qts/test-support';
-import { submitRequest } from '../app/testing/execution-grpc-client';
+import { startSimulatorProcess, type SimulatorProcess, TEST_ACCOUNTS } from '@qts/test-support';
+import { submitRequest } from '../../test/execution-grpc-client';
 import {
   scratchDir,
   startWorkerProcess,
-  TEST_ACCOUNT,
   writeWorkerBrokersConfig,
   type WorkerProcess,
 } from '../../test/worker-process';
@@ -29,7 +28,7 @@ describe('exactly once: 1,000 intents submitted concurrently, each twice (real s
 
   beforeAll(async () => {
     simulator = await startSimulatorProcess({
-      brokers: [{ id: 'kis', type: BrokerType.KIS, preset: 'none', accounts: [{ id: TEST_ACCOUNT, type: AccountType.PAPER }] }],
+      brokers: [{ id: 'kis', type: BrokerType.KIS, preset: 'none', accounts: [{ id: TEST_ACCOUNTS.paper, type: AccountType.PAPER }] }],
     });
     const dir = scratchDir('worker-exactly-once-');
     worker = await startWorkerProcess({

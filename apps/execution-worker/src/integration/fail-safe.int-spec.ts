@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import { AccountType, BrokerType } from '@qts/broker-domain';
-import { startSimulatorProcess, type SimulatorProcess } from '@qts/test-support';
-import { grpcFailure, submitRequest } from '../app/testing/execution-grpc-client';
+import { startSimulatorProcess, type SimulatorProcess, TEST_ACCOUNTS } from '@qts/test-support';
+import { grpcFailure, submitRequest } from '../../test/execution-grpc-client';
 import {
   scratchDir,
   startWorkerProcess,
-  TEST_ACCOUNT,
   writeWorkerBrokersConfig,
   type WorkerProcess,
 } from '../../test/worker-process';
@@ -46,7 +45,7 @@ describe('fail-safe: three broker failures in a row trip it, an admin reset clea
 
   beforeAll(async () => {
     simulator = await startSimulatorProcess({
-      brokers: [{ id: 'kis', type: BrokerType.KIS, preset: 'none', accounts: [{ id: TEST_ACCOUNT, type: AccountType.PAPER }] }],
+      brokers: [{ id: 'kis', type: BrokerType.KIS, preset: 'none', accounts: [{ id: TEST_ACCOUNTS.paper, type: AccountType.PAPER }] }],
     });
     const dir = scratchDir('worker-fail-safe-');
     worker = await startWorkerProcess({
@@ -66,7 +65,7 @@ describe('fail-safe: three broker failures in a row trip it, an admin reset clea
 
     await tripTheGuard();
     const metrics = await (await fetch(`${worker.httpUrl}/metrics`)).text();
-    expect(metrics).toContain(`execution_worker_fail_safe_tripped{broker_id="kis",account_id="${TEST_ACCOUNT}"} 1`);
+    expect(metrics).toContain(`execution_worker_fail_safe_tripped{broker_id="kis",account_id="${TEST_ACCOUNTS.paper}"} 1`);
 
     await expect(worker.client.resetFailSafe({ brokerId: 'kis', reason: 'test' }).catch(grpcFailure)).resolves.toMatchObject({
       code: 16,
@@ -96,6 +95,6 @@ describe('fail-safe: three broker failures in a row trip it, an admin reset clea
 
     await expect(worker.client.submitIntent(intent())).resolves.toMatchObject({ accepted: true });
     const metrics = await (await fetch(`${worker.httpUrl}/metrics`)).text();
-    expect(metrics).toContain(`execution_worker_fail_safe_tripped{broker_id="kis",account_id="${TEST_ACCOUNT}"} 0`);
+    expect(metrics).toContain(`execution_worker_fail_safe_tripped{broker_id="kis",account_id="${TEST_ACCOUNTS.paper}"} 0`);
   });
 });

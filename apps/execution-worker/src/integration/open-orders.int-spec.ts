@@ -2,12 +2,11 @@ import { join } from 'node:path';
 import { credentials, Metadata, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { AccountType, BrokerType } from '@qts/broker-domain';
 import { jtsV1, qtsTypeV1, type qtsExecutionV1 } from '@qts/grpc-contracts';
-import { startSimulatorProcess, waitFor, type SimulatorProcess } from '@qts/test-support';
-import { submitRequest } from '../app/testing/execution-grpc-client';
+import { startSimulatorProcess, waitFor, type SimulatorProcess, TEST_ACCOUNTS } from '@qts/test-support';
+import { submitRequest } from '../../test/execution-grpc-client';
 import {
   scratchDir,
   startWorkerProcess,
-  TEST_ACCOUNT,
   writeWorkerBrokersConfig,
   type WorkerProcess,
 } from '../../test/worker-process';
@@ -23,7 +22,7 @@ describe('open orders: a change made at the broker after the order was accepted 
 
   beforeAll(async () => {
     simulator = await startSimulatorProcess({
-      brokers: [{ id: 'kis', type: BrokerType.KIS, preset: 'none', accounts: [{ id: TEST_ACCOUNT, type: AccountType.PAPER }] }],
+      brokers: [{ id: 'kis', type: BrokerType.KIS, preset: 'none', accounts: [{ id: TEST_ACCOUNTS.paper, type: AccountType.PAPER }] }],
     });
     const dir = scratchDir('worker-open-orders-');
     worker = await startWorkerProcess({
@@ -60,7 +59,7 @@ describe('open orders: a change made at the broker after the order was accepted 
 
     const cancelled = await new Promise<jtsV1.OrderResponse>((resolve, reject) =>
       trading.cancelOrder(
-        { orderId: response.orderId, accountId: TEST_ACCOUNT },
+        { orderId: response.orderId, accountId: TEST_ACCOUNTS.paper },
         new Metadata(),
         { deadline: Date.now() + 5_000 },
         (error: ServiceError | null, value?: jtsV1.OrderResponse) => (error ? reject(error) : resolve(value as jtsV1.OrderResponse)),

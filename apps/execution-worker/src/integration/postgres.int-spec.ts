@@ -1,21 +1,21 @@
 import { AccountType, BrokerType, FailSafeCode, OrderStatus } from '@qts/broker-domain';
-import { startSimulatorProcess, type SimulatorProcess } from '@qts/test-support';
+import { openServiceDataSource, serviceDataSourceOptions } from '@qts/service-infra';
+import {
+  startPostgres,
+  startSimulatorProcess,
+  TEST_ACCOUNTS,
+  testIntent,
+  type PostgresServer,
+  type SimulatorProcess,
+} from '@qts/test-support';
 import type { DataSource } from 'typeorm';
 import { DuplicateIntentError } from '../app/persistence/duplicate-intent-error';
 import { ExecutionStore } from '../app/persistence/execution-store';
-import { openWorkerDataSource } from '../app/persistence/open-worker-data-source';
-import { WORKER_MIGRATIONS, workerDataSourceOptions } from '../app/persistence/worker-data-source-options';
+import { UnitOfWork } from '../app/persistence/unit-of-work';
+import { WORKER_DATABASE } from '../app/persistence/worker-database';
 import { ExecutionReportBus } from '../app/processing/execution-report-bus';
-import { submitRequest } from '../app/testing/execution-grpc-client';
-import { testIntent } from '../app/testing/processing-test-bed';
-import { startPostgres, type PostgresServer } from '../../test/postgres-server';
-import {
-  scratchDir,
-  startWorkerProcess,
-  TEST_ACCOUNT,
-  writeWorkerBrokersConfig,
-  type WorkerProcess,
-} from '../../test/worker-process';
+import { submitRequest } from '../../test/execution-grpc-client';
+import { scratchDir, startWorkerProcess, writeWorkerBrokersConfig, type WorkerProcess } from '../../test/worker-process';
 
 const T0 = new Date('2024-01-02T00:00:00.000Z');
 
@@ -35,8 +35,8 @@ describe('PostgreSQL (a real server from the Debian packages): the same migratio
     let store: ExecutionStore;
 
     beforeAll(async () => {
-      dataSource = await openWorkerDataSource(workerDataSourceOptions(postgres.url));
-      store = new ExecutionStore(dataSource, new ExecutionReportBus());
+      dataSource = await openServiceDataSource(serviceDataSourceOptions(postgres.url, WORKER_DATABASE));
+      store = new ExecutionStore(new UnitOfWork(dataSource), new ExecutionReportBus());
     });
 
     afterAll(async () => {
@@ -45,15 +45,15 @@ describe('PostgreSQL (a real server from the Debian packages): the same migratio
 
     it('runs the migrations, which match the entities exactly', async () => {
       const applied = await dataSource.query('SELECT name FROM worker_migrations');
-      expect(applied.map((row: { name: string }) => row.name)).toEqual(WORKER_MIGRATIONS.map((m) => m.name));
+      expect(applied.map((row: { name: string }) => row.name)).toEqual(WORKER_DATABASE.migrations.map((m) => m.name));
       const pending = await dataSource.driver.createSchemaBuilder().log();
       expect(pending.upQueries.map((q) => q.query)).toEqual([]);
     });
 
     it('stores, claims and settles an intent; the unique constraint refuses a second one', async () => {
-      const created = await store.createIntent(testIntent('pg-1'), false, T0);
+      const created = await store.createIntent(testIntent({ intentId: 'pg-1' }), false, T0);
       expect(created.order).toMatchObject({ status: OrderStatus.PENDING, clientOrderId: 'pg-1' });
-      await expect(store.createIntent(testIntent('pg-1'), false, T0)).rejects.toBeInstanceOf(DuplicateIntentError);
+      await expect(store.createIntent(testIntent({ intentId: 'pg-1' }), false, T0)).rejects.toBeInstanceOf(DuplicateIntentError);
 
       await expect(store.markSubmitted('pg-1', T0)).resolves.toBe(true);
       await expect(store.markSubmitted('pg-1', T0)).resolves.toBe(false);
@@ -74,7 +74,7 @@ describe('PostgreSQL (a real server from the Debian packages): the same migratio
 
     it('keeps concurrent submissions of one id to one row (pool of connections, no mutex)', async () => {
       const results = await Promise.allSettled(
-        Array.from({ length: 20 }, () => store.createIntent(testIntent('pg-race'), false, T0)),
+        Array.from({ length: 20 }, () => store.createIntent(testIntent({ intentId: 'pg-race' }), false, T0)),
       );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const rows = await dataSource.query(`SELECT COUNT(*) AS n FROM orders WHERE intent_id = 'pg-race'`);
@@ -88,7 +88,7 @@ describe('PostgreSQL (a real server from the Debian packages): the same migratio
 
     beforeAll(async () => {
       simulator = await startSimulatorProcess({
-        brokers: [{ id: 'kis', type: BrokerType.KIS, preset: 'none', accounts: [{ id: TEST_ACCOUNT, type: AccountType.PAPER }] }],
+        brokers: [{ id: 'kis', type: BrokerType.KIS, preset: 'none', accounts: [{ id: TEST_ACCOUNTS.paper, type: AccountType.PAPER }] }],
       });
       worker = await startWorkerProcess({
         brokersConfig: writeWorkerBrokersConfig(simulator, scratchDir('worker-pg-config-')),

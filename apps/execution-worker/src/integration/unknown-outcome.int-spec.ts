@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import { AccountType, BrokerType } from '@qts/broker-domain';
 import { qtsTypeV1 } from '@qts/grpc-contracts';
-import { startSimulatorProcess, waitFor, type SimulatorProcess } from '@qts/test-support';
-import { submitRequest } from '../app/testing/execution-grpc-client';
+import { startSimulatorProcess, waitFor, type SimulatorProcess, TEST_ACCOUNTS } from '@qts/test-support';
+import { submitRequest } from '../../test/execution-grpc-client';
 import {
   scratchDir,
   startWorkerProcess,
-  TEST_ACCOUNT,
   writeWorkerBrokersConfig,
   type WorkerProcess,
 } from '../../test/worker-process';
@@ -17,7 +16,7 @@ describe('unknown outcome: a broker answer slower than the worker deadline', () 
 
   beforeAll(async () => {
     simulator = await startSimulatorProcess({
-      brokers: [{ id: 'kis', type: BrokerType.KIS, preset: 'none', accounts: [{ id: TEST_ACCOUNT, type: AccountType.PAPER }] }],
+      brokers: [{ id: 'kis', type: BrokerType.KIS, preset: 'none', accounts: [{ id: TEST_ACCOUNTS.paper, type: AccountType.PAPER }] }],
     });
     const dir = scratchDir('worker-unknown-');
     worker = await startWorkerProcess({

@@ -1,38 +1,44 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { PlatformConfigModule } from '@qts/platform-config';
+import {
+  createRequestValidationPipe,
+  DatabaseModule,
+  ErrorResponseFilter,
+  HealthModule,
+  LoggingModule,
+  MetricsModule,
+} from '@qts/service-infra';
 import { BrokerAccessModule } from './brokers/broker-access.module';
 import { DashboardModule } from './dashboard/dashboard.module';
-import { DatabaseModule } from './database/database.module';
-import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
+import { GATEWAY_DATABASE } from './database/data-source';
 import { GrpcApiModule } from './grpc/grpc-api.module';
-import { HealthModule } from './health/health.module';
-import { LoggingModule } from './logging/logging.module';
-import { MetricsModule } from './metrics/metrics.module';
+import { HttpMetricsModule } from './metrics/http-metrics.module';
 import { RestModule } from './rest/rest.module';
 import { SecurityModule } from './security/security.module';
-import { createGatewayValidationPipe } from './validation/gateway-validation-pipe';
 
 /**
- * The gateway. The global pipeline is registered as providers (APP_PIPE, APP_FILTER, and APP_GUARD in the
- * security module) so every test that builds this module gets exactly the production pipeline.
+ * The gateway. The global pipeline is registered as providers (APP_PIPE, APP_FILTER, and the API-key APP_GUARD
+ * of the security module), for REST routes and gRPC methods alike, so every test that builds this module gets
+ * exactly the production pipeline.
  */
 @Module({
   imports: [
     PlatformConfigModule.forRoot(),
     LoggingModule,
-    DatabaseModule,
-    MetricsModule,
+    DatabaseModule.forRoot(GATEWAY_DATABASE),
+    MetricsModule.forRoot(),
+    HttpMetricsModule,
     SecurityModule,
     BrokerAccessModule,
     RestModule,
-    HealthModule,
+    HealthModule.forRoot({ imports: [BrokerAccessModule] }),
     DashboardModule,
     GrpcApiModule,
   ],
   providers: [
-    { provide: APP_PIPE, useFactory: createGatewayValidationPipe },
-    { provide: APP_FILTER, useClass: GatewayExceptionFilter },
+    { provide: APP_PIPE, useFactory: createRequestValidationPipe },
+    { provide: APP_FILTER, useClass: ErrorResponseFilter },
   ],
 })
 export class AppModule {}

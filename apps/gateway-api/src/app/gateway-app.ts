@@ -1,15 +1,13 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger } from 'nestjs-pino';
+import { startServices, type PlatformGrpcServer } from '@qts/service-infra';
 import { setupOpenApi } from './openapi/openapi-document';
 
 /**
- * What the application needs beyond its modules, shared by main.ts and the tests so both run the same
- * pipeline: the pino logger for Nest's own logs, shutdown hooks (SIGTERM closes servers, the gRPC server
- * and the database) and the OpenAPI routes.
+ * Starts the gateway as main.ts and the tests both do: the OpenAPI routes, then the service start-up of the kit
+ * (logger, shutdown hooks, gRPC server through @nestjs/microservices). The HTTP port is the caller's.
  */
-export function configureGatewayApp(app: NestExpressApplication): void {
-  app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+export async function startGateway(app: NestExpressApplication): Promise<PlatformGrpcServer> {
   app.disable('x-powered-by');
   setupOpenApi(app);
+  return startServices(app);
 }

@@ -18,7 +18,7 @@ import {
 const BROKER_TYPES = ['KIS', 'CREON', 'KIWOOM'] as const;
 const ACCOUNT_TYPES = ['REAL', 'PAPER'] as const;
 
-/** The shape of the brokers YAML (brief section 7). Unknown keys are refused so that typos do not pass silently. */
+/** The shape of the brokers YAML. Unknown keys are refused so that typos do not pass silently. */
 export class RateLimitRuleSchema {
   @IsString()
   @IsNotEmpty()

@@ -7,7 +7,7 @@ import { AccountType, BrokerType, type BrokerConfig } from '@qts/broker-domain';
 import { RateLimitConfigError, resolveRateLimitConfig } from '@qts/rate-limit';
 import { BrokersFileSchema, type BrokerEntrySchema } from './brokers-file.schema';
 import { ConfigValidationError } from './config-validation-error';
-import { describeValidationErrors } from './validation-error-paths';
+import { flattenValidationErrors } from './flatten-validation-errors';
 
 /** Reads and validates the brokers YAML file; throws ConfigValidationError listing every problem. */
 export function loadBrokersConfig(path: string): BrokerConfig[] {
@@ -36,9 +36,9 @@ export function parseBrokersConfig(text: string, source = 'brokers.yaml'): Broke
   }
 
   const schema = plainToInstance(BrokersFileSchema, raw);
-  const problems = describeValidationErrors(
+  const problems = flattenValidationErrors(
     validateSync(schema, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }),
-  );
+  ).map((problem) => (problem.constraint === 'whitelistValidation' ? `${problem.path} is not a known setting` : problem.message));
   if (problems.length === 0) problems.push(...crossFieldProblems(schema.brokers));
   if (problems.length > 0) throw new ConfigValidationError(source, problems);
   return schema.brokers.map(toBrokerConfig);

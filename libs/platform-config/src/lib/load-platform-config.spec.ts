@@ -33,7 +33,7 @@ describe('loadPlatformConfig', () => {
     expect(config.brokers.map((broker) => broker.id)).toEqual(['kis', 'creon', 'kiwoom']);
   });
 
-  it('reads every variable of brief section 7', () => {
+  it('reads every documented variable', () => {
     const config = loadPlatformConfig({
       cwd: repoRoot,
       env: {

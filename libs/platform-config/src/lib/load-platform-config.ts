@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { ConfigValidationError } from './config-validation-error';
 import { loadBrokersConfig } from './load-brokers-config';
 import { LOG_LEVELS, type LogLevel, type PlatformConfig } from './platform-config';
+import { readWorkerSettings } from './worker-settings';
 
 export const DEFAULT_BROKERS_CONFIG = 'config/brokers.yaml';
 
@@ -21,6 +22,7 @@ export function loadPlatformConfig(options: LoadPlatformConfigOptions = {}): Pla
 
   const brokersConfig = reader.string('BROKERS_CONFIG') ?? DEFAULT_BROKERS_CONFIG;
   const brokersConfigPath = isAbsolute(brokersConfig) ? brokersConfig : resolve(options.cwd ?? process.cwd(), brokersConfig);
+  const brokerDeadlineMs = reader.integer('BROKER_DEADLINE_MS', 5_000, 100, 600_000);
   const partial = {
     bindHost: reader.string('BIND_HOST') ?? '0.0.0.0',
     gateway: {
@@ -28,14 +30,14 @@ export function loadPlatformConfig(options: LoadPlatformConfigOptions = {}): Pla
       grpcPort: reader.port('GATEWAY_GRPC_PORT', 50051),
       rateLimitShare: reader.share('GATEWAY_RATE_LIMIT_SHARE', 0.5),
     },
-    worker: { httpPort: reader.port('WORKER_HTTP_PORT', 3001), grpcPort: reader.port('WORKER_GRPC_PORT', 50052) },
+    worker: readWorkerSettings(reader, brokerDeadlineMs),
     databaseUrl: reader.databaseUrl('DATABASE_URL'),
     redisUrl: reader.url('REDIS_URL', ['redis:', 'rediss:']),
     liveTradingEnabled: reader.boolean('LIVE_TRADING_ENABLED', false),
     adminApiKey: reader.secret('ADMIN_API_KEY', 16),
     logLevel: reader.oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
     brokerHealthIntervalMs: reader.integer('BROKER_HEALTH_INTERVAL_MS', 30_000, 50, 3_600_000),
-    brokerDeadlineMs: reader.integer('BROKER_DEADLINE_MS', 5_000, 100, 600_000),
+    brokerDeadlineMs,
   };
   if (reader.problems.length > 0) throw new ConfigValidationError('environment', reader.problems);
 
@@ -46,8 +48,11 @@ function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** Typed reads of environment variables that collect problems instead of throwing at the first one. */
-class EnvironmentReader {
+/**
+ * THE reader of environment variables: typed reads that collect problems instead of throwing at the first one,
+ * each problem naming its variable, never echoing a secret.
+ */
+export class EnvironmentReader {
   readonly problems: string[] = [];
 
   constructor(private readonly env: NodeJS.ProcessEnv) {}

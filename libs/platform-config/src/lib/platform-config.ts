@@ -1,9 +1,10 @@
 import type { BrokerConfig } from '@qts/broker-domain';
+import type { WorkerSettings } from './worker-settings';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** The one validated configuration of the platform (brief section 7), shared by the gateway and the worker. */
+/** The one validated configuration of the platform, shared by the gateway and the worker. */
 export interface PlatformConfig {
   /** The YAML file the brokers came from. */
   brokersConfigPath: string;
@@ -16,7 +17,8 @@ export interface PlatformConfig {
    * own `rateLimit.share` in the YAML wins. Unset (hand-built configurations in tests): the whole budget.
    */
   gateway: { httpPort: number; grpcPort: number; rateLimitShare?: number };
-  worker: { httpPort: number; grpcPort: number };
+  /** The execution worker's settings (WORKER_*). */
+  worker: WorkerSettings;
   /** Unset: each app uses its own SQLite file under data/. */
   databaseUrl?: string;
   /** Unset: the in-memory rate limiter. */

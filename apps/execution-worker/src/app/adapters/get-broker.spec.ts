@@ -1,3 +1,4 @@
+import { mockBrokerConfig } from '@qts/test-support';
 import {
   BrokerNotFoundError,
   BrokerRegistry,
@@ -6,7 +7,6 @@ import {
   MockBrokerGateway,
   NotSupportedError,
 } from '@qts/broker-domain';
-import { aBrokerConfig } from '../execution/testing/platform-fixtures';
 import { getBroker, getBrokerForConfig, OrderAdapterKind } from './get-broker';
 import { JtsOrderAdapter } from './jts/jts-order-adapter';
 import { KisOrderAdapter } from './kis/kis-order-adapter';
@@ -44,27 +44,27 @@ describe('getBrokerForConfig', () => {
     const gateway = new MockBrokerGateway({ brokerId: 'creon', brokerType: BrokerType.CREON });
     registry.register(gateway);
 
-    const adapter = getBrokerForConfig(aBrokerConfig('creon', { type: BrokerType.CREON }), { registry, kis });
+    const adapter = getBrokerForConfig(mockBrokerConfig('creon', { type: BrokerType.CREON }), { registry, kis });
 
     expect(adapter).toBeInstanceOf(JtsOrderAdapter);
     expect(adapter.brokerId).toBe('creon');
   });
 
   it('fails when the registry has no gateway for the broker, or the gateway of another broker is given', () => {
-    expect(() => getBrokerForConfig(aBrokerConfig('kis'), { registry: new BrokerRegistry() })).toThrow(
+    expect(() => getBrokerForConfig(mockBrokerConfig('kis'), { registry: new BrokerRegistry() })).toThrow(
       BrokerNotFoundError,
     );
     expect(() =>
-      getBrokerForConfig(aBrokerConfig('kis'), { gateway: new MockBrokerGateway({ brokerId: 'other' }) }),
+      getBrokerForConfig(mockBrokerConfig('kis'), { gateway: new MockBrokerGateway({ brokerId: 'other' }) }),
     ).toThrow(InvalidArgumentError);
   });
 
   it('builds the direct REST adapter with the broker id when asked for', () => {
-    const direct = getBrokerForConfig(aBrokerConfig('kis-real', { type: BrokerType.KIS }), {
+    const direct = getBrokerForConfig(mockBrokerConfig('kis-real', { type: BrokerType.KIS }), {
       transport: 'rest',
       kis,
     });
-    const kiwoomDirect = getBrokerForConfig(aBrokerConfig('kw', { type: BrokerType.KIWOOM }), {
+    const kiwoomDirect = getBrokerForConfig(mockBrokerConfig('kw', { type: BrokerType.KIWOOM }), {
       transport: 'rest',
       kiwoom,
     });
@@ -77,13 +77,13 @@ describe('getBrokerForConfig', () => {
 
   it('has no REST route for Creon and names missing REST dependencies', () => {
     expect(() =>
-      getBrokerForConfig(aBrokerConfig('creon', { type: BrokerType.CREON }), { transport: 'rest' }),
+      getBrokerForConfig(mockBrokerConfig('creon', { type: BrokerType.CREON }), { transport: 'rest' }),
     ).toThrow(NotSupportedError);
     expect(() =>
-      getBrokerForConfig(aBrokerConfig('kis', { type: BrokerType.KIS }), { transport: 'rest' }),
+      getBrokerForConfig(mockBrokerConfig('kis', { type: BrokerType.KIS }), { transport: 'rest' }),
     ).toThrow(/deps.kis/);
     expect(() =>
-      getBrokerForConfig(aBrokerConfig('kw', { type: BrokerType.KIWOOM }), { transport: 'rest' }),
+      getBrokerForConfig(mockBrokerConfig('kw', { type: BrokerType.KIWOOM }), { transport: 'rest' }),
     ).toThrow(/deps.kiwoom/);
   });
 });

@@ -13,10 +13,9 @@ import { ConfiguredBrokerFactory } from './configured-broker-factory';
 import { jtsAdapterResolver } from './jts-adapter-resolver';
 import { LiveBroker } from './live-broker';
 import { NoopBroker } from './noop-broker';
-import { anIntent } from './testing/intents';
-import { MockBroker } from './testing/mock-broker';
-import { aBrokerConfig } from './testing/platform-fixtures';
-import { StubOrderAdapter } from './testing/stub-order-adapter';
+import { MOCK_GATEWAY_ACCOUNTS, mockBrokerConfig, ON_MOCK_BROKER, testIntent } from '@qts/test-support';
+import { MockBroker } from '../../../test/mock-broker';
+import { StubOrderAdapter } from '../../../test/stub-order-adapter';
 
 const NOW = new Date('2025-03-04T01:00:00Z');
 
@@ -32,7 +31,7 @@ function factoryWith(
     mock: new JtsOrderAdapter(new MockBrokerGateway({ brokerId: 'mock', clock: () => NOW })),
   };
   return new ConfiguredBrokerFactory({
-    brokers: options.brokers ?? [aBrokerConfig('mock')],
+    brokers: options.brokers ?? [mockBrokerConfig('mock')],
     liveTradingEnabled: options.liveTradingEnabled ?? false,
     resolveAdapter: (broker) => adapters[broker.id],
     maxConsecutiveFailures: options.max,
@@ -41,17 +40,17 @@ function factoryWith(
 
 describe('ConfiguredBrokerFactory', () => {
   it('gives PAPER accounts a LiveBroker even while live trading is disabled', async () => {
-    const engine = factoryWith().engineFor('mock', 'MOCK-001');
+    const engine = factoryWith().engineFor('mock', MOCK_GATEWAY_ACCOUNTS.paper);
 
     expect(engine).toBeInstanceOf(LiveBroker);
-    await expect(engine.submitIntent(anIntent())).resolves.toMatchObject({ accepted: true, broker: 'mock' });
+    await expect(engine.submitIntent(testIntent(ON_MOCK_BROKER))).resolves.toMatchObject({ accepted: true, broker: 'mock' });
   });
 
   it('gives REAL accounts a NoopBroker (FS047) while LIVE_TRADING_ENABLED=false', async () => {
-    const engine = factoryWith({ liveTradingEnabled: false }).engineFor('mock', 'REAL-001');
+    const engine = factoryWith({ liveTradingEnabled: false }).engineFor('mock', MOCK_GATEWAY_ACCOUNTS.real);
 
     expect(engine).toBeInstanceOf(NoopBroker);
-    await expect(engine.submitIntent(anIntent({ accountId: 'REAL-001' }))).resolves.toMatchObject({
+    await expect(engine.submitIntent(testIntent({ ...ON_MOCK_BROKER, accountId: MOCK_GATEWAY_ACCOUNTS.real }))).resolves.toMatchObject({
       accepted: false,
       broker: 'noop',
       failSafeCode: FailSafeCode.FS047,
@@ -60,7 +59,7 @@ describe('ConfiguredBrokerFactory', () => {
   });
 
   it('gives REAL accounts a LiveBroker when LIVE_TRADING_ENABLED=true', () => {
-    expect(factoryWith({ liveTradingEnabled: true }).engineFor('mock', 'REAL-001')).toBeInstanceOf(
+    expect(factoryWith({ liveTradingEnabled: true }).engineFor('mock', MOCK_GATEWAY_ACCOUNTS.real)).toBeInstanceOf(
       LiveBroker,
     );
   });
@@ -68,19 +67,19 @@ describe('ConfiguredBrokerFactory', () => {
   it('answers NoopBroker for a broker without adapter, an unknown broker and an unknown account', async () => {
     const factory = factoryWith({ adapters: {} });
 
-    const noAdapter = factory.engineFor('mock', 'MOCK-001');
-    const unknownBroker = factoryWith().engineFor('nope', 'MOCK-001');
+    const noAdapter = factory.engineFor('mock', MOCK_GATEWAY_ACCOUNTS.paper);
+    const unknownBroker = factoryWith().engineFor('nope', MOCK_GATEWAY_ACCOUNTS.paper);
     const unknownAccount = factoryWith().engineFor('mock', 'NOPE');
 
     expect(noAdapter).toBeInstanceOf(NoopBroker);
-    await expect(noAdapter.submitIntent(anIntent())).resolves.toMatchObject({
+    await expect(noAdapter.submitIntent(testIntent(ON_MOCK_BROKER))).resolves.toMatchObject({
       message: expect.stringContaining('no order adapter'),
     });
-    await expect(unknownBroker.submitIntent(anIntent())).resolves.toMatchObject({
+    await expect(unknownBroker.submitIntent(testIntent(ON_MOCK_BROKER))).resolves.toMatchObject({
       failSafeCode: FailSafeCode.FS047,
       message: "broker 'nope' is not configured",
     });
-    await expect(unknownAccount.submitIntent(anIntent())).resolves.toMatchObject({
+    await expect(unknownAccount.submitIntent(testIntent(ON_MOCK_BROKER))).resolves.toMatchObject({
       message: "account 'NOPE' is not configured for broker 'mock'",
     });
     expect(factory.failSafeStatus()).toEqual([]);
@@ -89,34 +88,34 @@ describe('ConfiguredBrokerFactory', () => {
   it('uses an adapter that appears later instead of a cached NoopBroker', () => {
     const adapters: Record<string, OrderAdapter | undefined> = {};
     const factory = factoryWith({ adapters });
-    expect(factory.engineFor('mock', 'MOCK-001')).toBeInstanceOf(NoopBroker);
+    expect(factory.engineFor('mock', MOCK_GATEWAY_ACCOUNTS.paper)).toBeInstanceOf(NoopBroker);
 
     adapters['mock'] = new StubOrderAdapter('mock');
 
-    expect(factory.engineFor('mock', 'MOCK-001')).toBeInstanceOf(LiveBroker);
+    expect(factory.engineFor('mock', MOCK_GATEWAY_ACCOUNTS.paper)).toBeInstanceOf(LiveBroker);
   });
 
   it('caches one engine per (broker, account) so the failure count survives across intents', async () => {
     const adapter = new StubOrderAdapter('mock');
-    const factory = factoryWith({ adapters: { mock: adapter }, brokers: [aBrokerConfig('mock')], max: 2 });
-    const first = factory.engineFor('mock', 'MOCK-001');
+    const factory = factoryWith({ adapters: { mock: adapter }, brokers: [mockBrokerConfig('mock')], max: 2 });
+    const first = factory.engineFor('mock', MOCK_GATEWAY_ACCOUNTS.paper);
     adapter.answerNext(new Error('boom 1'), new Error('boom 2'));
 
-    await expect(first.submitIntent(anIntent({ intentId: 'a' }))).rejects.toThrow('boom 1');
+    await expect(first.submitIntent(testIntent({ ...ON_MOCK_BROKER, intentId: 'a' }))).rejects.toThrow('boom 1');
     await expect(
-      factory.engineFor('mock', 'MOCK-001').submitIntent(anIntent({ intentId: 'b' })),
+      factory.engineFor('mock', MOCK_GATEWAY_ACCOUNTS.paper).submitIntent(testIntent({ ...ON_MOCK_BROKER, intentId: 'b' })),
     ).rejects.toThrow('boom 2');
 
-    expect(factory.engineFor('mock', 'MOCK-001')).toBe(first);
+    expect(factory.engineFor('mock', MOCK_GATEWAY_ACCOUNTS.paper)).toBe(first);
     await expect(
-      factory.engineFor('mock', 'MOCK-001').submitIntent(anIntent({ intentId: 'c' })),
+      factory.engineFor('mock', MOCK_GATEWAY_ACCOUNTS.paper).submitIntent(testIntent({ ...ON_MOCK_BROKER, intentId: 'c' })),
     ).resolves.toMatchObject({
       broker: 'failsafe',
       failSafeCode: FailSafeCode.FS046,
     });
-    expect(factory.engineFor('mock', 'REAL-001')).toBeInstanceOf(NoopBroker);
+    expect(factory.engineFor('mock', MOCK_GATEWAY_ACCOUNTS.real)).toBeInstanceOf(NoopBroker);
     expect(factory.failSafeStatus()).toEqual([
-      { brokerId: 'mock', accountId: 'MOCK-001', tripped: true, consecutiveFailures: 2 },
+      { brokerId: 'mock', accountId: MOCK_GATEWAY_ACCOUNTS.paper, tripped: true, consecutiveFailures: 2 },
     ]);
   });
 
@@ -124,19 +123,19 @@ describe('ConfiguredBrokerFactory', () => {
     const adapter = new StubOrderAdapter('mock');
     const factory = factoryWith({ adapters: { mock: adapter }, max: 1 });
     adapter.answerNext(new Error('down'));
-    await expect(factory.engineFor('mock', 'MOCK-001').submitIntent(anIntent())).rejects.toThrow('down');
+    await expect(factory.engineFor('mock', MOCK_GATEWAY_ACCOUNTS.paper).submitIntent(testIntent(ON_MOCK_BROKER))).rejects.toThrow('down');
 
-    const dryRun = factory.engineFor('mock', 'MOCK-001', { dryRun: true });
+    const dryRun = factory.engineFor('mock', MOCK_GATEWAY_ACCOUNTS.paper, { dryRun: true });
 
-    expect(dryRun).toBe(factory.engineFor('mock', 'MOCK-001', { dryRun: true }));
-    await expect(dryRun.submitIntent(anIntent())).resolves.toMatchObject({ broker: 'failsafe' });
+    expect(dryRun).toBe(factory.engineFor('mock', MOCK_GATEWAY_ACCOUNTS.paper, { dryRun: true }));
+    await expect(dryRun.submitIntent(testIntent(ON_MOCK_BROKER))).resolves.toMatchObject({ broker: 'failsafe' });
   });
 
   it('answers dry runs without sending anything', async () => {
     const adapter = new StubOrderAdapter('mock');
     const factory = factoryWith({ adapters: { mock: adapter } });
 
-    const response = await factory.engineFor('mock', 'MOCK-001', { dryRun: true }).submitIntent(anIntent());
+    const response = await factory.engineFor('mock', MOCK_GATEWAY_ACCOUNTS.paper, { dryRun: true }).submitIntent(testIntent(ON_MOCK_BROKER));
 
     expect(response).toMatchObject({ accepted: true, dryRun: true });
     expect(adapter.placed).toHaveLength(0);
@@ -147,16 +146,16 @@ describe('ConfiguredBrokerFactory', () => {
       mock: new StubOrderAdapter('mock').answerNext(new Error('x')),
     };
     const factory = factoryWith({ adapters, max: 1 });
-    await expect(factory.engineFor('mock', 'MOCK-001').submitIntent(anIntent())).rejects.toThrow('x');
+    await expect(factory.engineFor('mock', MOCK_GATEWAY_ACCOUNTS.paper).submitIntent(testIntent(ON_MOCK_BROKER))).rejects.toThrow('x');
 
     const replacement = new StubOrderAdapter('mock');
     adapters['mock'] = replacement;
 
-    await expect(factory.engineFor('mock', 'MOCK-001').submitIntent(anIntent())).resolves.toMatchObject({
+    await expect(factory.engineFor('mock', MOCK_GATEWAY_ACCOUNTS.paper).submitIntent(testIntent(ON_MOCK_BROKER))).resolves.toMatchObject({
       broker: 'failsafe',
     });
     factory.resetFailSafe('mock');
-    await expect(factory.engineFor('mock', 'MOCK-001').submitIntent(anIntent())).resolves.toMatchObject({
+    await expect(factory.engineFor('mock', MOCK_GATEWAY_ACCOUNTS.paper).submitIntent(testIntent(ON_MOCK_BROKER))).resolves.toMatchObject({
       accepted: true,
     });
     expect(replacement.placed).toHaveLength(1);
@@ -167,21 +166,21 @@ describe('ConfiguredBrokerFactory', () => {
     const b = new StubOrderAdapter('b').answerNext(new Error('b down'));
     const factory = factoryWith({
       adapters: { a, b },
-      brokers: [aBrokerConfig('a'), aBrokerConfig('b')],
+      brokers: [mockBrokerConfig('a'), mockBrokerConfig('b')],
       max: 1,
     });
     await expect(
-      factory.engineFor('a', 'MOCK-001').submitIntent(anIntent({ brokerId: 'a' })),
+      factory.engineFor('a', MOCK_GATEWAY_ACCOUNTS.paper).submitIntent(testIntent({ ...ON_MOCK_BROKER, brokerId: 'a' })),
     ).rejects.toThrow();
     await expect(
-      factory.engineFor('b', 'MOCK-001').submitIntent(anIntent({ brokerId: 'b' })),
+      factory.engineFor('b', MOCK_GATEWAY_ACCOUNTS.paper).submitIntent(testIntent({ ...ON_MOCK_BROKER, brokerId: 'b' })),
     ).rejects.toThrow();
-    factory.engineFor('b', 'REAL-001');
+    factory.engineFor('b', MOCK_GATEWAY_ACCOUNTS.real);
 
     expect(factory.resetFailSafe('a')).toEqual(['a']);
     expect(factory.resetFailSafe('a')).toEqual([]);
     expect(factory.failSafeStatus().filter((status) => status.tripped)).toEqual([
-      { brokerId: 'b', accountId: 'MOCK-001', tripped: true, consecutiveFailures: 1 },
+      { brokerId: 'b', accountId: MOCK_GATEWAY_ACCOUNTS.paper, tripped: true, consecutiveFailures: 1 },
     ]);
     expect(factory.resetFailSafe()).toEqual(['b']);
     expect(factory.failSafeStatus().every((status) => !status.tripped)).toBe(true);
@@ -207,11 +206,11 @@ describe('ConfiguredBrokerFactory', () => {
 
   it('never hands out a MockBroker', () => {
     const engines = [
-      factoryWith().engineFor('mock', 'MOCK-001'),
-      factoryWith().engineFor('mock', 'MOCK-001', { dryRun: true }),
-      factoryWith().engineFor('mock', 'REAL-001'),
-      factoryWith({ liveTradingEnabled: true }).engineFor('mock', 'REAL-001'),
-      factoryWith({ adapters: {} }).engineFor('mock', 'MOCK-001'),
+      factoryWith().engineFor('mock', MOCK_GATEWAY_ACCOUNTS.paper),
+      factoryWith().engineFor('mock', MOCK_GATEWAY_ACCOUNTS.paper, { dryRun: true }),
+      factoryWith().engineFor('mock', MOCK_GATEWAY_ACCOUNTS.real),
+      factoryWith({ liveTradingEnabled: true }).engineFor('mock', MOCK_GATEWAY_ACCOUNTS.real),
+      factoryWith({ adapters: {} }).engineFor('mock', MOCK_GATEWAY_ACCOUNTS.paper),
       factoryWith().engineFor('nope', 'x'),
     ];
 
@@ -239,14 +238,14 @@ describe('jtsAdapterResolver', () => {
     registry.register(gateway, { mock: true });
     const resolve = jtsAdapterResolver(registry);
 
-    const adapter = resolve(aBrokerConfig('mock'));
+    const adapter = resolve(mockBrokerConfig('mock'));
 
     expect(adapter).toBeInstanceOf(JtsOrderAdapter);
-    expect(resolve(aBrokerConfig('mock'))).toBe(adapter);
-    expect(resolve(aBrokerConfig('other'))).toBeUndefined();
+    expect(resolve(mockBrokerConfig('mock'))).toBe(adapter);
+    expect(resolve(mockBrokerConfig('other'))).toBeUndefined();
     registry.unregister('mock');
     registry.register(new MockBrokerGateway({ brokerId: 'mock', clock: () => NOW }), { mock: true });
-    expect(resolve(aBrokerConfig('mock'))).not.toBe(adapter);
+    expect(resolve(mockBrokerConfig('mock'))).not.toBe(adapter);
   });
 });
 

@@ -2,8 +2,8 @@ import { FailSafeCode, OrderStatus } from '@qts/broker-domain';
 import { createBrokerForExecution } from './create-broker-for-execution';
 import { LiveBroker } from './live-broker';
 import { NoopBroker } from './noop-broker';
-import { anIntent } from './testing/intents';
-import { MockBroker } from './testing/mock-broker';
+import { ON_MOCK_BROKER, testIntent } from '@qts/test-support';
+import { MockBroker } from '../../../test/mock-broker';
 
 describe('createBrokerForExecution', () => {
   it('returns a LiveBroker around the adapter when live trading is allowed', async () => {
@@ -13,7 +13,7 @@ describe('createBrokerForExecution', () => {
     expect(broker).toBeInstanceOf(LiveBroker);
     expect(broker).not.toBeInstanceOf(MockBroker);
     expect((broker as LiveBroker).guard.maxConsecutiveFailures).toBe(5);
-    await broker.submitIntent(anIntent());
+    await broker.submitIntent(testIntent(ON_MOCK_BROKER));
     expect(adapter.received).toHaveLength(1);
   });
 
@@ -21,7 +21,7 @@ describe('createBrokerForExecution', () => {
     const adapter = new MockBroker();
     const broker = createBrokerForExecution(false, adapter);
 
-    const response = await broker.submitIntent(anIntent({ intentId: 'x' }));
+    const response = await broker.submitIntent(testIntent({ ...ON_MOCK_BROKER, intentId: 'x' }));
 
     expect(broker).toBeInstanceOf(NoopBroker);
     expect(response).toEqual({
@@ -40,7 +40,7 @@ describe('createBrokerForExecution', () => {
 
     expect(broker).toBeInstanceOf(NoopBroker);
     expect(broker.name).toBe('noop');
-    await expect(broker.submitIntent(anIntent())).resolves.toMatchObject({
+    await expect(broker.submitIntent(testIntent(ON_MOCK_BROKER))).resolves.toMatchObject({
       failSafeCode: FailSafeCode.FS047,
       message: 'no order adapter is available for this broker',
     });

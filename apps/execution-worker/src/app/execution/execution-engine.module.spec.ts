@@ -3,12 +3,11 @@ import { Test } from '@nestjs/testing';
 import { BrokerRegistry, FailSafeCode, MockBrokerGateway, OrderType } from '@qts/broker-domain';
 import { BrokerGrpcModule } from '@qts/broker-grpc';
 import { PlatformConfigModule } from '@qts/platform-config';
-import { StubOrderAdapter } from './testing/stub-order-adapter';
+import { StubOrderAdapter } from '../../../test/stub-order-adapter';
 import { BROKER_FACTORY, BrokerFactory } from './broker-factory';
 import { ExecutionEngineModule } from './execution-engine.module';
 import { LiveBroker } from './live-broker';
-import { anIntent } from './testing/intents';
-import { aBrokerConfig, aPlatformConfig } from './testing/platform-fixtures';
+import { MOCK_GATEWAY_ACCOUNTS, mockBrokerConfig, ON_MOCK_BROKER, testIntent, testPlatformConfig } from '@qts/test-support';
 
 const NOW = new Date('2025-03-04T01:00:00Z');
 
@@ -35,7 +34,7 @@ async function factoryFrom(
   const moduleRef = await Test.createTestingModule({
     imports: [
       PlatformConfigModule.forRoot({
-        config: aPlatformConfig([aBrokerConfig('mock'), aBrokerConfig('kis-direct')], liveTradingEnabled),
+        config: testPlatformConfig({ brokers: [mockBrokerConfig('mock'), mockBrokerConfig('kis-direct')], liveTradingEnabled: liveTradingEnabled }),
       }),
       ExecutionEngineModule.forRoot(options),
     ],
@@ -47,8 +46,8 @@ describe('ExecutionEngineModule', () => {
   it('provides BROKER_FACTORY wired to the configuration and the JTS gateways of the registry', async () => {
     const { moduleRef, factory } = await factoryFrom({ imports: [TestRegistryModule] });
 
-    const engine = factory.engineFor('mock', 'MOCK-001');
-    const response = await engine.submitIntent(anIntent({ intentId: 'module-1' }));
+    const engine = factory.engineFor('mock', MOCK_GATEWAY_ACCOUNTS.paper);
+    const response = await engine.submitIntent(testIntent({ ...ON_MOCK_BROKER, intentId: 'module-1' }));
 
     expect(engine).toBeInstanceOf(LiveBroker);
     expect(response).toMatchObject({ intentId: 'module-1', accepted: true, broker: 'mock' });
@@ -56,7 +55,7 @@ describe('ExecutionEngineModule', () => {
       clientOrderId: 'module-1',
       orderId: response.orderId,
     });
-    await expect(factory.engineFor('mock', 'REAL-001').submitIntent(anIntent())).resolves.toMatchObject({
+    await expect(factory.engineFor('mock', MOCK_GATEWAY_ACCOUNTS.real).submitIntent(testIntent(ON_MOCK_BROKER))).resolves.toMatchObject({
       failSafeCode: FailSafeCode.FS047,
     });
     await moduleRef.close();
@@ -69,7 +68,7 @@ describe('ExecutionEngineModule', () => {
       orderAdapters: { 'kis-direct': direct },
     });
 
-    await factory.engineFor('kis-direct', 'MOCK-001').submitIntent(anIntent({ brokerId: 'kis-direct' }));
+    await factory.engineFor('kis-direct', MOCK_GATEWAY_ACCOUNTS.paper).submitIntent(testIntent({ ...ON_MOCK_BROKER, brokerId: 'kis-direct' }));
 
     expect(factory.adapterFor('kis-direct')).toBe(direct);
     expect(direct.placed).toHaveLength(1);
@@ -83,14 +82,14 @@ describe('ExecutionEngineModule', () => {
       maxConsecutiveFailures: 7,
     });
 
-    const engine = factory.engineFor('mock', 'MOCK-001') as LiveBroker;
+    const engine = factory.engineFor('mock', MOCK_GATEWAY_ACCOUNTS.paper) as LiveBroker;
 
     expect(engine.guard.maxConsecutiveFailures).toBe(7);
     await moduleRef.close();
   });
 
   it('works over the real BrokerGrpcModule registry (global, mock broker: no network)', async () => {
-    const config = aPlatformConfig([aBrokerConfig('mock')]);
+    const config = testPlatformConfig({ brokers: [mockBrokerConfig('mock')] });
     const moduleRef = await Test.createTestingModule({
       imports: [
         PlatformConfigModule.forRoot({ config }),
@@ -101,8 +100,8 @@ describe('ExecutionEngineModule', () => {
     await moduleRef.init();
     const factory = moduleRef.get<BrokerFactory>(BROKER_FACTORY);
 
-    const response = await factory.engineFor('mock', 'MOCK-001').submitIntent(
-      anIntent({
+    const response = await factory.engineFor('mock', MOCK_GATEWAY_ACCOUNTS.paper).submitIntent(
+      testIntent({ ...ON_MOCK_BROKER,
         intentId: 'grpc-module-1',
         orderType: OrderType.MARKET,
         limitPrice: undefined,

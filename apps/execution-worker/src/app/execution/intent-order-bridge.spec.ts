@@ -7,17 +7,17 @@ import {
   OrderType,
 } from '@qts/broker-domain';
 import { intentToOrderRequest, orderResponseToExecutionResponse } from './intent-order-bridge';
-import { anIntent } from './testing/intents';
+import { MOCK_GATEWAY_ACCOUNTS, ON_MOCK_BROKER, testIntent } from '@qts/test-support';
 
 describe('intentToOrderRequest', () => {
   it('uses the intent id as clientOrderId and keeps the limit price as the same exact decimal', () => {
     const limitPrice = new Decimal('123456789012345678901234567890');
-    const request = intentToOrderRequest(anIntent({ intentId: 'abc-1', limitPrice }));
+    const request = intentToOrderRequest(testIntent({ ...ON_MOCK_BROKER, intentId: 'abc-1', limitPrice }));
 
     expect(request).toEqual({
       clientOrderId: 'abc-1',
       brokerId: 'mock',
-      accountId: 'MOCK-001',
+      accountId: MOCK_GATEWAY_ACCOUNTS.paper,
       symbol: '005930',
       side: OrderSide.BUY,
       orderType: OrderType.LIMIT,
@@ -29,7 +29,7 @@ describe('intentToOrderRequest', () => {
 
   it('carries no price for a market intent', () => {
     const request = intentToOrderRequest(
-      anIntent({ orderType: OrderType.MARKET, limitPrice: undefined, side: OrderSide.SELL, quantity: 3 }),
+      testIntent({ ...ON_MOCK_BROKER, orderType: OrderType.MARKET, limitPrice: undefined, side: OrderSide.SELL, quantity: 3 }),
     );
 
     expect(request).not.toHaveProperty('price');
@@ -38,7 +38,7 @@ describe('intentToOrderRequest', () => {
 });
 
 describe('orderResponseToExecutionResponse', () => {
-  const intent = anIntent({ intentId: 'intent-9' });
+  const intent = testIntent({ ...ON_MOCK_BROKER, intentId: 'intent-9' });
 
   it('answers an accepted order with its id and status and no fail-safe code', () => {
     const response = orderResponseToExecutionResponse(

@@ -6,8 +6,8 @@ import {
   OrderStatus,
 } from '@qts/broker-domain';
 import { LiveBroker } from './live-broker';
-import { anIntent } from './testing/intents';
-import { MockBroker } from './testing/mock-broker';
+import { ON_MOCK_BROKER, testIntent } from '@qts/test-support';
+import { MockBroker } from '../../../test/mock-broker';
 
 function refused(failSafeCode: FailSafeCode): ExecutionResponse {
   return {
@@ -25,7 +25,7 @@ describe('LiveBroker', () => {
     const inner = new MockBroker();
     const broker = new LiveBroker(inner);
 
-    const response = await broker.submitIntent(anIntent({ intentId: 'a' }));
+    const response = await broker.submitIntent(testIntent({ ...ON_MOCK_BROKER, intentId: 'a' }));
 
     expect(broker.name).toBe('live');
     expect(response).toMatchObject({ intentId: 'a', accepted: true, broker: 'mock' });
@@ -40,10 +40,10 @@ describe('LiveBroker', () => {
     );
     const broker = new LiveBroker(inner);
     for (let i = 0; i < 3; i += 1) {
-      await broker.submitIntent(anIntent({ intentId: `f${i}` }));
+      await broker.submitIntent(testIntent({ ...ON_MOCK_BROKER, intentId: `f${i}` }));
     }
 
-    const response = await broker.submitIntent(anIntent({ intentId: 'after-trip' }));
+    const response = await broker.submitIntent(testIntent({ ...ON_MOCK_BROKER, intentId: 'after-trip' }));
 
     expect(response).toMatchObject({
       intentId: 'after-trip',
@@ -67,8 +67,8 @@ describe('LiveBroker', () => {
     });
     const broker = new LiveBroker(inner, 2);
 
-    await broker.submitIntent(anIntent());
-    await broker.submitIntent(anIntent());
+    await broker.submitIntent(testIntent(ON_MOCK_BROKER));
+    await broker.submitIntent(testIntent(ON_MOCK_BROKER));
 
     expect(broker.guard.tripped).toBe(true);
   });
@@ -76,12 +76,12 @@ describe('LiveBroker', () => {
   it('resets the count on a success', async () => {
     const inner = new MockBroker().answerNext(refused(FailSafeCode.FS044), refused(FailSafeCode.FS044));
     const broker = new LiveBroker(inner);
-    await broker.submitIntent(anIntent());
-    await broker.submitIntent(anIntent());
-    await broker.submitIntent(anIntent());
+    await broker.submitIntent(testIntent(ON_MOCK_BROKER));
+    await broker.submitIntent(testIntent(ON_MOCK_BROKER));
+    await broker.submitIntent(testIntent(ON_MOCK_BROKER));
     inner.answerNext(refused(FailSafeCode.FS044), refused(FailSafeCode.FS044));
-    await broker.submitIntent(anIntent());
-    await broker.submitIntent(anIntent());
+    await broker.submitIntent(testIntent(ON_MOCK_BROKER));
+    await broker.submitIntent(testIntent(ON_MOCK_BROKER));
 
     expect(broker.guard.tripped).toBe(false);
     expect(broker.guard.consecutiveFailures).toBe(2);
@@ -93,7 +93,7 @@ describe('LiveBroker', () => {
       const inner = new MockBroker().answerNext(refused(code), refused(code), refused(code), refused(code));
       const broker = new LiveBroker(inner);
       for (let i = 0; i < 4; i += 1) {
-        await broker.submitIntent(anIntent());
+        await broker.submitIntent(testIntent(ON_MOCK_BROKER));
       }
 
       expect(broker.guard.tripped).toBe(false);
@@ -107,12 +107,12 @@ describe('LiveBroker', () => {
     const inner = new MockBroker().answerNext(unknown, new BrokerUnavailableError('down'), unknown);
     const broker = new LiveBroker(inner);
 
-    await expect(broker.submitIntent(anIntent())).rejects.toBe(unknown);
-    await expect(broker.submitIntent(anIntent())).rejects.toBeInstanceOf(BrokerUnavailableError);
-    await expect(broker.submitIntent(anIntent())).rejects.toBe(unknown);
+    await expect(broker.submitIntent(testIntent(ON_MOCK_BROKER))).rejects.toBe(unknown);
+    await expect(broker.submitIntent(testIntent(ON_MOCK_BROKER))).rejects.toBeInstanceOf(BrokerUnavailableError);
+    await expect(broker.submitIntent(testIntent(ON_MOCK_BROKER))).rejects.toBe(unknown);
 
     expect(broker.guard.tripped).toBe(true);
-    await expect(broker.submitIntent(anIntent())).resolves.toMatchObject({ broker: 'failsafe' });
+    await expect(broker.submitIntent(testIntent(ON_MOCK_BROKER))).resolves.toMatchObject({ broker: 'failsafe' });
   });
 
   it('neither counts nor clears on dry runs', async () => {
@@ -125,8 +125,8 @@ describe('LiveBroker', () => {
     });
     const broker = new LiveBroker(inner);
 
-    await broker.submitIntent(anIntent());
-    await broker.submitIntent(anIntent());
+    await broker.submitIntent(testIntent(ON_MOCK_BROKER));
+    await broker.submitIntent(testIntent(ON_MOCK_BROKER));
 
     expect(broker.guard.consecutiveFailures).toBe(1);
   });
@@ -134,11 +134,11 @@ describe('LiveBroker', () => {
   it('accepts intents again after reset()', async () => {
     const inner = new MockBroker().answerNext(refused(FailSafeCode.FS044));
     const broker = new LiveBroker(inner, 1);
-    await broker.submitIntent(anIntent());
+    await broker.submitIntent(testIntent(ON_MOCK_BROKER));
     expect(broker.guard.tripped).toBe(true);
 
     broker.reset();
-    const response = await broker.submitIntent(anIntent({ intentId: 'after-reset' }));
+    const response = await broker.submitIntent(testIntent({ ...ON_MOCK_BROKER, intentId: 'after-reset' }));
 
     expect(response).toMatchObject({ intentId: 'after-reset', accepted: true });
     expect(inner.received).toHaveLength(2);
@@ -157,9 +157,9 @@ describe('LiveBroker', () => {
       },
       1,
     );
-    const inFlight = broker.submitIntent(anIntent({ intentId: 'slow' }));
+    const inFlight = broker.submitIntent(testIntent({ ...ON_MOCK_BROKER, intentId: 'slow' }));
     inner.answerNext(refused(FailSafeCode.FS044));
-    await broker.submitIntent(anIntent({ intentId: 'fails' }));
+    await broker.submitIntent(testIntent({ ...ON_MOCK_BROKER, intentId: 'fails' }));
 
     release({ intentId: 'slow', accepted: true, broker: 'kis', message: 'ok' });
     await inFlight;

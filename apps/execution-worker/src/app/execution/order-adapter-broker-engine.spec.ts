@@ -14,8 +14,8 @@ import { JtsOrderAdapter } from '../adapters/jts/jts-order-adapter';
 import { KisOrderAdapter } from '../adapters/kis/kis-order-adapter';
 import { UnclassifiedBrokerError } from '../adapters/fail-safe/unclassified-broker-error';
 import { OrderAdapterBrokerEngine } from './order-adapter-broker-engine';
-import { anIntent } from './testing/intents';
-import { StubOrderAdapter } from './testing/stub-order-adapter';
+import { ON_MOCK_BROKER, testIntent } from '@qts/test-support';
+import { StubOrderAdapter } from '../../../test/stub-order-adapter';
 
 const TUESDAY_10_KST = new Date('2025-03-04T01:00:00Z');
 
@@ -28,7 +28,7 @@ describe('OrderAdapterBrokerEngine over the JTS adapter (MockBrokerGateway)', ()
     const gateway = mockGateway();
     const engine = new OrderAdapterBrokerEngine(new JtsOrderAdapter(gateway), { brokerId: 'mock' });
 
-    const response = await engine.submitIntent(anIntent({ intentId: 'intent-42' }));
+    const response = await engine.submitIntent(testIntent({ ...ON_MOCK_BROKER, intentId: 'intent-42' }));
 
     expect(response).toMatchObject({ intentId: 'intent-42', accepted: true, broker: 'mock' });
     expect(response.orderId).toMatch(/^MOCK-/);
@@ -41,7 +41,7 @@ describe('OrderAdapterBrokerEngine over the JTS adapter (MockBrokerGateway)', ()
     const gateway = mockGateway();
     const engine = new OrderAdapterBrokerEngine(new JtsOrderAdapter(gateway), { brokerId: 'mock' });
 
-    const response = await engine.submitIntent(anIntent({ quantity: 1_000_000 }));
+    const response = await engine.submitIntent(testIntent({ ...ON_MOCK_BROKER, quantity: 1_000_000 }));
 
     expect(response).toMatchObject({
       accepted: false,
@@ -59,7 +59,7 @@ describe('OrderAdapterBrokerEngine over the JTS adapter (MockBrokerGateway)', ()
       const build = jest.spyOn(adapter, 'buildPayload');
       const engine = new OrderAdapterBrokerEngine(adapter, { brokerId: 'mock', dryRun: true });
 
-      const response = await engine.submitIntent(anIntent({ intentId: 'dry-1' }));
+      const response = await engine.submitIntent(testIntent({ ...ON_MOCK_BROKER, intentId: 'dry-1' }));
 
       expect(response).toMatchObject({ intentId: 'dry-1', accepted: true, dryRun: true, broker: 'mock' });
       expect(response.message).toMatch(
@@ -79,7 +79,7 @@ describe('OrderAdapterBrokerEngine over the JTS adapter (MockBrokerGateway)', ()
       });
       const engine = new OrderAdapterBrokerEngine(adapter, { brokerId: 'mock', dryRun: true });
 
-      const response = await engine.submitIntent(anIntent());
+      const response = await engine.submitIntent(testIntent(ON_MOCK_BROKER));
 
       expect(response).toMatchObject({ accepted: false, dryRun: true, failSafeCode: FailSafeCode.FS048 });
       expect(place).not.toHaveBeenCalled();
@@ -95,7 +95,7 @@ describe('OrderAdapterBrokerEngine over the JTS adapter (MockBrokerGateway)', ()
       });
       const engine = new OrderAdapterBrokerEngine(adapter, { brokerId: 'kis', dryRun: true });
 
-      const response = await engine.submitIntent(anIntent({ brokerId: 'kis' }));
+      const response = await engine.submitIntent(testIntent({ ...ON_MOCK_BROKER, brokerId: 'kis' }));
 
       expect(response.message).toContain('POST /uapi/domestic-stock/v1/trading/order-cash (tr_id VTTC0012U)');
       expect(client.post).not.toHaveBeenCalled();
@@ -107,7 +107,7 @@ describe('OrderAdapterBrokerEngine over the JTS adapter (MockBrokerGateway)', ()
       const engine = new OrderAdapterBrokerEngine(adapter, { brokerId: 'stub', dryRun: true });
 
       const response = await engine.submitIntent(
-        anIntent({
+        testIntent({ ...ON_MOCK_BROKER,
           brokerId: 'stub',
           orderType: OrderType.MARKET,
           limitPrice: undefined,
@@ -127,8 +127,8 @@ describe('OrderAdapterBrokerEngine over the JTS adapter (MockBrokerGateway)', ()
     const adapter = new StubOrderAdapter('mock');
     const engine = new OrderAdapterBrokerEngine(adapter, { brokerId: 'mock' });
 
-    const offTick = await engine.submitIntent(anIntent({ limitPrice: new Decimal('70101') }));
-    const otherBroker = await engine.submitIntent(anIntent({ brokerId: 'kis' }));
+    const offTick = await engine.submitIntent(testIntent({ ...ON_MOCK_BROKER, limitPrice: new Decimal('70101') }));
+    const otherBroker = await engine.submitIntent(testIntent({ ...ON_MOCK_BROKER, brokerId: 'kis' }));
 
     expect(offTick).toMatchObject({ accepted: false, failSafeCode: FailSafeCode.FS048 });
     expect(offTick.message).toContain('tick');
@@ -142,7 +142,7 @@ describe('OrderAdapterBrokerEngine error paths', () => {
     const adapter = new StubOrderAdapter().answerNext(new BrokerUnavailableError('JTS down'));
     const engine = new OrderAdapterBrokerEngine(adapter, { brokerId: 'stub' });
 
-    await expect(engine.submitIntent(anIntent({ brokerId: 'stub' }))).resolves.toMatchObject({
+    await expect(engine.submitIntent(testIntent({ ...ON_MOCK_BROKER, brokerId: 'stub' }))).resolves.toMatchObject({
       accepted: false,
       broker: 'stub',
       failSafeCode: FailSafeCode.FS044,
@@ -156,7 +156,7 @@ describe('OrderAdapterBrokerEngine error paths', () => {
     );
     const engine = new OrderAdapterBrokerEngine(adapter, { brokerId: 'stub' });
 
-    await expect(engine.submitIntent(anIntent({ brokerId: 'stub' }))).resolves.toMatchObject({
+    await expect(engine.submitIntent(testIntent({ ...ON_MOCK_BROKER, brokerId: 'stub' }))).resolves.toMatchObject({
       accepted: false,
       failSafeCode: FailSafeCode.FS049,
     });
@@ -168,7 +168,7 @@ describe('OrderAdapterBrokerEngine error paths', () => {
       brokerId: 'stub',
     });
 
-    await expect(engine.submitIntent(anIntent({ brokerId: 'stub' }))).rejects.toBe(unknown);
+    await expect(engine.submitIntent(testIntent({ ...ON_MOCK_BROKER, brokerId: 'stub' }))).rejects.toBe(unknown);
   });
 
   it('turns an unexpected exception into OrderOutcomeUnknownError: the order may exist', async () => {
@@ -179,7 +179,7 @@ describe('OrderAdapterBrokerEngine error paths', () => {
       },
     );
 
-    const failure = engine.submitIntent(anIntent({ brokerId: 'stub', intentId: 'i-7' }));
+    const failure = engine.submitIntent(testIntent({ ...ON_MOCK_BROKER, brokerId: 'stub', intentId: 'i-7' }));
 
     await expect(failure).rejects.toBeInstanceOf(OrderOutcomeUnknownError);
     await expect(failure).rejects.toMatchObject({
@@ -196,7 +196,7 @@ describe('OrderAdapterBrokerEngine error paths', () => {
       },
     );
 
-    await expect(engine.submitIntent(anIntent({ brokerId: 'stub' }))).rejects.toBeInstanceOf(
+    await expect(engine.submitIntent(testIntent({ ...ON_MOCK_BROKER, brokerId: 'stub' }))).rejects.toBeInstanceOf(
       OrderOutcomeUnknownError,
     );
   });
@@ -211,7 +211,7 @@ describe('OrderAdapterBrokerEngine error paths', () => {
     }));
     const engine = new OrderAdapterBrokerEngine(adapter, { brokerId: 'stub' });
 
-    await expect(engine.submitIntent(anIntent({ brokerId: 'stub' }))).rejects.toBeInstanceOf(
+    await expect(engine.submitIntent(testIntent({ ...ON_MOCK_BROKER, brokerId: 'stub' }))).rejects.toBeInstanceOf(
       OrderOutcomeUnknownError,
     );
   });
@@ -227,7 +227,7 @@ describe('OrderAdapterBrokerEngine error paths', () => {
     });
     const engine = new OrderAdapterBrokerEngine(adapter, { brokerId: 'stub' });
 
-    await expect(engine.submitIntent(anIntent({ brokerId: 'stub' }))).rejects.toThrow(
+    await expect(engine.submitIntent(testIntent({ ...ON_MOCK_BROKER, brokerId: 'stub' }))).rejects.toThrow(
       /answered for clientOrderId 'other'/,
     );
   });

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { OrderStatus } from '@qts/broker-domain';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { METRICS_REGISTRY } from '@qts/service-infra';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Outcome of one broker call for an intent. */
 export type BrokerCallOutcome = 'accepted' | 'rejected' | 'unknown';
@@ -18,79 +19,88 @@ export interface MetricsSources {
 }
 
 /**
- * The worker's Prometheus metrics, in a registry of their own (so tests and several apps in one process never
- * clash over prom-client's global registry). Names start with `execution_worker_`.
+ * The worker's Prometheus metrics, in the service's registry (GET /metrics; tests give each instance a registry of
+ * its own). Names start with `execution_worker_`.
  */
 @Injectable()
 export class WorkerMetrics {
-  readonly registry = new Registry();
   private sources: MetricsSources | undefined;
 
-  private readonly intentsReceived = new Counter({
-    name: 'execution_worker_intents_received_total',
-    help: 'SubmitIntent calls that passed validation, duplicates included',
-    registers: [this.registry],
-  });
-  private readonly intentsDuplicate = new Counter({
-    name: 'execution_worker_intents_duplicate_total',
-    help: 'Submissions of an intent id that was already known: answered with the stored result, nothing sent',
-    registers: [this.registry],
-  });
-  private readonly intentsAccepted = new Counter({
-    name: 'execution_worker_intents_accepted_total',
-    help: 'Intents the broker accepted (dry runs included)',
-    registers: [this.registry],
-  });
-  private readonly intentsRejected = new Counter({
-    name: 'execution_worker_intents_rejected_total',
-    help: 'Intents refused by the broker, a fail-safe or the worker, by fail-safe code',
-    labelNames: ['fail_safe_code'] as const,
-    registers: [this.registry],
-  });
-  private readonly intentsUnknown = new Counter({
-    name: 'execution_worker_intents_unknown_total',
-    help: 'Intents whose order outcome was unknown when answered (reconciled afterwards, never re-sent)',
-    registers: [this.registry],
-  });
-  private readonly brokerCallSeconds = new Histogram({
-    name: 'execution_worker_broker_call_duration_seconds',
-    help: 'Duration of the broker call of an intent (rate-limit wait included)',
-    labelNames: ['broker_id', 'outcome'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [this.registry],
-  });
-  private readonly reconciliationRuns = new Counter({
-    name: 'execution_worker_reconciliation_runs_total',
-    help: 'Reconciliations of orders whose outcome was unknown',
-    registers: [this.registry],
-  });
-  private readonly reconciliationOutcomes = new Counter({
-    name: 'execution_worker_reconciliation_outcomes_total',
-    help: 'How reconciliations ended: found at the broker, never reached it, deferred (broker not answering) ...',
-    labelNames: ['outcome'] as const,
-    registers: [this.registry],
-  });
+  private readonly intentsReceived: Counter<string>;
+  private readonly intentsDuplicate: Counter<string>;
+  private readonly intentsAccepted: Counter<string>;
+  private readonly intentsRejected: Counter<string>;
+  private readonly intentsUnknown: Counter<string>;
+  private readonly brokerCallSeconds: Histogram<string>;
+  private readonly reconciliationRuns: Counter<string>;
+  private readonly reconciliationOutcomes: Counter<string>;
 
-  private readonly openOrderPolls = new Counter({
-    name: 'execution_worker_open_order_polls_total',
-    help: 'Rounds of asking the broker for the current state of orders still open (ACCEPTED, PARTIAL)',
-    registers: [this.registry],
-  });
-  private readonly openOrderChecks = new Counter({
-    name: 'execution_worker_open_order_checks_total',
-    help: 'Open orders asked for, by what was found: unchanged, changed, broker_error, not_found, illegal, skipped',
-    labelNames: ['outcome'] as const,
-    registers: [this.registry],
-  });
-  private readonly openOrderChanges = new Counter({
-    name: 'execution_worker_open_order_changes_total',
-    help: 'State changes of open orders found at the broker (fills, cancellations), by new status',
-    labelNames: ['status'] as const,
-    registers: [this.registry],
-  });
+  private readonly openOrderPolls: Counter<string>;
+  private readonly openOrderChecks: Counter<string>;
+  private readonly openOrderChanges: Counter<string>;
 
-  constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'execution_worker_' });
+  constructor(@Inject(METRICS_REGISTRY) readonly registry: Registry) {
+    this.intentsReceived = new Counter({
+      name: 'execution_worker_intents_received_total',
+      help: 'SubmitIntent calls that passed validation, duplicates included',
+      registers: [registry],
+    });
+    this.intentsDuplicate = new Counter({
+      name: 'execution_worker_intents_duplicate_total',
+      help: 'Submissions of an intent id that was already known: answered with the stored result, nothing sent',
+      registers: [registry],
+    });
+    this.intentsAccepted = new Counter({
+      name: 'execution_worker_intents_accepted_total',
+      help: 'Intents the broker accepted (dry runs included)',
+      registers: [registry],
+    });
+    this.intentsRejected = new Counter({
+      name: 'execution_worker_intents_rejected_total',
+      help: 'Intents refused by the broker, a fail-safe or the worker, by fail-safe code',
+      labelNames: ['fail_safe_code'] as const,
+      registers: [registry],
+    });
+    this.intentsUnknown = new Counter({
+      name: 'execution_worker_intents_unknown_total',
+      help: 'Intents whose order outcome was unknown when answered (reconciled afterwards, never re-sent)',
+      registers: [registry],
+    });
+    this.brokerCallSeconds = new Histogram({
+      name: 'execution_worker_broker_call_duration_seconds',
+      help: 'Duration of the broker call of an intent (rate-limit wait included)',
+      labelNames: ['broker_id', 'outcome'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    });
+    this.reconciliationRuns = new Counter({
+      name: 'execution_worker_reconciliation_runs_total',
+      help: 'Reconciliations of orders whose outcome was unknown',
+      registers: [registry],
+    });
+    this.reconciliationOutcomes = new Counter({
+      name: 'execution_worker_reconciliation_outcomes_total',
+      help: 'How reconciliations ended: found at the broker, never reached it, deferred (broker not answering) ...',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    });
+    this.openOrderPolls = new Counter({
+      name: 'execution_worker_open_order_polls_total',
+      help: 'Rounds of asking the broker for the current state of orders still open (ACCEPTED, PARTIAL)',
+      registers: [registry],
+    });
+    this.openOrderChecks = new Counter({
+      name: 'execution_worker_open_order_checks_total',
+      help: 'Open orders asked for, by what was found: unchanged, changed, broker_error, not_found, illegal, skipped',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    });
+    this.openOrderChanges = new Counter({
+      name: 'execution_worker_open_order_changes_total',
+      help: 'State changes of open orders found at the broker (fills, cancellations), by new status',
+      labelNames: ['status'] as const,
+      registers: [registry],
+    });
     const sources = (): MetricsSources | undefined => this.sources;
     new Gauge({
       name: 'execution_worker_orders',
@@ -155,10 +165,5 @@ export class WorkerMetrics {
   openOrderChecked(outcome: OpenOrderCheckOutcome, newStatus?: OrderStatus): void {
     this.openOrderChecks.inc({ outcome });
     if (outcome === 'changed' && newStatus !== undefined) this.openOrderChanges.inc({ status: newStatus });
-  }
-
-  /** The Prometheus text exposition. */
-  render(): Promise<string> {
-    return this.registry.metrics();
   }
 }

@@ -3,36 +3,63 @@ import {
   ExecutionIntent,
   FailSafeCode,
   IllegalOrderTransitionError,
-  OrderSide,
   OrderStatus,
   OrderType,
 } from '@qts/broker-domain';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testIntent } from '@qts/test-support';
 import type { DataSource } from 'typeorm';
 import type { ExecutionReport } from '../processing/execution-report';
 import { ExecutionReportBus } from '../processing/execution-report-bus';
 import { DuplicateIntentError } from './duplicate-intent-error';
 import { ExecutionStore } from './execution-store';
-import { openWorkerDataSource } from './open-worker-data-source';
-import { workerDataSourceOptions } from './worker-data-source-options';
+import { UnitOfWork } from './unit-of-work';
+import { openServiceDataSource, serviceDataSourceOptions } from '@qts/service-infra';
+import { WORKER_DATABASE } from './worker-database';
 
 const T0 = new Date('2024-01-02T00:00:00.000Z');
 const T1 = new Date('2024-01-02T00:00:01.000Z');
 const T2 = new Date('2024-01-02T00:00:02.000Z');
 
 function intent(intentId: string, overrides: Partial<ExecutionIntent> = {}): ExecutionIntent {
-  return {
-    intentId,
-    strategyId: 'momentum-kr',
-    brokerId: 'kis',
-    accountId: '50012345-01',
-    symbol: '005930',
-    side: OrderSide.BUY,
-    quantity: 10,
-    orderType: OrderType.LIMIT,
-    limitPrice: new Decimal('70100'),
-    ...overrides,
-  };
+  return testIntent({ intentId, ...overrides });
 }
+
+describe('ExecutionStore.markSubmitted across processes (two connections to one SQLite file)', () => {
+  let folder: string;
+  const sources: DataSource[] = [];
+
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'worker-cas-'));
+  });
+
+  afterEach(async () => {
+    for (const source of sources.splice(0)) await source.destroy();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  async function storeOn(file: string): Promise<ExecutionStore> {
+    const dataSource = await openServiceDataSource(serviceDataSourceOptions(`sqlite:${file}`, WORKER_DATABASE));
+    sources.push(dataSource);
+    return new ExecutionStore(new UnitOfWork(dataSource), new ExecutionReportBus());
+  }
+
+  it('lets exactly one of two worker processes send an order, however their claims interleave', async () => {
+    const file = join(folder, 'worker.sqlite');
+    const first = await storeOn(file);
+    const second = await storeOn(file);
+    await first.createIntent(intent('shared-1'), false, T0);
+    await first.createIntent(intent('shared-2'), false, T0);
+
+    await expect(first.markSubmitted('shared-1', T1)).resolves.toBe(true);
+    await expect(second.markSubmitted('shared-1', T2)).resolves.toBe(false);
+
+    const racing = await Promise.all([first.markSubmitted('shared-2', T1), second.markSubmitted('shared-2', T2)]);
+    expect(racing.filter(Boolean)).toHaveLength(1);
+  });
+});
 
 describe('ExecutionStore (SQLite in memory, real migrations)', () => {
   let dataSource: DataSource;
@@ -40,11 +67,11 @@ describe('ExecutionStore (SQLite in memory, real migrations)', () => {
   let reports: ExecutionReport[];
 
   beforeEach(async () => {
-    dataSource = await openWorkerDataSource(workerDataSourceOptions('sqlite::memory:'));
+    dataSource = await openServiceDataSource(serviceDataSourceOptions('sqlite::memory:', WORKER_DATABASE));
     const bus = new ExecutionReportBus();
     reports = [];
     bus.subscribe((report) => reports.push(report));
-    store = new ExecutionStore(dataSource, bus);
+    store = new ExecutionStore(new UnitOfWork(dataSource), bus);
   });
 
   afterEach(async () => {
@@ -229,9 +256,22 @@ describe('ExecutionStore (SQLite in memory, real migrations)', () => {
     );
   });
 
-  it('answers nothing unfinished on an empty database, and pings', async () => {
+  it('answers nothing unfinished on an empty database', async () => {
     await expect(store.listUnfinished()).resolves.toEqual([]);
     await expect(store.findIntent('nope')).resolves.toBeNull();
-    await expect(store.ping()).resolves.toBeUndefined();
+  });
+
+  it('claims an order for sending once: markSubmitted answers true the first time and false after', async () => {
+    await store.createIntent(intent('intent-1'), false, T0);
+
+    await expect(store.markSubmitted('intent-1', T1)).resolves.toBe(true);
+    await expect(store.markSubmitted('intent-1', T2)).resolves.toBe(false);
+    expect((await store.findIntent('intent-1'))?.order?.submittedAt).toEqual(T1);
+    // Neither a dry run (no order) nor an order that is no longer PENDING can be claimed.
+    await store.createIntent(intent('dry-1'), true, T0);
+    await expect(store.markSubmitted('dry-1', T1)).resolves.toBe(false);
+    await store.createIntent(intent('intent-2'), false, T0);
+    await store.settle('intent-2', { order: { status: OrderStatus.UNKNOWN } }, 'broker', T1);
+    await expect(store.markSubmitted('intent-2', T2)).resolves.toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { GroupCommit } from './group-commit';
-import { openWorkerDataSource } from './open-worker-data-source';
-import { workerDataSourceOptions } from './worker-data-source-options';
+import { openServiceDataSource, serviceDataSourceOptions } from '@qts/service-infra';
+import { WORKER_DATABASE } from './worker-database';
 
 const INSERT = `INSERT INTO intents (intent_id, strategy_id, broker_id, account_id, symbol, side, quantity, order_type,
   dry_run, created_at, updated_at) VALUES (?, 's', 'kis', 'a', '005930', 'BUY', 1, 'MARKET', 0, 't', 't')`;
@@ -10,7 +10,7 @@ describe('GroupCommit', () => {
   let dataSource: DataSource;
 
   beforeEach(async () => {
-    dataSource = await openWorkerDataSource(workerDataSourceOptions('sqlite::memory:'));
+    dataSource = await openServiceDataSource(serviceDataSourceOptions('sqlite::memory:', WORKER_DATABASE));
   });
 
   afterEach(async () => {

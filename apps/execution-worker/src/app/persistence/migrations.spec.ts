@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import cliDataSource from './data-source';
-import { openWorkerDataSource } from './open-worker-data-source';
-import { WORKER_MIGRATIONS, workerDataSourceOptions } from './worker-data-source-options';
+import { openServiceDataSource, serviceDataSourceOptions } from '@qts/service-infra';
+import { WORKER_DATABASE } from './worker-database';
 
 describe('worker migrations', () => {
   let scratch: string;
@@ -17,7 +17,7 @@ describe('worker migrations', () => {
   });
 
   it('create exactly the schema the entities describe (nothing left for synchronize to do)', async () => {
-    const dataSource = await openWorkerDataSource(workerDataSourceOptions('sqlite::memory:'));
+    const dataSource = await openServiceDataSource(serviceDataSourceOptions('sqlite::memory:', WORKER_DATABASE));
     try {
       const pending = await dataSource.driver.createSchemaBuilder().log();
       expect(pending.upQueries.map((q) => q.query)).toEqual([]);
@@ -28,17 +28,17 @@ describe('worker migrations', () => {
 
   it('run once on a new file (creating its folder), and not again when the worker restarts on it', async () => {
     const url = `sqlite:${join(scratch, 'nested', 'worker.sqlite')}`;
-    const first = await openWorkerDataSource(workerDataSourceOptions(url));
+    const first = await openServiceDataSource(serviceDataSourceOptions(url, WORKER_DATABASE));
     await first.query(
       `INSERT INTO intents (intent_id, strategy_id, broker_id, account_id, symbol, side, quantity, order_type, dry_run, created_at, updated_at)
        VALUES ('kept', 's', 'kis', 'a', '005930', 'BUY', 1, 'MARKET', 0, 't', 't')`,
     );
     await first.destroy();
 
-    const second = await openWorkerDataSource(workerDataSourceOptions(url));
+    const second = await openServiceDataSource(serviceDataSourceOptions(url, WORKER_DATABASE));
     try {
       const applied = await second.query('SELECT name FROM worker_migrations');
-      expect(applied.map((row: { name: string }) => row.name)).toEqual(WORKER_MIGRATIONS.map((m) => m.name));
+      expect(applied.map((row: { name: string }) => row.name)).toEqual(WORKER_DATABASE.migrations.map((m) => m.name));
       const rows = await second.query('SELECT intent_id FROM intents');
       expect(rows).toEqual([{ intent_id: 'kept' }]);
       const journal = await second.query('PRAGMA journal_mode');
@@ -49,7 +49,7 @@ describe('worker migrations', () => {
   });
 
   it('can be reverted', async () => {
-    const dataSource = await openWorkerDataSource(workerDataSourceOptions('sqlite::memory:'));
+    const dataSource = await openServiceDataSource(serviceDataSourceOptions('sqlite::memory:', WORKER_DATABASE));
     try {
       await dataSource.undoLastMigration();
       const tables = await dataSource.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('intents', 'orders', 'order_events')");
@@ -60,7 +60,7 @@ describe('worker migrations', () => {
   });
 
   it('are the ones the TypeORM CLI data source runs too', () => {
-    expect(cliDataSource.options.migrations).toEqual(WORKER_MIGRATIONS);
+    expect(cliDataSource.options.migrations).toEqual(WORKER_DATABASE.migrations);
     expect(cliDataSource.options.synchronize).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { FailSafeCode, OrderStatus } from '@qts/broker-domain';
-import { ProcessingTestBed, testIntent } from '../testing/processing-test-bed';
-import { acceptedResponse, brokerOrder } from '../testing/scripted-broker-factory';
+import { testIntent } from '@qts/test-support';
+import { ProcessingTestBed } from '../../../test/processing-test-bed';
+import { acceptedResponse, brokerOrder } from '../../../test/scripted-broker-factory';
 
 describe('InFlightRecovery (start-up after a crash)', () => {
   let bed: ProcessingTestBed;
@@ -14,8 +15,8 @@ describe('InFlightRecovery (start-up after a crash)', () => {
   });
 
   it('sends stored intents that never reached the broker, once, in arrival order', async () => {
-    for (const id of ['a', 'b', 'c']) await bed.store.createIntent(testIntent(id), false, bed.clock.now());
-    await bed.store.createIntent(testIntent('dry', { symbol: '000660' }), true, bed.clock.now());
+    for (const id of ['a', 'b', 'c']) await bed.store.createIntent(testIntent({ intentId: id }), false, bed.clock.now());
+    await bed.store.createIntent(testIntent({ intentId: 'dry', symbol: '000660' }), true, bed.clock.now());
 
     const summary = await bed.recovery.recover();
     await summary.done;
@@ -31,9 +32,9 @@ describe('InFlightRecovery (start-up after a crash)', () => {
   });
 
   it('reconciles orders that were being sent when the worker died, never re-sending them', async () => {
-    await bed.store.createIntent(testIntent('sent-found'), false, bed.clock.now());
+    await bed.store.createIntent(testIntent({ intentId: 'sent-found' }), false, bed.clock.now());
     await bed.store.markSubmitted('sent-found', bed.clock.now());
-    await bed.store.createIntent(testIntent('sent-lost', { symbol: '000660' }), false, bed.clock.now());
+    await bed.store.createIntent(testIntent({ intentId: 'sent-lost', symbol: '000660' }), false, bed.clock.now());
     await bed.store.markSubmitted('sent-lost', bed.clock.now());
     bed.brokers.lookup = async (ref) =>
       ref.clientOrderId === 'sent-found' ? brokerOrder('sent-found', OrderStatus.FILLED, { filledQuantity: 10 }) : null;
@@ -58,7 +59,7 @@ describe('InFlightRecovery (start-up after a crash)', () => {
   });
 
   it('keeps the first answer of an order that was already UNKNOWN', async () => {
-    await bed.store.createIntent(testIntent('u'), false, bed.clock.now());
+    await bed.store.createIntent(testIntent({ intentId: 'u' }), false, bed.clock.now());
     await bed.store.markSubmitted('u', bed.clock.now());
     await bed.store.settle(
       'u',
@@ -77,7 +78,7 @@ describe('InFlightRecovery (start-up after a crash)', () => {
   });
 
   it('processes a new intent of the same account and symbol only after the in-flight order is reconciled', async () => {
-    await bed.store.createIntent(testIntent('old'), false, bed.clock.now());
+    await bed.store.createIntent(testIntent({ intentId: 'old' }), false, bed.clock.now());
     await bed.store.markSubmitted('old', bed.clock.now());
     const trace: string[] = [];
     bed.brokers.lookup = async (ref) => {
@@ -91,8 +92,8 @@ describe('InFlightRecovery (start-up after a crash)', () => {
 
     await bed.recovery.recover();
     const [sameKey, otherKey] = await Promise.all([
-      bed.executions.submit(testIntent('new')),
-      bed.executions.submit(testIntent('other', { symbol: '000660' })),
+      bed.executions.submit(testIntent({ intentId: 'new' })),
+      bed.executions.submit(testIntent({ intentId: 'other', symbol: '000660' })),
     ]);
 
     expect(sameKey.result.accepted && otherKey.result.accepted).toBe(true);
@@ -101,10 +102,10 @@ describe('InFlightRecovery (start-up after a crash)', () => {
   });
 
   it('lets a duplicate of an intent being resumed wait for it instead of sending it again', async () => {
-    await bed.store.createIntent(testIntent('a'), false, bed.clock.now());
+    await bed.store.createIntent(testIntent({ intentId: 'a' }), false, bed.clock.now());
 
     const summary = await bed.recovery.recover();
-    const duplicate = await bed.executions.submit(testIntent('a'));
+    const duplicate = await bed.executions.submit(testIntent({ intentId: 'a' }));
     await summary.done;
 
     expect(duplicate).toMatchObject({ duplicate: true, result: { accepted: true, status: OrderStatus.ACCEPTED } });

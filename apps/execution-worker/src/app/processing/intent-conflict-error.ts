@@ -1,11 +1,12 @@
 import type { ExecutionIntent } from '@qts/broker-domain';
+import { PLATFORM_ERROR_CODES, PlatformError } from '@qts/service-infra';
 
 /**
  * An intent id that is already known arrived with a different payload. Answering it with the stored result would
  * tell the strategy that an order it did not describe is its order: it is refused instead (ALREADY_EXISTS).
  */
-export class IntentConflictError extends Error {
-  override readonly name = 'IntentConflictError';
+export class IntentConflictError extends PlatformError {
+  readonly code = PLATFORM_ERROR_CODES.INTENT_CONFLICT;
 
   constructor(
     readonly intentId: string,

@@ -8,8 +8,9 @@ import {
   OrderStatus,
   OrderType,
 } from '@qts/broker-domain';
-import { ProcessingTestBed, testIntent } from '../testing/processing-test-bed';
-import { acceptedResponse, brokerOrder } from '../testing/scripted-broker-factory';
+import { testIntent } from '@qts/test-support';
+import { ProcessingTestBed } from '../../../test/processing-test-bed';
+import { acceptedResponse, brokerOrder } from '../../../test/scripted-broker-factory';
 import { IntentConflictError } from './intent-conflict-error';
 import { IntentNotPersistedError } from './intent-not-persisted-error';
 import { WorkerStoppingError } from './worker-stopping-error';
@@ -44,7 +45,7 @@ describe('IntentExecutionService', () => {
       return acceptedResponse(intent);
     };
 
-    const { result, duplicate } = await bed.executions.submit(testIntent('intent-1'));
+    const { result, duplicate } = await bed.executions.submit(testIntent({ intentId: 'intent-1' }));
 
     expect(duplicate).toBe(false);
     expect(result).toEqual({
@@ -67,7 +68,7 @@ describe('IntentExecutionService', () => {
       return acceptedResponse(intent);
     };
 
-    const submissions = Array.from({ length: 10 }, () => bed.executions.submit(testIntent('intent-1')));
+    const submissions = Array.from({ length: 10 }, () => bed.executions.submit(testIntent({ intentId: 'intent-1' })));
     broker.resolve();
     const outcomes = await Promise.all(submissions);
 
@@ -78,10 +79,10 @@ describe('IntentExecutionService', () => {
   });
 
   it('answers a later repetition from the database, flagged duplicate, without calling the broker', async () => {
-    const first = await bed.executions.submit(testIntent('intent-1'));
+    const first = await bed.executions.submit(testIntent({ intentId: 'intent-1' }));
     bed.restart();
 
-    const again = await bed.executions.submit(testIntent('intent-1'));
+    const again = await bed.executions.submit(testIntent({ intentId: 'intent-1' }));
 
     expect(again).toEqual({ result: first.result, duplicate: true });
     expect(bed.brokers.sent).toHaveLength(1);
@@ -93,30 +94,30 @@ describe('IntentExecutionService', () => {
       await broker.promise;
       return acceptedResponse(intent);
     };
-    const first = bed.executions.submit(testIntent('intent-1'));
+    const first = bed.executions.submit(testIntent({ intentId: 'intent-1' }));
 
-    await expect(bed.executions.submit(testIntent('intent-1', { quantity: 11 }))).rejects.toEqual(
+    await expect(bed.executions.submit(testIntent({ intentId: 'intent-1', quantity: 11 }))).rejects.toEqual(
       new IntentConflictError('intent-1', 'quantity'),
     );
     broker.resolve();
     await first;
     await expect(
-      bed.executions.submit(testIntent('intent-1', { limitPrice: new Decimal('70200') })),
+      bed.executions.submit(testIntent({ intentId: 'intent-1', limitPrice: new Decimal('70200') })),
     ).rejects.toMatchObject({ field: 'limit_price' });
-    await expect(bed.executions.submit(testIntent('intent-1'), { dryRun: true })).rejects.toMatchObject({
+    await expect(bed.executions.submit(testIntent({ intentId: 'intent-1' }), { dryRun: true })).rejects.toMatchObject({
       field: 'dry_run',
     });
     expect(bed.brokers.sent).toHaveLength(1);
   });
 
   it('refuses malformed intents and unknown brokers or accounts without storing anything', async () => {
-    await expect(bed.executions.submit(testIntent('intent-1', { quantity: 0 }))).rejects.toBeInstanceOf(
+    await expect(bed.executions.submit(testIntent({ intentId: 'intent-1', quantity: 0 }))).rejects.toBeInstanceOf(
       InvalidArgumentError,
     );
-    await expect(bed.executions.submit(testIntent('intent-2', { brokerId: 'nope' }))).rejects.toBeInstanceOf(
+    await expect(bed.executions.submit(testIntent({ intentId: 'intent-2', brokerId: 'nope' }))).rejects.toBeInstanceOf(
       BrokerNotFoundError,
     );
-    await expect(bed.executions.submit(testIntent('intent-3', { accountId: '999' }))).rejects.toBeInstanceOf(
+    await expect(bed.executions.submit(testIntent({ intentId: 'intent-3', accountId: '999' }))).rejects.toBeInstanceOf(
       AccountNotFoundError,
     );
 
@@ -135,7 +136,7 @@ describe('IntentExecutionService', () => {
       message: 'live trading is not allowed',
     });
 
-    const { result } = await bed.executions.submit(testIntent('intent-1'));
+    const { result } = await bed.executions.submit(testIntent({ intentId: 'intent-1' }));
 
     expect(result).toMatchObject({
       accepted: false,
@@ -143,7 +144,7 @@ describe('IntentExecutionService', () => {
       failSafeCode: FailSafeCode.FS047,
       status: OrderStatus.REJECTED,
     });
-    expect(await bed.metrics.render()).toMatch(/execution_worker_intents_rejected_total\{fail_safe_code="FS047"\} 1/);
+    expect(await bed.metrics.registry.metrics()).toMatch(/execution_worker_intents_rejected_total\{fail_safe_code="FS047"\} 1/);
   });
 
   it('makes a timed-out order UNKNOWN, never re-sends it, and settles it from the broker', async () => {
@@ -156,7 +157,7 @@ describe('IntentExecutionService', () => {
         avgFillPrice: new Decimal('70100'),
       });
 
-    const { result } = await bed.executions.submit(testIntent('intent-1'));
+    const { result } = await bed.executions.submit(testIntent({ intentId: 'intent-1' }));
     expect(result).toMatchObject({
       accepted: false,
       status: OrderStatus.UNKNOWN,
@@ -181,8 +182,8 @@ describe('IntentExecutionService', () => {
         : acceptedResponse(intent, { status: OrderStatus.UNKNOWN });
     bed.brokers.lookup = async (ref) => brokerOrder(ref.clientOrderId as string, OrderStatus.ACCEPTED);
 
-    const a = await bed.executions.submit(testIntent('a'));
-    const b = await bed.executions.submit(testIntent('b', { symbol: '000660' }));
+    const a = await bed.executions.submit(testIntent({ intentId: 'a' }));
+    const b = await bed.executions.submit(testIntent({ intentId: 'b', symbol: '000660' }));
 
     expect([a.result.status, b.result.status]).toEqual([OrderStatus.UNKNOWN, OrderStatus.UNKNOWN]);
     await settleAll(bed);
@@ -194,7 +195,7 @@ describe('IntentExecutionService', () => {
     bed.brokers.engine = async (intent) => acceptedResponse(intent, { status: OrderStatus.CANCELLED });
     bed.brokers.lookup = async (ref) => brokerOrder(ref.clientOrderId as string, OrderStatus.CANCELLED);
 
-    const { result } = await bed.executions.submit(testIntent('intent-1'));
+    const { result } = await bed.executions.submit(testIntent({ intentId: 'intent-1' }));
     expect(result.status).toBe(OrderStatus.UNKNOWN);
     await settleAll(bed);
 
@@ -207,7 +208,7 @@ describe('IntentExecutionService', () => {
     bed.brokers.lookup = async (ref) =>
       brokerOrder(ref.clientOrderId as string, ++lookups < 3 ? OrderStatus.PENDING : OrderStatus.ACCEPTED);
 
-    const { result } = await bed.executions.submit(testIntent('intent-1'));
+    const { result } = await bed.executions.submit(testIntent({ intentId: 'intent-1' }));
     expect(result).toMatchObject({ accepted: true, status: OrderStatus.PENDING });
     await settleAll(bed);
 
@@ -218,7 +219,7 @@ describe('IntentExecutionService', () => {
   it('records a FILLED answer with the whole quantity filled', async () => {
     bed.brokers.engine = async (intent) => acceptedResponse(intent, { status: OrderStatus.FILLED });
 
-    await bed.executions.submit(testIntent('intent-1'));
+    await bed.executions.submit(testIntent({ intentId: 'intent-1' }));
 
     expect((await bed.store.findIntent('intent-1'))?.order).toMatchObject({ status: OrderStatus.FILLED, filledQuantity: 10 });
   });
@@ -236,9 +237,9 @@ describe('IntentExecutionService', () => {
     };
 
     await Promise.all([
-      bed.executions.submit(testIntent('first')),
-      bed.executions.submit(testIntent('second')),
-      bed.executions.submit(testIntent('third')),
+      bed.executions.submit(testIntent({ intentId: 'first' })),
+      bed.executions.submit(testIntent({ intentId: 'second' })),
+      bed.executions.submit(testIntent({ intentId: 'third' })),
     ]);
     await settleAll(bed);
 
@@ -252,8 +253,8 @@ describe('IntentExecutionService', () => {
       return acceptedResponse(intent);
     };
 
-    const blocked = bed.executions.submit(testIntent('samsung'));
-    const other = await bed.executions.submit(testIntent('hynix', { symbol: '000660' }));
+    const blocked = bed.executions.submit(testIntent({ intentId: 'samsung' }));
+    const other = await bed.executions.submit(testIntent({ intentId: 'hynix', symbol: '000660' }));
 
     expect(other.result.accepted).toBe(true);
     gate.resolve();
@@ -267,7 +268,7 @@ describe('IntentExecutionService', () => {
     };
 
     const { result } = await bed.executions.submit(
-      testIntent('dry-1', { orderType: OrderType.MARKET, limitPrice: undefined }),
+      testIntent({ intentId: 'dry-1', orderType: OrderType.MARKET, limitPrice: undefined }),
       { dryRun: true },
     );
 
@@ -286,7 +287,7 @@ describe('IntentExecutionService', () => {
       throw new InvalidArgumentError('bad payload');
     };
 
-    const { result } = await bed.executions.submit(testIntent('dry-1'), { dryRun: true });
+    const { result } = await bed.executions.submit(testIntent({ intentId: 'dry-1' }), { dryRun: true });
 
     expect(result).toMatchObject({ accepted: false, failSafeCode: FailSafeCode.FS048, message: 'bad payload' });
   });
@@ -296,7 +297,7 @@ describe('IntentExecutionService', () => {
       throw new BrokerNotFoundError('gone');
     };
 
-    const { result } = await bed.executions.submit(testIntent('intent-1'));
+    const { result } = await bed.executions.submit(testIntent({ intentId: 'intent-1' }));
 
     expect(result).toMatchObject({ accepted: false, broker: 'worker', status: OrderStatus.REJECTED, failSafeCode: FailSafeCode.FS044 });
   });
@@ -304,11 +305,11 @@ describe('IntentExecutionService', () => {
   it('answers UNAVAILABLE-class errors when the database cannot store the intent; nothing is sent', async () => {
     jest.spyOn(bed.store, 'createIntent').mockRejectedValueOnce(new Error('disk I/O error'));
 
-    await expect(bed.executions.submit(testIntent('intent-1'))).rejects.toBeInstanceOf(IntentNotPersistedError);
+    await expect(bed.executions.submit(testIntent({ intentId: 'intent-1' }))).rejects.toBeInstanceOf(IntentNotPersistedError);
     expect(bed.brokers.sent).toEqual([]);
 
     // The strategy submits it again: stored and sent now, once.
-    const retry = await bed.executions.submit(testIntent('intent-1'));
+    const retry = await bed.executions.submit(testIntent({ intentId: 'intent-1' }));
     expect(retry).toMatchObject({ duplicate: false, result: { accepted: true } });
     expect(bed.brokers.sent).toHaveLength(1);
   });
@@ -316,10 +317,10 @@ describe('IntentExecutionService', () => {
   it('sends a stored intent that never reached the broker when it is submitted again', async () => {
     jest.spyOn(bed.store, 'markSubmitted').mockRejectedValueOnce(new Error('database is locked'));
 
-    await expect(bed.executions.submit(testIntent('intent-1'))).rejects.toThrow('database is locked');
+    await expect(bed.executions.submit(testIntent({ intentId: 'intent-1' }))).rejects.toThrow('database is locked');
     expect(bed.brokers.sent).toEqual([]);
 
-    const retry = await bed.executions.submit(testIntent('intent-1'));
+    const retry = await bed.executions.submit(testIntent({ intentId: 'intent-1' }));
     expect(retry).toMatchObject({ duplicate: true, result: { accepted: true, status: OrderStatus.ACCEPTED } });
     expect(bed.brokers.sent).toHaveLength(1);
   });
@@ -327,18 +328,18 @@ describe('IntentExecutionService', () => {
   it('never sends an order another run already claimed', async () => {
     jest.spyOn(bed.store, 'markSubmitted').mockResolvedValueOnce(false);
 
-    const { result } = await bed.executions.submit(testIntent('intent-1'));
+    const { result } = await bed.executions.submit(testIntent({ intentId: 'intent-1' }));
 
     expect(bed.brokers.sent).toEqual([]);
     expect(result).toMatchObject({ accepted: false, status: OrderStatus.PENDING });
   });
 
   it('returns the winner of a race with another process for the unique intent id', async () => {
-    const stored = await bed.store.createIntent(testIntent('intent-1'), false, bed.clock.now());
+    const stored = await bed.store.createIntent(testIntent({ intentId: 'intent-1' }), false, bed.clock.now());
     const realFind = bed.store.findIntent.bind(bed.store);
     jest.spyOn(bed.store, 'findIntent').mockResolvedValueOnce(null).mockImplementation(realFind);
 
-    const outcome = await bed.executions.submit(testIntent('intent-1'));
+    const outcome = await bed.executions.submit(testIntent({ intentId: 'intent-1' }));
 
     expect(outcome.duplicate).toBe(true);
     expect(outcome.result).toMatchObject({ intentId: 'intent-1', status: stored.order?.status });
@@ -353,8 +354,8 @@ describe('IntentExecutionService', () => {
       await gate.promise;
       return acceptedResponse(intent);
     };
-    const inFlight = bed.executions.submit(testIntent('first'));
-    const queued = bed.executions.submit(testIntent('second'));
+    const inFlight = bed.executions.submit(testIntent({ intentId: 'first' }));
+    const queued = bed.executions.submit(testIntent({ intentId: 'second' }));
     await sending.promise;
 
     bed.executions.stop();
@@ -362,20 +363,20 @@ describe('IntentExecutionService', () => {
 
     await expect(inFlight).resolves.toMatchObject({ result: { accepted: true } });
     await expect(queued).rejects.toBeInstanceOf(WorkerStoppingError);
-    await expect(bed.executions.submit(testIntent('third'))).rejects.toBeInstanceOf(WorkerStoppingError);
+    await expect(bed.executions.submit(testIntent({ intentId: 'third' }))).rejects.toBeInstanceOf(WorkerStoppingError);
     expect(bed.brokers.sent.map((i) => i.intentId)).toEqual(['first']);
     expect((await bed.store.findIntent('second'))?.order?.submittedAt).toBeUndefined();
   });
 
   it('counts received, duplicate, accepted and unknown intents', async () => {
-    await bed.executions.submit(testIntent('a'));
-    await bed.executions.submit(testIntent('a'));
+    await bed.executions.submit(testIntent({ intentId: 'a' }));
+    await bed.executions.submit(testIntent({ intentId: 'a' }));
     bed.brokers.engine = async () => {
       throw new Error('socket hang up');
     };
-    await bed.executions.submit(testIntent('b', { symbol: '000660' }));
+    await bed.executions.submit(testIntent({ intentId: 'b', symbol: '000660' }));
 
-    const metrics = await bed.metrics.render();
+    const metrics = await bed.metrics.registry.metrics();
     expect(metrics).toMatch(/execution_worker_intents_received_total 3/);
     expect(metrics).toMatch(/execution_worker_intents_duplicate_total 1/);
     expect(metrics).toMatch(/execution_worker_intents_accepted_total 1/);

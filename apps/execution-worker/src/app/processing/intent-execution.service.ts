@@ -20,7 +20,7 @@ import type { OrderUpdate, StoredIntent } from '../persistence/stored-intent';
 import { assertSameSubmission } from './intent-conflict-error';
 import { IntentNotPersistedError } from './intent-not-persisted-error';
 import { intentResultOf, type IntentResult } from './intent-result';
-import { KeyedSerialQueue } from './keyed-serial-queue';
+import { KeyedSerialQueue } from '@qts/service-infra';
 import { OrderReconciler } from './order-reconciler';
 import { isUnsent } from './order-progress';
 import { orderingKey } from './ordering-key';

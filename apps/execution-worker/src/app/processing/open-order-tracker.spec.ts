@@ -12,8 +12,9 @@ import {
 } from '@qts/broker-domain';
 import { JtsOrderAdapter } from '../adapters';
 import { OrderAdapterBrokerEngine } from '../execution';
-import { ProcessingTestBed, TEST_ACCOUNT, testIntent } from '../testing/processing-test-bed';
-import { acceptedResponse, brokerOrder } from '../testing/scripted-broker-factory';
+import { TEST_ACCOUNTS, testIntent } from '@qts/test-support';
+import { ProcessingTestBed } from '../../../test/processing-test-bed';
+import { acceptedResponse, brokerOrder } from '../../../test/scripted-broker-factory';
 
 /** A Tuesday, 10:00 KST: the mock market is in its regular session. */
 const SESSION_START = new Date('2025-03-04T01:00:00Z');
@@ -27,7 +28,7 @@ describe('OpenOrderTracker', () => {
 
   /** Submits a LIMIT buy the scripted broker accepts (ACCEPTED, resting); one symbol per intent. */
   async function restingOrder(intentId: string, symbol = intentId.padStart(6, '0')): Promise<void> {
-    const { result } = await bed.executions.submit(testIntent(intentId, { symbol }));
+    const { result } = await bed.executions.submit(testIntent({ intentId: intentId, symbol }));
     expect(result.status).toBe(OrderStatus.ACCEPTED);
   }
 
@@ -67,7 +68,7 @@ describe('OpenOrderTracker', () => {
       // FILLED is final: the order is not asked for again, and nothing is ever sent.
       await expect(bed.tracker.poll()).resolves.toEqual({ checked: 0, changed: 0 });
       expect(bed.brokers.sent).toHaveLength(1);
-      const metrics = await bed.metrics.render();
+      const metrics = await bed.metrics.registry.metrics();
       expect(metric(metrics, 'execution_worker_open_order_polls_total')).toBe(2);
       expect(metric(metrics, 'execution_worker_open_order_checks_total{outcome="changed"}')).toBe(1);
       expect(metric(metrics, 'execution_worker_open_order_changes_total{status="FILLED"}')).toBe(1);
@@ -127,7 +128,7 @@ describe('OpenOrderTracker', () => {
       expect(bed.reports).toHaveLength(reports);
       expect((await bed.store.findIntent('1'))?.order).toMatchObject({ status: OrderStatus.ACCEPTED, filledQuantity: 0 });
       expect((await bed.store.findIntent('2'))?.order).toMatchObject({ status: OrderStatus.PARTIAL, filledQuantity: 5 });
-      const metrics = await bed.metrics.render();
+      const metrics = await bed.metrics.registry.metrics();
       expect(metric(metrics, 'execution_worker_open_order_checks_total{outcome="illegal"}')).toBe(3);
       expect(metric(metrics, 'execution_worker_open_order_checks_total{outcome="unchanged"}')).toBe(1);
     });
@@ -153,7 +154,7 @@ describe('OpenOrderTracker', () => {
       delete errors['1'];
       await expect(bed.tracker.poll()).resolves.toEqual({ checked: 4, changed: 1 });
       expect((await bed.store.findIntent('1'))?.order?.status).toBe(OrderStatus.FILLED);
-      const metrics = await bed.metrics.render();
+      const metrics = await bed.metrics.registry.metrics();
       expect(metric(metrics, 'execution_worker_open_order_checks_total{outcome="broker_error"}')).toBe(5);
       expect(metric(metrics, 'execution_worker_open_order_checks_total{outcome="not_found"}')).toBe(2);
     });
@@ -176,7 +177,7 @@ describe('OpenOrderTracker', () => {
       await bed.tracker.poll();
 
       expect((await bed.store.findIntent('1'))?.order?.status).toBe(OrderStatus.ACCEPTED);
-      const metrics = await bed.metrics.render();
+      const metrics = await bed.metrics.registry.metrics();
       expect(metric(metrics, 'execution_worker_open_order_checks_total{outcome="skipped"}')).toBe(1);
       // Logged by class, without the text of a foreign error (it may carry credentials).
       const logged = warnings.mock.calls.map((call) => String(call[0]));
@@ -221,7 +222,7 @@ describe('OpenOrderTracker', () => {
         return brokerOrder(ref.clientOrderId as string, OrderStatus.ACCEPTED);
       };
 
-      const submitting = bed.executions.submit(testIntent('2', { symbol: '005930' }));
+      const submitting = bed.executions.submit(testIntent({ intentId: '2', symbol: '005930' }));
       // Intent 2 holds the key's queue slot while the broker has not answered.
       while (bed.brokers.sent.length < 2) await new Promise((resolve) => setImmediate(resolve));
       const polling = bed.tracker.poll();
@@ -280,7 +281,7 @@ describe('OpenOrderTracker', () => {
       gateway = new MockBrokerGateway({
         brokerId: 'kis',
         clock: () => now,
-        accounts: [{ id: TEST_ACCOUNT, type: AccountType.PAPER, initialCash: '100000000' }],
+        accounts: [{ id: TEST_ACCOUNTS.paper, type: AccountType.PAPER, initialCash: '100000000' }],
       });
       const adapter = new JtsOrderAdapter(gateway);
       const engine = new OrderAdapterBrokerEngine(adapter, { brokerId: 'kis' });
@@ -302,7 +303,7 @@ describe('OpenOrderTracker', () => {
       now = SESSION_START;
 
       const { result } = await bed.executions.submit(
-        testIntent('limit-1', { orderType: OrderType.LIMIT, side: OrderSide.BUY, quantity: 10, limitPrice: fillAt.ask }),
+        testIntent({ intentId: 'limit-1', orderType: OrderType.LIMIT, side: OrderSide.BUY, quantity: 10, limitPrice: fillAt.ask }),
       );
       expect(result.status).toBe(OrderStatus.ACCEPTED);
       await expect(bed.tracker.poll()).resolves.toEqual({ checked: 1, changed: 0 });
@@ -314,11 +315,11 @@ describe('OpenOrderTracker', () => {
       expect(order).toMatchObject({ status: OrderStatus.FILLED, filledQuantity: 10, brokerOrderId: result.orderId });
       expect(order?.avgFillPrice?.toFixed()).toBe(fillAt.ask.toFixed());
       expect(bed.reports.at(-1)).toMatchObject({ intentId: 'limit-1', status: OrderStatus.FILLED, filledQuantity: 10 });
-      expect(gateway.listOrders(TEST_ACCOUNT)).toHaveLength(1);
+      expect(gateway.listOrders(TEST_ACCOUNTS.paper)).toHaveLength(1);
     });
 
     it('sees a cancellation made at the broker', async () => {
-      const { result } = await bed.executions.submit(testIntent('limit-2', { limitPrice: new Decimal('10000') }));
+      const { result } = await bed.executions.submit(testIntent({ intentId: 'limit-2', limitPrice: new Decimal('10000') }));
       expect(result.status).toBe(OrderStatus.ACCEPTED);
 
       await gateway.cancelOrder(result.orderId as string);
@@ -326,7 +327,7 @@ describe('OpenOrderTracker', () => {
 
       expect((await bed.store.findIntent('limit-2'))?.order?.status).toBe(OrderStatus.CANCELLED);
       expect(bed.reports.at(-1)).toMatchObject({ intentId: 'limit-2', status: OrderStatus.CANCELLED, filledQuantity: 0 });
-      expect(gateway.listOrders(TEST_ACCOUNT)).toHaveLength(1);
+      expect(gateway.listOrders(TEST_ACCOUNTS.paper)).toHaveLength(1);
     });
   });
 });

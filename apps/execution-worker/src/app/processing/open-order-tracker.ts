@@ -7,12 +7,13 @@ import {
   OrderResponse,
   OrderStatus,
 } from '@qts/broker-domain';
-import { WORKER_SETTINGS, type WorkerSettings } from '../config/worker-settings';
+import type { WorkerSettings } from '@qts/platform-config';
+import { WORKER_SETTINGS } from '../config/worker-settings.provider';
 import { BROKER_FACTORY, type BrokerFactory } from '../execution';
 import { WorkerMetrics, type OpenOrderCheckOutcome } from '../metrics/worker-metrics';
 import { ExecutionStore } from '../persistence/execution-store';
 import type { StoredIntent, StoredOrder } from '../persistence/stored-intent';
-import { KeyedSerialQueue } from './keyed-serial-queue';
+import { KeyedSerialQueue } from '@qts/service-infra';
 import { OrderReconciler } from './order-reconciler';
 import { orderingKey } from './ordering-key';
 import { WORKER_CLOCK, type WorkerClock } from './worker-clock';

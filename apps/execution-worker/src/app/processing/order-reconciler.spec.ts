@@ -1,6 +1,7 @@
 import { BrokerUnavailableError, Decimal, FailSafeCode, OrderStatus } from '@qts/broker-domain';
-import { ProcessingTestBed, testIntent } from '../testing/processing-test-bed';
-import { brokerOrder } from '../testing/scripted-broker-factory';
+import { testIntent } from '@qts/test-support';
+import { ProcessingTestBed } from '../../../test/processing-test-bed';
+import { brokerOrder } from '../../../test/scripted-broker-factory';
 import { NEVER_REACHED_MESSAGE } from './order-reconciler';
 
 describe('OrderReconciler', () => {
@@ -8,7 +9,7 @@ describe('OrderReconciler', () => {
 
   /** Stores an intent whose order was sent and whose outcome is unknown. */
   async function unknownOrder(intentId: string, status = OrderStatus.UNKNOWN): Promise<void> {
-    await bed.store.createIntent(testIntent(intentId), false, bed.clock.now());
+    await bed.store.createIntent(testIntent({ intentId: intentId }), false, bed.clock.now());
     await bed.store.markSubmitted(intentId, bed.clock.now());
     if (status === OrderStatus.UNKNOWN) {
       await bed.store.settle(
@@ -80,7 +81,7 @@ describe('OrderReconciler', () => {
     expect((await bed.store.findIntent('intent-1'))?.order?.status).toBe(OrderStatus.UNKNOWN);
     expect(bed.brokers.lookups.length).toBeGreaterThan(5);
     expect(Math.max(...bed.clock.sleeps)).toBe(2_000);
-    expect(await bed.metrics.render()).toMatch(/execution_worker_reconciliation_outcomes_total\{outcome="deferred"\} 1/);
+    expect(await bed.metrics.registry.metrics()).toMatch(/execution_worker_reconciliation_outcomes_total\{outcome="deferred"\} 1/);
   });
 
   it('never declares "never reached" while the broker says the order exists but is still pending', async () => {
@@ -118,7 +119,7 @@ describe('OrderReconciler', () => {
   });
 
   it('does nothing for settled, unsent or unknown intents', async () => {
-    await bed.store.createIntent(testIntent('unsent'), false, bed.clock.now());
+    await bed.store.createIntent(testIntent({ intentId: 'unsent' }), false, bed.clock.now());
 
     await expect(bed.reconciler.reconcile('unsent')).resolves.toBe('settled');
     await expect(bed.reconciler.reconcile('nope')).resolves.toBe('settled');

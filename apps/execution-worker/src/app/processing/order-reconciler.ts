@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { canTransition, FailSafeCode, OrderResponse, OrderStatus } from '@qts/broker-domain';
 import { BROKER_FACTORY, type BrokerFactory } from '../execution';
-import { WORKER_SETTINGS, type WorkerSettings } from '../config/worker-settings';
+import type { WorkerSettings } from '@qts/platform-config';
+import { WORKER_SETTINGS } from '../config/worker-settings.provider';
 import { ExecutionStore } from '../persistence/execution-store';
 import type { StoredIntent, StoredOrder } from '../persistence/stored-intent';
 import { WorkerMetrics, type ReconciliationOutcome } from '../metrics/worker-metrics';
-import { KeyedSerialQueue } from './keyed-serial-queue';
+import { KeyedSerialQueue } from '@qts/service-infra';
 import { needsReconciliation } from './order-progress';
 import { orderingKey } from './ordering-key';
 import { WORKER_CLOCK, type WorkerClock } from './worker-clock';

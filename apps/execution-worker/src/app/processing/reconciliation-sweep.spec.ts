@@ -1,6 +1,7 @@
 import { FailSafeCode, OrderStatus } from '@qts/broker-domain';
-import { ProcessingTestBed, testIntent } from '../testing/processing-test-bed';
-import { brokerOrder } from '../testing/scripted-broker-factory';
+import { testIntent } from '@qts/test-support';
+import { ProcessingTestBed } from '../../../test/processing-test-bed';
+import { brokerOrder } from '../../../test/scripted-broker-factory';
 
 describe('ReconciliationSweep', () => {
   let bed: ProcessingTestBed;
@@ -14,7 +15,7 @@ describe('ReconciliationSweep', () => {
   });
 
   async function storeOrder(intentId: string, status: OrderStatus.UNKNOWN | OrderStatus.PENDING, sent: boolean) {
-    await bed.store.createIntent(testIntent(intentId, { symbol: intentId.padStart(6, '0') }), false, bed.clock.now());
+    await bed.store.createIntent(testIntent({ intentId: intentId, symbol: intentId.padStart(6, '0') }), false, bed.clock.now());
     if (sent) await bed.store.markSubmitted(intentId, bed.clock.now());
     if (status === OrderStatus.UNKNOWN) {
       await bed.store.settle(

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { OrderStatus } from '@qts/broker-domain';
-import { WORKER_SETTINGS, type WorkerSettings } from '../config/worker-settings';
+import type { WorkerSettings } from '@qts/platform-config';
+import { WORKER_SETTINGS } from '../config/worker-settings.provider';
 import { ExecutionStore } from '../persistence/execution-store';
 import { needsReconciliation } from './order-progress';
 import { OrderReconciler } from './order-reconciler';

@@ -3,7 +3,7 @@ import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger
 import { BrokerCatalogService } from '../brokers/broker-catalog.service';
 import type { BrokerView } from '../brokers/broker-view';
 import { BrokerViewDoc } from '../rest/dto/broker.views';
-import { PublicRoute } from '../security/route-access.decorators';
+import { PublicRoute } from '@qts/service-infra';
 import { renderDashboardPage } from './dashboard-page';
 
 export class DashboardDataDoc {

@@ -1,5 +1,6 @@
 import { Candle } from '@qts/broker-domain';
 import type { PlatformConfig } from '@qts/platform-config';
+import { BootstrapAdminKey, openServiceDataSource, serviceDataSourceOptions } from '@qts/service-infra';
 import type { DataSource } from 'typeorm';
 import { findPostgresBin, startTemporaryPostgres, type TemporaryPostgres } from '../../../test/temporary-postgres';
 import { CandleCache } from '../market-data/candle-cache';
@@ -8,7 +9,7 @@ import { IdempotencyRecordEntity } from '../orders/idempotency-record.entity';
 import { IdempotencyStore } from '../orders/idempotency-store';
 import { ApiKeyEntity } from '../security/api-key.entity';
 import { ApiKeyService } from '../security/api-key.service';
-import { createGatewayDataSource, openGatewayDataSource } from './data-source';
+import { GATEWAY_DATABASE } from './data-source';
 
 const postgresBin = findPostgresBin();
 
@@ -26,7 +27,7 @@ describe('gateway database on PostgreSQL', () => {
       throw new Error('PostgreSQL server binaries not found: install the Debian package postgresql (see .ci/run)');
     }
     postgres = await startTemporaryPostgres(postgresBin);
-    dataSource = await openGatewayDataSource(createGatewayDataSource(postgres.url));
+    dataSource = await openServiceDataSource(serviceDataSourceOptions(postgres.url, GATEWAY_DATABASE));
   });
 
   afterAll(async () => {
@@ -34,17 +35,33 @@ describe('gateway database on PostgreSQL', () => {
     postgres?.stop();
   });
 
-  it('runs the same migration as on SQLite', async () => {
+  it('runs the same migrations as on SQLite, to exactly the schema of the entities', async () => {
     const tables: Array<{ table_name: string }> = await dataSource.query(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
     );
     expect(tables.map((table) => table.table_name)).toEqual(['api_keys', 'candle_cache', 'idempotency_records', 'migrations']);
     expect(await dataSource.showMigrations()).toBe(false);
+    expect((await dataSource.driver.createSchemaBuilder().log()).upQueries.map((query) => query.query)).toEqual([]);
+  });
+
+  it('converts instants stored as epoch milliseconds to RFC 3339 text exactly, and back', async () => {
+    await dataSource.undoLastMigration();
+    await dataSource.query(
+      "INSERT INTO api_keys (id, name, key_hash, key_prefix, scopes, created_at, revoked_at) VALUES ('old', 'n', 'h-old', 'p', 'read', 1704164645678, NULL)",
+    );
+    await dataSource.runMigrations();
+    expect(await dataSource.query("SELECT created_at, revoked_at FROM api_keys WHERE id = 'old'")).toEqual([
+      { created_at: '2024-01-02T03:04:05.678Z', revoked_at: null },
+    ]);
+    await dataSource.undoLastMigration();
+    expect(await dataSource.query("SELECT created_at FROM api_keys WHERE id = 'old'")).toEqual([{ created_at: '1704164645678' }]);
+    await dataSource.query("DELETE FROM api_keys WHERE id = 'old'");
+    await dataSource.runMigrations();
   });
 
   it('stores API keys hashed and authenticates them', async () => {
     const config = { adminApiKey: undefined } as unknown as PlatformConfig;
-    const keys = new ApiKeyService(dataSource.getRepository(ApiKeyEntity), config);
+    const keys = new ApiKeyService(dataSource.getRepository(ApiKeyEntity), new BootstrapAdminKey(config));
     const created = await keys.create('pg', ['read', 'trade']);
     const principal = await keys.authenticate(created.key);
     expect([...principal.scopes]).toEqual(['read', 'trade']);
@@ -74,7 +91,8 @@ describe('gateway database on PostgreSQL', () => {
     expect(found.map((candle) => candle.toJSON())).toEqual([bar(0, '71800').toJSON(), bar(1, '71950.25').toJSON()]);
   });
 
-  it('reverts the migration', async () => {
+  it('reverts the migrations', async () => {
+    await dataSource.undoLastMigration();
     await dataSource.undoLastMigration();
     const tables: Array<{ table_name: string }> = await dataSource.query(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",

@@ -1,7 +1,7 @@
 import { AccountType, BrokerType, ConnectionStatus, OrderSide, OrderStatus, OrderType } from '@qts/broker-domain';
 import { qtsTypeV1 } from '@qts/grpc-contracts';
 import { brokerToProto, orderSideFromProto, orderToProto, orderTypeFromProto, quoteToProto } from './gateway-proto-mapping';
-import { formatAddress } from './gateway-grpc-server';
+
 
 describe('gateway proto mapping', () => {
   it('maps every order status, side and type of the domain to a specified proto value', () => {
@@ -68,11 +68,5 @@ describe('gateway proto mapping', () => {
       timestamp: '2024-01-02T00:00:00.000Z',
     });
     expect(quote).toMatchObject({ open: '', high: '', low: '', previousClose: '' });
-  });
-
-  it('formats listen addresses, bracketing IPv6 hosts', () => {
-    expect(formatAddress('0.0.0.0', 50051)).toBe('0.0.0.0:50051');
-    expect(formatAddress('::', 50051)).toBe('[::]:50051');
-    expect(formatAddress('[::1]', 1)).toBe('[::1]:1');
   });
 });

@@ -1,17 +1,36 @@
 import { Module } from '@nestjs/common';
+import { GATEWAY_PROTO_FILES, qtsGatewayV1 } from '@qts/grpc-contracts';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
+import { GrpcServingModule } from '@qts/service-infra';
 import { AccountsModule } from '../accounts/accounts.module';
 import { BrokerAccessModule } from '../brokers/broker-access.module';
 import { MarketDataModule } from '../market-data/market-data.module';
 import { OrdersModule } from '../orders/orders.module';
-import { SecurityModule } from '../security/security.module';
-import { BrokerGatewayGrpcService } from './broker-gateway-grpc.service';
-import { GatewayGrpcServer } from './gateway-grpc-server';
-import { GrpcHealthPublisher } from './grpc-health-publisher';
+import { BrokerGatewayGrpcController } from './broker-gateway-grpc.controller';
+import { GATEWAY_SERVICE_NAME, GrpcHealthPublisher } from './grpc-health-publisher';
 
-/** The gRPC API (qts.gateway.v1), on the same services as the REST API. */
+/** How long shutdown lets gRPC calls in flight finish before cutting them. */
+export const GRPC_SHUTDOWN_GRACE_MS = 3_000;
+
+/** The gRPC API (qts.gateway.v1) on BIND_HOST:GATEWAY_GRPC_PORT, on the same services as the REST API. */
 @Module({
-  imports: [SecurityModule, BrokerAccessModule, MarketDataModule, AccountsModule, OrdersModule],
-  providers: [BrokerGatewayGrpcService, GrpcHealthPublisher, GatewayGrpcServer],
-  exports: [GatewayGrpcServer],
+  imports: [
+    GrpcServingModule.forRootAsync({
+      inject: [PLATFORM_CONFIG],
+      useFactory: (config: PlatformConfig) => ({
+        host: config.bindHost,
+        port: config.gateway.grpcPort,
+        services: { [GATEWAY_SERVICE_NAME]: qtsGatewayV1.BrokerGatewayServiceService },
+        protoFiles: GATEWAY_PROTO_FILES,
+        shutdownGraceMs: GRPC_SHUTDOWN_GRACE_MS,
+      }),
+    }),
+    BrokerAccessModule,
+    MarketDataModule,
+    AccountsModule,
+    OrdersModule,
+  ],
+  controllers: [BrokerGatewayGrpcController],
+  providers: [GrpcHealthPublisher],
 })
 export class GrpcApiModule {}

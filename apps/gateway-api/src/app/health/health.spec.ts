@@ -66,7 +66,7 @@ describe('health endpoints', () => {
     const dataSource = gateway.app.get(DataSource);
     const query = jest.spyOn(dataSource, 'query').mockRejectedValueOnce(new Error('database is locked'));
     const response = await request(server()).get('/health/ready').expect(503);
-    expect(response.body.error.database).toMatchObject({ status: 'down', message: 'database is locked' });
+    expect(response.body.error.database).toEqual({ status: 'down' });
     query.mockRestore();
   });
 });

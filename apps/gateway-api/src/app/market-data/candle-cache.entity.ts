@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintNumberTransformer, epochMillisTransformer } from '../database/epoch-millis.transformer';
+import { BIGINT_NUMBER_COLUMN, ISO_TIMESTAMP_COLUMN } from '@qts/service-infra';
 
 /** One candle as last fetched from a broker: what offline mode serves while the broker is unavailable. */
 @Entity({ name: 'candle_cache' })
@@ -14,7 +14,7 @@ export class CandleCacheEntity {
   timeframe!: string;
 
   /** Start of the bar. */
-  @PrimaryColumn({ name: 'bar_time', type: 'bigint', transformer: epochMillisTransformer })
+  @PrimaryColumn({ name: 'bar_time', ...ISO_TIMESTAMP_COLUMN })
   barTime!: Date;
 
   // Decimal strings, exactly as the broker sent them: never floats.
@@ -30,9 +30,9 @@ export class CandleCacheEntity {
   @Column({ type: 'varchar', length: 32 })
   close!: string;
 
-  @Column({ type: 'bigint', transformer: bigintNumberTransformer })
+  @Column({ ...BIGINT_NUMBER_COLUMN })
   volume!: number;
 
-  @Column({ name: 'fetched_at', type: 'bigint', transformer: epochMillisTransformer })
+  @Column({ name: 'fetched_at', ...ISO_TIMESTAMP_COLUMN })
   fetchedAt!: Date;
 }

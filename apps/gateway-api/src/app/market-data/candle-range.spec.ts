@@ -1,4 +1,4 @@
-import { RequestValidationError } from '../errors/gateway-errors';
+import { RequestValidationError } from '@qts/service-infra';
 import { MAX_CANDLE_BARS, parseCandleRange } from './candle-range';
 
 describe('parseCandleRange', () => {

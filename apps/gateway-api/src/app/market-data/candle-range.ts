@@ -1,5 +1,5 @@
 import { isTimeframe, timeframeDurationMs, type Timeframe } from '@qts/broker-domain';
-import { RequestValidationError } from '../errors/gateway-errors';
+import { RequestValidationError } from '@qts/service-infra';
 
 /** A request may span at most this many nominal bars (1m: about 34 days; 1d: a century). */
 export const MAX_CANDLE_BARS = 50_000;

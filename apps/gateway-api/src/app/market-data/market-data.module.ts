@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
 import { BrokerAccessModule } from '../brokers/broker-access.module';
-import { DatabaseModule } from '../database/database.module';
 import { CandleCache } from './candle-cache';
 import { MarketDataService } from './market-data.service';
 
 @Module({
-  imports: [BrokerAccessModule, DatabaseModule],
+  imports: [BrokerAccessModule],
   providers: [CandleCache, MarketDataService],
   exports: [MarketDataService],
 })

@@ -1,45 +1,44 @@
-import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Inject, Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ConnectionStatus } from '@qts/broker-domain';
+import { METRICS_REGISTRY } from '@qts/service-infra';
 import type { BrokerView } from '../brokers/broker-view';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /**
- * The gateway's Prometheus metrics in its own Registry (not the global one, so two apps in one process,
- * as in tests, never collide). Broker gauges are computed when scraped, from `observeBrokers`' source.
+ * The gateway's Prometheus metrics, in the service's registry (GET /metrics). Broker gauges are computed when
+ * scraped, from `observeBrokers`' source.
  */
 @Injectable()
 export class GatewayMetrics {
-  readonly registry = new Registry();
-
   private brokerSource: () => BrokerView[] = () => [];
 
-  private readonly httpRequests = new Counter({
-    name: 'gateway_http_requests_total',
-    help: 'HTTP requests by method, route template and status code',
-    labelNames: ['method', 'route', 'status_code'] as const,
-    registers: [this.registry],
-  });
+  private readonly httpRequests: Counter<'method' | 'route' | 'status_code'>;
+  private readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+  private readonly brokerCallDuration: Histogram<'broker' | 'rpc' | 'outcome'>;
 
-  private readonly httpDuration = new Histogram({
-    name: 'gateway_http_request_duration_seconds',
-    help: 'HTTP request latency by method, route template and status code',
-    labelNames: ['method', 'route', 'status_code'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
-  });
-
-  private readonly brokerCallDuration = new Histogram({
-    name: 'gateway_broker_call_duration_seconds',
-    help: 'Latency of calls to brokers by broker, RPC and outcome (ok or the error code)',
-    labelNames: ['broker', 'rpc', 'outcome'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
-  });
-
-  constructor() {
-    collectDefaultMetrics({ register: this.registry });
+  constructor(@Inject(METRICS_REGISTRY) readonly registry: Registry) {
+    this.httpRequests = new Counter({
+      name: 'gateway_http_requests_total',
+      help: 'HTTP requests by method, route template and status code',
+      labelNames: ['method', 'route', 'status_code'] as const,
+      registers: [registry],
+    });
+    this.httpDuration = new Histogram({
+      name: 'gateway_http_request_duration_seconds',
+      help: 'HTTP request latency by method, route template and status code',
+      labelNames: ['method', 'route', 'status_code'] as const,
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    });
+    this.brokerCallDuration = new Histogram({
+      name: 'gateway_broker_call_duration_seconds',
+      help: 'Latency of calls to brokers by broker, RPC and outcome (ok or the error code)',
+      labelNames: ['broker', 'rpc', 'outcome'] as const,
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    });
     // Inside collect(), `this` is the gauge; the broker source is reached through this closure.
     const brokers = (): BrokerView[] => this.brokerSource();
     new Gauge({
@@ -105,9 +104,5 @@ export class GatewayMetrics {
 
   recordBrokerCall(broker: string, rpc: string, outcome: string, seconds: number): void {
     this.brokerCallDuration.observe({ broker, rpc, outcome }, seconds);
-  }
-
-  render(): Promise<string> {
-    return this.registry.metrics();
   }
 }

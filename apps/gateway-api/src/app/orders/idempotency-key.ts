@@ -1,4 +1,4 @@
-import { RequestValidationError } from '../errors/gateway-errors';
+import { RequestValidationError } from '@qts/service-infra';
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 

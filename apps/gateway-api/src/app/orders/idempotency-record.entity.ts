@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { epochMillisTransformer } from '../database/epoch-millis.transformer';
+import { ISO_TIMESTAMP_COLUMN } from '@qts/service-infra';
 
 /**
  * PENDING: a request holds the key and is talking to the broker. COMPLETED: `statusCode` and `responseBody`
@@ -39,9 +39,9 @@ export class IdempotencyRecordEntity {
   @Column({ name: 'response_body', type: 'text', nullable: true })
   responseBody!: string | null;
 
-  @Column({ name: 'created_at', type: 'bigint', transformer: epochMillisTransformer })
+  @Column({ name: 'created_at', ...ISO_TIMESTAMP_COLUMN })
   createdAt!: Date;
 
-  @Column({ name: 'updated_at', type: 'bigint', transformer: epochMillisTransformer })
+  @Column({ name: 'updated_at', ...ISO_TIMESTAMP_COLUMN })
   updatedAt!: Date;
 }

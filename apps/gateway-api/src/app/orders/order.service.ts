@@ -1,27 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AccountType, BROKER_ERROR_CODES, type Order, type OrderJson } from '@qts/broker-domain';
+import { AccountType, BROKER_ERROR_CODES, OrderOutcomeUnknownError, type Order, type OrderJson } from '@qts/broker-domain';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
+import { classifyError, KeyedSerialQueue, type ApiPrincipal, type ErrorBody } from '@qts/service-infra';
 import { BrokerCallRunner } from '../brokers/broker-call-runner';
 import { BrokerDirectory } from '../brokers/broker-directory';
-import type { ErrorBody } from '../errors/error-body';
-import { classifyError } from '../errors/error-classification';
 import {
   IdempotencyConflictError,
   IdempotencyInProgressError,
   LiveTradingDisabledError,
   ReplayedFailureError,
 } from '../errors/gateway-errors';
-import type { ApiPrincipal } from '../security/api-principal';
 import type { IdempotencyRecordEntity } from './idempotency-record.entity';
 import { IdempotencyStore } from './idempotency-store';
-import { KeyedMutex } from './keyed-mutex';
 import {
   clientOrderIdFor,
   orderFingerprint,
   randomClientOrderId,
   toPlaceOrderCommand,
-  type OrderRequest,
-} from './order-request';
+  type ManualOrderRequest,
+} from './manual-order-request';
 
 export interface PlaceOrderResult {
   statusCode: number;
@@ -53,7 +50,8 @@ const CREATED = 201;
  */
 @Injectable()
 export class OrderService {
-  private readonly mutex = new KeyedMutex();
+  /** Concurrent requests with one (API key, Idempotency-Key) run one after another: the first wins, the rest replay. */
+  private readonly sameKey = new KeyedSerialQueue();
 
   constructor(
     private readonly directory: BrokerDirectory,
@@ -62,7 +60,16 @@ export class OrderService {
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
-  async placeOrder(principal: ApiPrincipal, request: OrderRequest, idempotencyKey?: string): Promise<PlaceOrderResult> {
+  async placeOrder(principal: ApiPrincipal, request: ManualOrderRequest, idempotencyKey?: string): Promise<PlaceOrderResult> {
+    try {
+      return await this.place(principal, request, idempotencyKey);
+    } catch (error) {
+      if (error instanceof OrderOutcomeUnknownError) throw withRetryHint(error, idempotencyKey !== undefined);
+      throw error;
+    }
+  }
+
+  private async place(principal: ApiPrincipal, request: ManualOrderRequest, idempotencyKey?: string): Promise<PlaceOrderResult> {
     const account = this.directory.requireAccount(request.brokerId, request.accountId);
     if (account.type === AccountType.REAL && !this.config.liveTradingEnabled) {
       throw new LiveTradingDisabledError(account.id);
@@ -72,7 +79,7 @@ export class OrderService {
       return { statusCode: CREATED, order: order.toJSON(), replayed: false };
     }
     const scope = principal.keyId;
-    return this.mutex.runExclusive(`${scope}\u0000${idempotencyKey}`, () =>
+    return this.sameKey.enqueue(`${scope}\u0000${idempotencyKey}`, () =>
       this.placeIdempotent(scope, idempotencyKey, request),
     );
   }
@@ -98,7 +105,7 @@ export class OrderService {
     return this.calls.run(brokerId, 'cancelOrder', (gateway) => gateway.cancelOrder(orderId));
   }
 
-  private async placeIdempotent(scope: string, key: string, request: OrderRequest): Promise<PlaceOrderResult> {
+  private async placeIdempotent(scope: string, key: string, request: ManualOrderRequest): Promise<PlaceOrderResult> {
     const fingerprint = orderFingerprint(request);
     let record = await this.store.find(scope, key);
     if (record === null) {
@@ -126,7 +133,7 @@ export class OrderService {
   private async reconcileAndRecord(
     scope: string,
     key: string,
-    request: OrderRequest,
+    request: ManualOrderRequest,
     clientOrderId: string,
   ): Promise<PlaceOrderResult> {
     await this.store.setState(scope, key, 'PENDING');
@@ -148,7 +155,7 @@ export class OrderService {
   private async sendAndRecord(
     scope: string,
     key: string,
-    request: OrderRequest,
+    request: ManualOrderRequest,
     clientOrderId: string,
   ): Promise<PlaceOrderResult> {
     let order: Order;
@@ -175,11 +182,24 @@ export class OrderService {
     return { statusCode: CREATED, order: json, replayed: false };
   }
 
-  private send(request: OrderRequest, clientOrderId: string): Promise<Order> {
+  private send(request: ManualOrderRequest, clientOrderId: string): Promise<Order> {
     return this.calls.run(request.brokerId, 'placeOrder', (gateway) =>
       gateway.placeOrder(toPlaceOrderCommand(request, clientOrderId)),
     );
   }
+}
+
+const RETRY_WITH_KEY = 'Retry with the same Idempotency-Key: the gateway looks the order up before it sends anything again.';
+const NO_KEY =
+  'The order may exist: look it up before sending it again, and send orders with an Idempotency-Key so that a retry is safe.';
+
+/** What a caller with an unknown outcome should do next. */
+function withRetryHint(error: OrderOutcomeUnknownError, withKey: boolean): OrderOutcomeUnknownError {
+  return new OrderOutcomeUnknownError(`${error.message.replace(/\.?$/, '.')} ${withKey ? RETRY_WITH_KEY : NO_KEY}`, {
+    clientOrderId: error.clientOrderId,
+    details: error.details,
+    cause: error,
+  });
 }
 
 function replay(record: IdempotencyRecordEntity): PlaceOrderResult {

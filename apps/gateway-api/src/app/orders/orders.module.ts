@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
 import { BrokerAccessModule } from '../brokers/broker-access.module';
-import { DatabaseModule } from '../database/database.module';
 import { IdempotencyStore } from './idempotency-store';
 import { OrderService } from './order.service';
 
 @Module({
-  imports: [BrokerAccessModule, DatabaseModule],
+  imports: [BrokerAccessModule],
   providers: [IdempotencyStore, OrderService],
   exports: [OrderService],
 })

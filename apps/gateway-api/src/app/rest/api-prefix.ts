@@ -1,4 +1,4 @@
-/** Prefix of the versioned REST API (brief section 6); health, metrics, docs and dashboard live outside it. */
+/** Prefix of the versioned REST API; health, metrics, docs and dashboard live outside it. */
 export const API_PREFIX = 'api/v1';
 
 /** Name of the X-API-Key security scheme in the OpenAPI document. */

@@ -3,8 +3,9 @@ import { ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger
 import { BrokerCatalogService } from '../brokers/broker-catalog.service';
 import type { BrokerView } from '../brokers/broker-view';
 import { MarketDataService } from '../market-data/market-data.service';
-import { ApiErrorResponses, BROKER_CALL_ERRORS } from '../openapi/api-error-responses.decorator';
-import { RequireScope } from '../security/route-access.decorators';
+import { ApiErrorResponses } from '@qts/service-infra';
+import { BROKER_CALL_ERRORS } from './broker-call-errors';
+import { RequireScope } from '@qts/service-infra';
 import { API_KEY_SECURITY_SCHEME, API_PREFIX } from './api-prefix';
 import { BrokerListDoc, BrokerViewDoc } from './dto/broker.views';
 import { SymbolListDoc } from './dto/market-data.views';

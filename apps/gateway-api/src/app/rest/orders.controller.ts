@@ -2,11 +2,10 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Res } fr
 import { ApiHeader, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { OrderJson } from '@qts/broker-domain';
 import type { ServerResponse } from 'node:http';
-import { ApiErrorResponses } from '../openapi/api-error-responses.decorator';
+import { ApiErrorResponses } from '@qts/service-infra';
 import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from '../orders/idempotency-key';
 import { OrderService } from '../orders/order.service';
-import type { ApiPrincipal } from '../security/api-principal';
-import { CurrentPrincipal, RequireScope } from '../security/route-access.decorators';
+import { CurrentPrincipal, RequireScope, type ApiPrincipal } from '@qts/service-infra';
 import { API_KEY_SECURITY_SCHEME, API_PREFIX } from './api-prefix';
 import { OrderDoc } from './dto/order.views';
 import { PlaceOrderBody } from './dto/place-order.body';

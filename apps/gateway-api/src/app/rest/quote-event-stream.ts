@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { classifyError } from '../errors/error-classification';
+import { classifyError } from '@qts/service-infra';
 import type { OpenQuoteStream } from '../market-data/market-data.service';
 
 /** A comment line now and then keeps proxies from closing an idle stream. */

@@ -8,7 +8,7 @@ import { BrokersController } from './brokers.controller';
 import { MarketDataController } from './market-data.controller';
 import { OrdersController } from './orders.controller';
 
-/** The REST API under /api/v1 (brief section 6). */
+/** The REST API under /api/v1. */
 @Module({
   imports: [BrokerAccessModule, MarketDataModule, AccountsModule, OrdersModule],
   controllers: [BrokersController, MarketDataController, AccountsController, OrdersController],

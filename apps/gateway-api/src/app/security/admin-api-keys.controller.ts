@@ -1,6 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { ApiErrorResponses } from '../openapi/api-error-responses.decorator';
 import { API_KEY_SECURITY_SCHEME, API_PREFIX } from '../rest/api-prefix';
 import { ApiKeyService } from './api-key.service';
 import {
@@ -10,7 +9,7 @@ import {
   CreateApiKeyBody,
   CreatedApiKeyView,
 } from './api-key.views';
-import { RequireScope } from './route-access.decorators';
+import { ApiErrorResponses, RequireScope } from '@qts/service-infra';
 
 @ApiTags('admin')
 @ApiSecurity(API_KEY_SECURITY_SCHEME)

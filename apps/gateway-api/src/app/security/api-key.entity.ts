@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { epochMillisTransformer } from '../database/epoch-millis.transformer';
+import { ISO_TIMESTAMP_COLUMN } from '@qts/service-infra';
 
 /** An API key. Only the SHA-256 of the secret is stored; the secret itself is shown once, at creation. */
 @Entity({ name: 'api_keys' })
@@ -22,9 +22,9 @@ export class ApiKeyEntity {
   @Column({ type: 'varchar', length: 64 })
   scopes!: string;
 
-  @Column({ name: 'created_at', type: 'bigint', transformer: epochMillisTransformer })
+  @Column({ name: 'created_at', ...ISO_TIMESTAMP_COLUMN })
   createdAt!: Date;
 
-  @Column({ name: 'revoked_at', type: 'bigint', nullable: true, transformer: epochMillisTransformer })
+  @Column({ name: 'revoked_at', ...ISO_TIMESTAMP_COLUMN, nullable: true })
   revokedAt!: Date | null;
 }

@@ -1,18 +1,22 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
+import {
+  API_KEY_SCOPES,
+  ApiKeyInvalidError,
+  BootstrapAdminKey,
+  generateApiKeySecret,
+  hashApiKeySecret,
+  isApiKeyScope,
+  presentedApiKey,
+  visiblePrefixOf,
+  type ApiKeyScope,
+  type ApiKeyVerifier,
+  type ApiPrincipal,
+} from '@qts/service-infra';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
-import {
-  ApiKeyInvalidError,
-  ApiKeyNotFoundError,
-  ApiKeyRequiredError,
-  InsufficientScopeError,
-} from '../errors/gateway-errors';
-import { API_KEY_SCOPES, isApiKeyScope, type ApiKeyScope } from './api-key-scope';
-import { generateApiKeySecret, hashApiKeySecret, secretsEqual, visiblePrefixOf } from './api-key-secret';
+import { ApiKeyNotFoundError } from '../errors/gateway-errors';
 import { ApiKeyEntity } from './api-key.entity';
-import { BOOTSTRAP_ADMIN_KEY_ID, type ApiPrincipal } from './api-principal';
 
 /** A key as listed: never the secret or its hash. */
 export interface ApiKeySummary {
@@ -29,15 +33,15 @@ export interface CreatedApiKey extends ApiKeySummary {
   key: string;
 }
 
-/** Longer header values are refused without hashing them. */
-const MAX_KEY_LENGTH = 256;
-
-/** API keys: creation, listing, revocation and authentication of callers (REST and gRPC alike). */
+/**
+ * The gateway's API keys: creation, listing, revocation, and the verifier of the API-key guard (REST and gRPC
+ * alike): the bootstrap ADMIN_API_KEY, then the stored keys.
+ */
 @Injectable()
-export class ApiKeyService {
+export class ApiKeyService implements ApiKeyVerifier {
   constructor(
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
-    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    private readonly bootstrapAdmin: BootstrapAdminKey,
   ) {}
 
   async create(name: string, scopes: readonly ApiKeyScope[]): Promise<CreatedApiKey> {
@@ -76,23 +80,13 @@ export class ApiKeyService {
    * is unknown or revoked. The bootstrap ADMIN_API_KEY has every scope.
    */
   async authenticate(presented: unknown): Promise<ApiPrincipal> {
-    if (presented === undefined || presented === null || presented === '') throw new ApiKeyRequiredError();
-    if (typeof presented !== 'string' || presented.length > MAX_KEY_LENGTH) throw new ApiKeyInvalidError();
-    const admin = this.config.adminApiKey;
-    if (admin !== undefined && secretsEqual(presented, admin)) {
-      return { keyId: BOOTSTRAP_ADMIN_KEY_ID, name: 'ADMIN_API_KEY', scopes: new Set(API_KEY_SCOPES) };
-    }
+    const key = presentedApiKey(presented);
+    const admin = this.bootstrapAdmin.match(key);
+    if (admin !== undefined) return admin;
     // Looked up by hash: equality on a hash of a random key tells an attacker nothing useful.
-    const entity = await this.keys.findOneBy({ keyHash: hashApiKeySecret(presented) });
+    const entity = await this.keys.findOneBy({ keyHash: hashApiKeySecret(key) });
     if (entity === null || entity.revokedAt !== null) throw new ApiKeyInvalidError();
     return { keyId: entity.id, name: entity.name, scopes: new Set(parseScopes(entity.scopes)) };
-  }
-
-  /** Authenticates and checks one scope: the whole access decision of a route or an RPC. */
-  async authorize(presented: unknown, scope: ApiKeyScope): Promise<ApiPrincipal> {
-    const principal = await this.authenticate(presented);
-    if (!principal.scopes.has(scope)) throw new InsufficientScopeError(scope);
-    return principal;
   }
 }
 

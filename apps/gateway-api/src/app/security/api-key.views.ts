@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsString, Length, Matches } from 'class-validator';
-import { API_KEY_SCOPES, type ApiKeyScope } from './api-key-scope';
+import { API_KEY_SCOPES, type ApiKeyScope } from '@qts/service-infra';
 
 export class CreateApiKeyBody {
   @ApiProperty({ example: 'backtest-team', description: 'What the key is for (1-100 printable characters).' })

@@ -1,14 +1,12 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { DatabaseModule } from '../database/database.module';
+import { ApiKeyAuthModule } from '@qts/service-infra';
 import { AdminApiKeysController } from './admin-api-keys.controller';
-import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeyService } from './api-key.service';
 
+/** API keys stored hashed in the database; they authenticate every REST route and gRPC method. */
 @Module({
-  imports: [DatabaseModule],
+  imports: [ApiKeyAuthModule.forRoot({ verifier: ApiKeyService })],
   controllers: [AdminApiKeysController],
-  providers: [ApiKeyService, { provide: APP_GUARD, useClass: ApiKeyGuard }],
-  exports: [ApiKeyService],
+  exports: [ApiKeyAuthModule],
 })
 export class SecurityModule {}

@@ -1,10 +1,9 @@
 import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import { integerColumn } from './integer-column';
+import { BIGINT_NUMBER_COLUMN, ISO_TIMESTAMP_COLUMN } from '@qts/service-infra';
 
 /**
  * An execution intent as received, and the answer the worker gave. Stored BEFORE any broker call; the unique
  * intent_id is what makes a repeated intent return the first result instead of placing a second order.
- * Times are RFC 3339 UTC strings: identical on SQLite and PostgreSQL and sortable as text.
  */
 @Entity({ name: 'intents' })
 @Unique('UQ_intents_intent_id', ['intentId'])
@@ -31,7 +30,7 @@ export class IntentEntity {
   @Column({ name: 'side', type: 'varchar', length: 8 })
   side!: string;
 
-  @Column({ name: 'quantity', ...integerColumn })
+  @Column({ name: 'quantity', ...BIGINT_NUMBER_COLUMN })
   quantity!: number;
 
   @Column({ name: 'order_type', type: 'varchar', length: 8 })
@@ -58,12 +57,12 @@ export class IntentEntity {
   @Column({ name: 'message', type: 'text', nullable: true })
   message!: string | null;
 
-  @Column({ name: 'created_at', type: 'varchar', length: 32 })
-  createdAt!: string;
+  @Column({ name: 'created_at', ...ISO_TIMESTAMP_COLUMN })
+  createdAt!: Date;
 
-  @Column({ name: 'answered_at', type: 'varchar', length: 32, nullable: true })
-  answeredAt!: string | null;
+  @Column({ name: 'answered_at', ...ISO_TIMESTAMP_COLUMN, nullable: true })
+  answeredAt!: Date | null;
 
-  @Column({ name: 'updated_at', type: 'varchar', length: 32 })
-  updatedAt!: string;
+  @Column({ name: 'updated_at', ...ISO_TIMESTAMP_COLUMN })
+  updatedAt!: Date;
 }

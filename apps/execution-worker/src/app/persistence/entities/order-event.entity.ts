@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { integerColumn } from './integer-column';
+import { BIGINT_NUMBER_COLUMN, ISO_TIMESTAMP_COLUMN } from '@qts/service-infra';
 import { OrderEntity } from './order.entity';
 
 /**
@@ -29,7 +29,7 @@ export class OrderEventEntity {
   @Column({ name: 'to_status', type: 'varchar', length: 16 })
   toStatus!: string;
 
-  @Column({ name: 'filled_quantity', ...integerColumn })
+  @Column({ name: 'filled_quantity', ...BIGINT_NUMBER_COLUMN })
   filledQuantity!: number;
 
   @Column({ name: 'avg_fill_price', type: 'varchar', length: 40, nullable: true })
@@ -45,6 +45,6 @@ export class OrderEventEntity {
   @Column({ name: 'message', type: 'text', nullable: true })
   message!: string | null;
 
-  @Column({ name: 'created_at', type: 'varchar', length: 32 })
-  createdAt!: string;
+  @Column({ name: 'created_at', ...ISO_TIMESTAMP_COLUMN })
+  createdAt!: Date;
 }

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { IntentEntity } from './intent.entity';
-import { integerColumn } from './integer-column';
+import { BIGINT_NUMBER_COLUMN, ISO_TIMESTAMP_COLUMN } from '@qts/service-infra';
 
 /**
  * The one broker order of an intent (none for a dry run). Created PENDING together with its intent, before the
@@ -41,21 +41,21 @@ export class OrderEntity {
   @Column({ name: 'status', type: 'varchar', length: 16 })
   status!: string;
 
-  @Column({ name: 'filled_quantity', ...integerColumn, default: 0 })
+  @Column({ name: 'filled_quantity', ...BIGINT_NUMBER_COLUMN, default: 0 })
   filledQuantity!: number;
 
   @Column({ name: 'avg_fill_price', type: 'varchar', length: 40, nullable: true })
   avgFillPrice!: string | null;
 
-  @Column({ name: 'submitted_at', type: 'varchar', length: 32, nullable: true })
-  submittedAt!: string | null;
+  @Column({ name: 'submitted_at', ...ISO_TIMESTAMP_COLUMN, nullable: true })
+  submittedAt!: Date | null;
 
   @Column({ name: 'message', type: 'text', nullable: true })
   message!: string | null;
 
-  @Column({ name: 'created_at', type: 'varchar', length: 32 })
-  createdAt!: string;
+  @Column({ name: 'created_at', ...ISO_TIMESTAMP_COLUMN })
+  createdAt!: Date;
 
-  @Column({ name: 'updated_at', type: 'varchar', length: 32 })
-  updatedAt!: string;
+  @Column({ name: 'updated_at', ...ISO_TIMESTAMP_COLUMN })
+  updatedAt!: Date;
 }

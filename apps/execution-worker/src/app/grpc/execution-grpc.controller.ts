@@ -1,0 +1,186 @@
+import type { ServerWritableStream } from '@grpc/grpc-js';
+import { Controller, Inject, Logger } from '@nestjs/common';
+import { GrpcMethod, Payload } from '@nestjs/microservices';
+import { InvalidArgumentError, OrderNotFoundError } from '@qts/broker-domain';
+import { qtsExecutionV1 } from '@qts/grpc-contracts';
+import {
+  CurrentPrincipal,
+  GrpcServerStreams,
+  PLATFORM_ERROR_CODES,
+  PlatformError,
+  PublicRoute,
+  RequireScope,
+  type ApiPrincipal,
+} from '@qts/service-infra';
+import type { Observable } from 'rxjs';
+import { BROKER_FACTORY, type BrokerFactory } from '../execution';
+import type { StoredIntent } from '../persistence/stored-intent';
+import type { ExecutionReport } from '../processing/execution-report';
+import { ExecutionReportBus } from '../processing/execution-report-bus';
+import { IntentExecutionService } from '../processing/intent-execution.service';
+import { intentResultOf, type IntentResult } from '../processing/intent-result';
+import { protoOrderSide, protoOrderStatus, protoOrderType } from './proto-enum-mapping';
+import { withProtoFieldNames } from './proto-field-names';
+import { intentFromSubmitRequest } from './submit-intent-request-mapping';
+
+/** A report stream whose client reads slower than this many buffered reports is ended (RESOURCE_EXHAUSTED). */
+export const MAX_BUFFERED_REPORTS = 10_000;
+
+export const EXECUTION_SERVICE_NAME = 'qts.execution.v1.ExecutionService';
+
+const SERVICE = 'ExecutionService';
+
+/** A strategy engine that reads its execution reports too slowly to keep up. */
+export class ReportStreamOverflowError extends PlatformError {
+  readonly code = PLATFORM_ERROR_CODES.RATE_LIMITED;
+
+  constructor() {
+    super(`the client reads execution reports too slowly (more than ${MAX_BUFFERED_REPORTS} waiting)`);
+  }
+}
+
+/**
+ * qts.execution.v1.ExecutionService: request mapping and admin checks; the work is done by IntentExecutionService.
+ * Failures become gRPC statuses through the service's exception filter. Intents are submitted without an API key
+ * for now; ResetFailSafe needs the admin scope.
+ */
+@Controller()
+export class ExecutionGrpcController {
+  private readonly logger = new Logger(ExecutionGrpcController.name);
+
+  constructor(
+    private readonly executions: IntentExecutionService,
+    private readonly reports: ExecutionReportBus,
+    @Inject(BROKER_FACTORY) private readonly brokers: BrokerFactory,
+    private readonly streams: GrpcServerStreams,
+  ) {}
+
+  @GrpcMethod(SERVICE, 'SubmitIntent')
+  @PublicRoute()
+  async submitIntent(request: qtsExecutionV1.SubmitIntentRequest): Promise<qtsExecutionV1.SubmitIntentResponse> {
+    try {
+      const { intent, dryRun } = intentFromSubmitRequest(request);
+      const { result, duplicate } = await this.executions.submit(intent, { dryRun });
+      return toSubmitIntentResponse(result, duplicate);
+    } catch (error) {
+      throw withProtoFieldNames(error);
+    }
+  }
+
+  @GrpcMethod(SERVICE, 'GetIntent')
+  @PublicRoute()
+  async getIntent(request: qtsExecutionV1.GetIntentRequest): Promise<qtsExecutionV1.GetIntentResponse> {
+    if (request.intentId.trim() === '') {
+      throw new InvalidArgumentError('intent_id is required', { field: 'intentId' });
+    }
+    const stored = await this.executions.find(request.intentId);
+    if (stored === null) throw new OrderNotFoundError(`intent_id '${request.intentId}' is not known`);
+    return toGetIntentResponse(stored);
+  }
+
+  /** Order state changes as they are committed, filtered by strategy and broker; ends with OK on shutdown. */
+  @GrpcMethod(SERVICE, 'StreamExecutionReports')
+  @PublicRoute()
+  streamExecutionReports(
+    request: qtsExecutionV1.StreamExecutionReportsRequest,
+    _metadata: unknown,
+    call: ServerWritableStream<qtsExecutionV1.StreamExecutionReportsRequest, qtsExecutionV1.ExecutionReport>,
+  ): Observable<never> {
+    const { strategyId, brokerId } = request;
+    return this.streams.stream(call, ({ signal }) =>
+      new Promise<void>((resolve, reject) => {
+        if (signal.aborted) return resolve();
+        const unsubscribe = this.reports.subscribe((report) => {
+          if (signal.aborted) return;
+          if (strategyId !== '' && report.strategyId !== strategyId) return;
+          if (brokerId !== '' && report.brokerId !== brokerId) return;
+          if (call.writableLength >= MAX_BUFFERED_REPORTS) {
+            unsubscribe();
+            reject(new ReportStreamOverflowError());
+            return;
+          }
+          call.write(toProtoReport(report));
+        });
+        signal.addEventListener('abort', () => {
+          unsubscribe();
+          resolve();
+        });
+      }),
+    );
+  }
+
+  @GrpcMethod(SERVICE, 'ResetFailSafe')
+  @RequireScope('admin')
+  async resetFailSafe(
+    @Payload() request: qtsExecutionV1.ResetFailSafeRequest,
+    @CurrentPrincipal() principal: ApiPrincipal,
+  ): Promise<qtsExecutionV1.ResetFailSafeResponse> {
+    const { brokerId, reason } = request;
+    const reset = this.brokers.resetFailSafe(brokerId === '' ? undefined : brokerId);
+    this.logger.warn(
+      `Fail-safe reset over gRPC by ${principal.name} for ${brokerId || 'every broker'} (${reason || 'no reason given'}): ` +
+        `${reset.join(', ') || 'nothing was tripped'}`,
+    );
+    return { resetBrokerIds: reset };
+  }
+}
+
+export function toSubmitIntentResponse(result: IntentResult, duplicate: boolean): qtsExecutionV1.SubmitIntentResponse {
+  return {
+    intentId: result.intentId,
+    accepted: result.accepted,
+    broker: result.broker,
+    orderId: result.orderId ?? '',
+    status: protoOrderStatus(result.status),
+    failSafeCode: result.failSafeCode ?? '',
+    message: result.message,
+    dryRun: result.dryRun,
+    duplicate,
+  };
+}
+
+export function toGetIntentResponse(stored: StoredIntent): qtsExecutionV1.GetIntentResponse {
+  const { intent, order } = stored;
+  const result = intentResultOf(stored);
+  return {
+    intentId: intent.intentId,
+    strategyId: intent.strategyId,
+    brokerId: intent.brokerId,
+    accountId: intent.accountId,
+    symbol: intent.symbol,
+    side: protoOrderSide(intent.side),
+    quantity: intent.quantity,
+    orderType: protoOrderType(intent.orderType),
+    limitPrice: intent.limitPrice?.toFixed() ?? '',
+    dryRun: stored.dryRun,
+    accepted: result.accepted,
+    broker: result.broker,
+    orderId: result.orderId ?? '',
+    status: protoOrderStatus(result.status),
+    failSafeCode: result.failSafeCode ?? '',
+    message: result.message,
+    filledQuantity: order?.filledQuantity ?? 0,
+    avgFillPrice: order?.avgFillPrice?.toFixed() ?? '',
+    createdAt: stored.createdAt.toISOString(),
+    updatedAt: latest(stored.updatedAt, order?.updatedAt).toISOString(),
+  };
+}
+
+export function toProtoReport(report: ExecutionReport): qtsExecutionV1.ExecutionReport {
+  return {
+    intentId: report.intentId,
+    orderId: report.orderId ?? '',
+    status: protoOrderStatus(report.status),
+    filledQuantity: report.filledQuantity,
+    avgFillPrice: report.avgFillPrice?.toFixed() ?? '',
+    message: report.message,
+    timestamp: report.timestamp.toISOString(),
+    sequence: report.sequence,
+    strategyId: report.strategyId,
+    brokerId: report.brokerId,
+  };
+}
+
+function latest(a: Date, b: Date | undefined): Date {
+  return b !== undefined && b.getTime() > a.getTime() ? b : a;
+}

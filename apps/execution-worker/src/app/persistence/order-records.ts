@@ -1,0 +1,62 @@
+import { OrderStatus } from '@qts/broker-domain';
+import { In, IsNull, type EntityManager } from 'typeorm';
+import { OrderEntity } from './entities/order.entity';
+
+/** Reads and writes of the orders table, inside the caller's unit of work. */
+export class OrderRecords {
+  async insert(manager: EntityManager, row: Omit<OrderEntity, 'id' | 'intent'>): Promise<OrderEntity> {
+    const result = await manager.insert(OrderEntity, row);
+    return { ...row, id: Number(result.identifiers[0]?.['id']) };
+  }
+
+  findByIntent(manager: EntityManager, intentId: string): Promise<OrderEntity | null> {
+    return manager.findOneBy(OrderEntity, { intentId });
+  }
+
+  findByIntents(manager: EntityManager, intentIds: readonly string[]): Promise<OrderEntity[]> {
+    return manager.findBy(OrderEntity, { intentId: In([...intentIds]) });
+  }
+
+  listByStatus(manager: EntityManager, statuses: readonly OrderStatus[]): Promise<OrderEntity[]> {
+    return manager.findBy(OrderEntity, { status: In([...statuses]) });
+  }
+
+  /**
+   * The compare-and-set that claims a PENDING order for sending: sets `submitted_at` only where it is still unset.
+   * True for the one caller (in any process on the database) whose update changed the row.
+   */
+  async claimForSending(manager: EntityManager, intentId: string, at: Date): Promise<boolean> {
+    const result = await manager.update(
+      OrderEntity,
+      { intentId, submittedAt: IsNull(), status: OrderStatus.PENDING },
+      { submittedAt: at, updatedAt: at },
+    );
+    return result.affected === 1;
+  }
+
+  /** Writes the mutable fields of `order` as they are now. */
+  async save(manager: EntityManager, order: OrderEntity): Promise<void> {
+    await manager.update(
+      OrderEntity,
+      { id: order.id },
+      {
+        status: order.status,
+        brokerOrderId: order.brokerOrderId,
+        filledQuantity: order.filledQuantity,
+        avgFillPrice: order.avgFillPrice,
+        message: order.message,
+        updatedAt: order.updatedAt,
+      },
+    );
+  }
+
+  async countByStatus(manager: EntityManager): Promise<Map<OrderStatus, number>> {
+    const rows: { status: string; count: string | number }[] = await manager
+      .createQueryBuilder(OrderEntity, 'o')
+      .select('o.status', 'status')
+      .addSelect('COUNT(*)', 'count')
+      .groupBy('o.status')
+      .getRawMany();
+    return new Map(rows.map((row) => [row.status as OrderStatus, Number(row.count)]));
+  }
+}

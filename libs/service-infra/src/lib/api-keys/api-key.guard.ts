@@ -1,0 +1,44 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Metadata } from '@grpc/grpc-js';
+import type { IncomingMessage } from 'node:http';
+import { InsufficientScopeError } from '../errors/platform-errors';
+import type { ApiKeyScope } from './api-key-scope';
+import { API_KEY_VERIFIER, type ApiKeyVerifier } from './api-key-verifier';
+import { attachPrincipal, PUBLIC_ROUTE_METADATA, REQUIRED_SCOPE_METADATA } from './route-access.decorators';
+
+/** The header of HTTP requests and the metadata key of gRPC calls that carry the API key. */
+export const API_KEY_HEADER = 'x-api-key';
+
+/**
+ * Global guard (APP_GUARD) of HTTP routes and gRPC methods: an API key with the declared scope, unless the
+ * handler or its class is marked @PublicRoute(). A handler that declares neither needs `admin`: forgetting the
+ * decorator fails closed.
+ */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(API_KEY_VERIFIER) private readonly verifier: ApiKeyVerifier,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE_METADATA, targets)) return true;
+    const scope = this.reflector.getAllAndOverride<ApiKeyScope>(REQUIRED_SCOPE_METADATA, targets) ?? 'admin';
+    const principal = await this.verifier.authenticate(presentedKey(context));
+    if (!principal.scopes.has(scope)) throw new InsufficientScopeError(scope);
+    attachPrincipal(context, principal);
+    return true;
+  }
+}
+
+function presentedKey(context: ExecutionContext): unknown {
+  if (context.getType() === 'rpc') {
+    const values = context.switchToRpc().getContext<Metadata>().get(API_KEY_HEADER);
+    const texts = values.map((value) => (typeof value === 'string' ? value : value.toString('utf8')));
+    // Several keys in one call are refused as invalid rather than picking one.
+    return texts.length <= 1 ? texts[0] : texts;
+  }
+  return context.switchToHttp().getRequest<IncomingMessage>().headers[API_KEY_HEADER];
+}

@@ -1,0 +1,60 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource, type DataSourceOptions, type MigrationInterface } from 'typeorm';
+import { resolveDatabaseTarget } from './database-target';
+
+/** What differs between the services' databases. */
+export interface ServiceDatabaseOptions {
+  /** Used when DATABASE_URL is unset, relative to the working directory, e.g. 'data/gateway.sqlite'. */
+  defaultSqliteFile: string;
+  entities: Array<new (...args: never[]) => object>;
+  /** In order. Classes, not globs: a webpack bundle has no migration files on disk. */
+  migrations: Array<new () => MigrationInterface>;
+  /** Default 'migrations'. */
+  migrationsTableName?: string;
+}
+
+/**
+ * TypeORM options of a service's database for a DATABASE_URL. Migrations run at start-up, each in its own
+ * transaction; `synchronize` stays off, so the schema only ever changes through a reviewed migration.
+ * SQLite: WAL (readers never block the writer), synchronous=FULL (a committed row survives power loss, not only a
+ * killed process), foreign keys enforced, and a 10 s busy timeout for a second process on the same file.
+ */
+export function serviceDataSourceOptions(
+  databaseUrl: string | undefined,
+  options: ServiceDatabaseOptions,
+  cwd: string = process.cwd(),
+): DataSourceOptions {
+  const target = resolveDatabaseTarget(databaseUrl, options.defaultSqliteFile, cwd);
+  const common = {
+    entities: options.entities,
+    migrations: options.migrations,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each' as const,
+    migrationsTableName: options.migrationsTableName ?? 'migrations',
+    synchronize: false,
+    logging: false,
+  };
+  if (target.kind === 'postgres') {
+    return { ...common, type: 'postgres', url: target.url, poolSize: 10 };
+  }
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: target.database,
+    prepareDatabase: (db: { pragma(statement: string): unknown }) => {
+      if (target.database !== ':memory:') db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+    },
+    timeout: 10_000,
+  };
+}
+
+/** Creates the SQLite folder if needed (a fresh checkout has no data/), connects and runs pending migrations. */
+export async function openServiceDataSource(options: DataSourceOptions): Promise<DataSource> {
+  if (options.type === 'better-sqlite3' && options.database !== ':memory:') {
+    mkdirSync(dirname(options.database), { recursive: true });
+  }
+  return new DataSource(options).initialize();
+}

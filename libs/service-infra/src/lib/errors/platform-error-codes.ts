@@ -1,0 +1,29 @@
+import { BROKER_ERROR_CODES } from '@qts/broker-domain';
+
+/**
+ * Every stable `code` a client of the platform can see: in HTTP error bodies, in the gRPC `qts-error-code`
+ * trailer and in the simulator's `jts-error-code`. The domain's codes plus those of the services. Clients
+ * branch on these strings: never rename one, only add.
+ */
+export const PLATFORM_ERROR_CODES = Object.freeze({
+  ...BROKER_ERROR_CODES,
+  API_KEY_REQUIRED: 'API_KEY_REQUIRED',
+  API_KEY_INVALID: 'API_KEY_INVALID',
+  API_KEY_NOT_FOUND: 'API_KEY_NOT_FOUND',
+  INSUFFICIENT_SCOPE: 'INSUFFICIENT_SCOPE',
+  LIVE_TRADING_DISABLED: 'LIVE_TRADING_DISABLED',
+  IDEMPOTENCY_CONFLICT: 'IDEMPOTENCY_CONFLICT',
+  IDEMPOTENCY_IN_PROGRESS: 'IDEMPOTENCY_IN_PROGRESS',
+  INTENT_CONFLICT: 'INTENT_CONFLICT',
+  INTENT_NOT_PERSISTED: 'INTENT_NOT_PERSISTED',
+  SERVICE_STOPPING: 'SERVICE_STOPPING',
+  MALFORMED_REQUEST: 'MALFORMED_REQUEST',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  BAD_GATEWAY: 'BAD_GATEWAY',
+  INTERNAL: 'INTERNAL',
+} as const);
+
+export type PlatformErrorCode = (typeof PLATFORM_ERROR_CODES)[keyof typeof PLATFORM_ERROR_CODES];

@@ -1,0 +1,32 @@
+import { ConfigurableModuleBuilder, Module } from '@nestjs/common';
+import { GrpcHealthService } from './grpc-health.service';
+import { GrpcServerStreams } from './grpc-server-streams';
+import { PlatformGrpcServer, type GrpcServingOptions } from './platform-grpc-server';
+
+const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } = new ConfigurableModuleBuilder<GrpcServingOptions>()
+  .setClassMethodName('forRoot')
+  .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  .build();
+
+/** DI token of the GrpcServingOptions. */
+export const GRPC_SERVING_OPTIONS = MODULE_OPTIONS_TOKEN;
+
+/**
+ * The service's gRPC server as a provider (PlatformGrpcServer: the strategy `startServices` connects as a Nest
+ * microservice), its health statuses and its open server streams. Global, so that controllers and shutdown hooks
+ * anywhere in the service can reach them.
+ */
+@Module({
+  providers: [
+    GrpcHealthService,
+    GrpcServerStreams,
+    {
+      provide: PlatformGrpcServer,
+      inject: [MODULE_OPTIONS_TOKEN, GrpcHealthService, GrpcServerStreams],
+      useFactory: (options: GrpcServingOptions, health: GrpcHealthService, streams: GrpcServerStreams) =>
+        new PlatformGrpcServer(options, health, streams),
+    },
+  ],
+  exports: [GrpcHealthService, GrpcServerStreams, PlatformGrpcServer],
+})
+export class GrpcServingModule extends ConfigurableModuleClass {}

@@ -1,0 +1,110 @@
+import { Server, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import { Logger } from '@nestjs/common';
+import { ServerGrpc } from '@nestjs/microservices';
+import { loadPackageDefinition } from '@qts/grpc-contracts';
+import { grpcPackageDefinition } from './grpc-package-definition';
+import { GrpcHealthService } from './grpc-health.service';
+import { GrpcServerStreams } from './grpc-server-streams';
+import { listenAddress } from './listen-address';
+
+/** What a service serves over gRPC, and where. */
+export interface GrpcServingOptions {
+  host: string;
+  /** 0 picks a free port (tests); `port` tells which. */
+  port: number;
+  /** The generated service definitions, by full service name ('qts.gateway.v1.BrokerGatewayService'). */
+  services: Readonly<Record<string, ServiceDefinition>>;
+  /** The .proto files of those services (paths under proto/), for server reflection. */
+  protoFiles: readonly string[];
+  /** Health service names set SERVING once the server listens (the service manages any others itself). */
+  servingHealthNames?: readonly string[];
+  /** How long shutdown lets calls in flight finish before they are cut. */
+  shutdownGraceMs: number;
+}
+
+/**
+ * The gRPC transport of a service: @nestjs/microservices' ServerGrpc (controllers with @GrpcMethod, the global
+ * guard, pipes and exception filter), with grpc.health.v1.Health and server reflection on the same port, the
+ * generated serializers, the port it actually bound, and a bounded drain on shutdown: NOT_SERVING, server streams
+ * ended with OK, no new calls, calls in flight given `shutdownGraceMs`, then the rest cut.
+ */
+export class PlatformGrpcServer extends ServerGrpc {
+  private readonly log = new Logger(PlatformGrpcServer.name);
+  private boundPort: number | undefined;
+  private drained: Promise<void> | undefined;
+
+  constructor(
+    private readonly serving: GrpcServingOptions,
+    private readonly health: GrpcHealthService,
+    private readonly streams: GrpcServerStreams,
+  ) {
+    const packages = [...new Set(Object.keys(serving.services).map((name) => name.slice(0, name.lastIndexOf('.'))))];
+    super({
+      url: listenAddress(serving.host, serving.port),
+      package: packages,
+      packageDefinition: grpcPackageDefinition(serving.services),
+      onLoadPackageDefinition: (_definition: unknown, server: Server) => {
+        health.addToServer(server);
+        new ReflectionService(loadPackageDefinition([...serving.protoFiles], { includeHealth: true })).addToServer(server);
+      },
+    });
+  }
+
+  /** The port the server listens on. */
+  get port(): number {
+    if (this.boundPort === undefined) throw new Error('the gRPC server is not listening');
+    return this.boundPort;
+  }
+
+  override async createClient(): Promise<Server> {
+    const server = new Server();
+    this.boundPort = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(this.url, ServerCredentials.createInsecure(), (error, port) =>
+        error ? reject(new Error(`gRPC server cannot listen on ${this.url}: ${error.message}`)) : resolve(port),
+      ),
+    );
+    return server;
+  }
+
+  override async listen(callback: (error?: unknown, ...info: unknown[]) => void): Promise<void> {
+    await super.listen((error?: unknown, ...info: unknown[]) => {
+      if (error === undefined || error === null) {
+        this.health.setStatus('', 'SERVING');
+        for (const name of this.serving.servingHealthNames ?? []) this.health.setStatus(name, 'SERVING');
+        this.log.log(`gRPC listening on ${listenAddress(this.serving.host, this.port)}`);
+      }
+      callback(error, ...info);
+    });
+  }
+
+  /**
+   * Starts the drain (idempotent): NOT_SERVING, open server streams ended with OK, no new calls accepted.
+   * Resolves when every call in flight has finished.
+   */
+  beginShutdown(): Promise<void> {
+    if (this.drained === undefined) {
+      const server = this.grpcClient as Server | null;
+      this.health.stopServing();
+      this.streams.endAll();
+      this.drained = server === null ? Promise.resolve() : new Promise((resolve) => server.tryShutdown(() => resolve()));
+    }
+    return this.drained;
+  }
+
+  override async close(): Promise<void> {
+    const server = this.grpcClient as Server | null;
+    if (server === null || server === undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.serving.shutdownGraceMs);
+    });
+    const drained = await Promise.race([this.beginShutdown().then(() => true), graceOver]);
+    clearTimeout(timer);
+    if (!drained) {
+      this.log.warn(`gRPC calls still in flight after ${this.serving.shutdownGraceMs} ms: cut`);
+      server.forceShutdown();
+    }
+    this.grpcClient = null as unknown as Server;
+  }
+}

@@ -1,0 +1,68 @@
+import { Controller, Get, Param, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
+import type { ServerResponse } from 'node:http';
+import { PublicRoute } from '../api-keys/route-access.decorators';
+import { ApiErrorResponses } from '../errors/api-error-responses.decorator';
+import { BrokerParams } from '../validation/broker-params';
+import { BrokerHealthIndicator } from './broker-health.indicator';
+import { ReadinessChecks } from './readiness-checks';
+
+/** How long the database may take to answer the readiness ping. */
+export const DATABASE_PING_TIMEOUT_MS = 2_000;
+
+/** Kubernetes probes and per-broker health, in Terminus' format. No API key. */
+@ApiTags('health')
+@PublicRoute()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly brokers: BrokerHealthIndicator,
+    private readonly readiness: ReadinessChecks,
+  ) {}
+
+  /** The process only: a broker or database outage must never make Kubernetes restart the service. */
+  @Get('live')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  live(): Promise<HealthCheckResult> {
+    return this.health.check([]);
+  }
+
+  /** Database reachable and every `required: true` broker CONNECTED or DEGRADED; 503 otherwise. */
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: database and every required broker' })
+  @ApiResponse({ status: 503, description: 'Not ready (Terminus body naming what is down)' })
+  ready(@Res({ passthrough: true }) response: ServerResponse): Promise<HealthCheckResult> {
+    return this.answer(response, [
+      () => this.database.pingCheck('database', { timeout: DATABASE_PING_TIMEOUT_MS }),
+      ...this.brokers.requiredBrokerIds().map((brokerId) => () => this.brokers.check(brokerId)),
+      ...this.readiness.list(),
+    ]);
+  }
+
+  @Get('brokers/:brokerId')
+  @HealthCheck()
+  @ApiOperation({ summary: "One broker's connection, with its rate-limit usage" })
+  @ApiResponse({ status: 503, description: 'The broker is CONNECTING or DISCONNECTED' })
+  @ApiErrorResponses(400, 404)
+  broker(@Param() params: BrokerParams, @Res({ passthrough: true }) response: ServerResponse): Promise<HealthCheckResult> {
+    // Unknown broker: a 404 from the indicator, before Terminus would turn it into a 503.
+    this.brokers.check(params.brokerId);
+    return this.answer(response, [() => this.brokers.check(params.brokerId)]);
+  }
+
+  /** Terminus throws its 503 body; it is answered as is (not as an error body), as probes expect. */
+  private async answer(response: ServerResponse, checks: Parameters<HealthCheckService['check']>[0]): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check(checks);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      response.statusCode = 503;
+      return error.getResponse() as HealthCheckResult;
+    }
+  }
+}
