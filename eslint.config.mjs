@@ -3,7 +3,8 @@ import nx from '@nx/eslint-plugin';
 /**
  * Module boundaries: the tags below are what keep the domain framework-free.
  * type:domain may only use type:util and may not import any framework package;
- * libraries never import apps; tools may use everything but apps.
+ * libraries never import apps; tools may use everything but apps; apps get their infrastructure from the
+ * service kit.
  */
 const frameworkPackages = [
   '@nestjs/*',
@@ -20,6 +21,12 @@ const frameworkPackages = [
   'pino',
   'prom-client',
 ];
+
+/**
+ * Concerns that have one home, the service kit (@qts/service-infra): an app that imports these packages itself
+ * is building a second gRPC health or reflection service, a second logger or a second health module.
+ */
+const serviceKitPackages = ['@grpc/reflection', 'grpc-health-check', 'nestjs-pino', 'pino', 'pino-http', '@nestjs/terminus'];
 
 function moduleBoundaries({ testCode }) {
   const testing = testCode ? ['type:test-support'] : [];
@@ -40,7 +47,11 @@ function moduleBoundaries({ testCode }) {
       },
       { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util', ...testing] },
       { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util', ...testing] },
-      { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util', ...testing] },
+      {
+        sourceTag: 'type:app',
+        onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util', ...testing],
+        ...(testCode ? {} : { bannedExternalImports: serviceKitPackages }),
+      },
       {
         sourceTag: 'type:test-support',
         onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util', 'type:test-support'],

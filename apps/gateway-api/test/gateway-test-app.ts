@@ -12,56 +12,31 @@ import {
 import { PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
 import { SlidingWindowLimiter } from '@qts/rate-limit';
 import { LOG_DESTINATION } from '@qts/service-infra';
+import { TEST_ACCOUNTS, testBrokerConfig, testPlatformConfig, type TestPlatformConfigOverrides } from '@qts/test-support';
 import { AppModule } from '../src/app/app.module';
 import { startGateway } from '../src/app/gateway-app';
 import { ScriptedBrokerGateway } from './scripted-broker-gateway';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
-export const PAPER_ACCOUNT = '50012345-01';
-export const REAL_ACCOUNT = '70000001-01';
+export const PAPER_ACCOUNT = TEST_ACCOUNTS.paper;
+export const REAL_ACCOUNT = TEST_ACCOUNTS.real;
 
 /** kis: a scripted (mock-backed) broker registered like a gRPC one (status and limiter); sim: a plain mock. */
 export function testBrokers(): BrokerConfig[] {
   return [
-    {
-      id: 'kis',
-      type: BrokerType.KIS,
-      grpc: { host: '127.0.0.1', port: 1 },
-      rateLimit: { rules: [{ id: 'requests', limit: 100, windowMs: 1_000 }] },
-      accounts: [
-        { id: PAPER_ACCOUNT, name: 'paper', type: AccountType.PAPER, isDefault: true },
-        { id: REAL_ACCOUNT, name: 'real', type: AccountType.REAL, isDefault: false },
-      ],
-      required: true,
-      mock: true,
-    },
-    {
+    testBrokerConfig({ rateLimit: { rules: [{ id: 'requests', limit: 100, windowMs: 1_000 }] } }),
+    testBrokerConfig({
       id: 'sim',
       type: BrokerType.CREON,
-      grpc: { host: '127.0.0.1', port: 1 },
       rateLimit: { preset: 'creon' },
       accounts: [{ id: '12345678', name: 'creon paper', type: AccountType.PAPER, isDefault: true }],
       required: false,
-      mock: true,
-    },
+    }),
   ];
 }
 
-export function testConfig(overrides: Partial<PlatformConfig> = {}): PlatformConfig {
-  return {
-    brokersConfigPath: 'test/brokers.yaml',
-    brokers: testBrokers(),
-    bindHost: '127.0.0.1',
-    gateway: { httpPort: 0, grpcPort: 0 },
-    worker: { httpPort: 0, grpcPort: 0 },
-    databaseUrl: 'sqlite::memory:',
-    liveTradingEnabled: false,
-    adminApiKey: ADMIN_KEY,
-    logLevel: 'silent',
-    brokerHealthIntervalMs: 30_000,
-    brokerDeadlineMs: 5_000,
-    ...overrides,
-  };
+export function testConfig(overrides: TestPlatformConfigOverrides = {}): PlatformConfig {
+  return testPlatformConfig({ brokers: testBrokers(), adminApiKey: ADMIN_KEY, ...overrides });
 }
 
 /** Collects log lines in memory. */
@@ -94,7 +69,7 @@ export interface TestGateway {
  * The real AppModule (same global pipeline as production) with the configuration replaced: an in-memory
  * SQLite database, ephemeral ports and a registry whose 'kis' broker is scriptable.
  */
-export async function createTestGateway(overrides: Partial<PlatformConfig> = {}): Promise<TestGateway> {
+export async function createTestGateway(overrides: TestPlatformConfigOverrides = {}): Promise<TestGateway> {
   const config = testConfig(overrides);
   const logs = new LogCapture();
   const kisConfig = config.brokers.find((broker) => broker.id === 'kis');

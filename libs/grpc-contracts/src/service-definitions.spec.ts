@@ -3,7 +3,7 @@ import { ALL_PROTO_FILES, jtsV1, loadPackageDefinition, qtsExecutionV1, qtsGatew
 
 type Kind = 'unary' | 'server-stream';
 
-/** The contract of brief section 5: every RPC, with its streaming kind. */
+/** The gRPC contract: every RPC of every service, with its streaming kind. */
 const EXPECTED_SERVICES: Record<string, Record<string, Kind>> = {
   'jts.v1.MarketDataService': {
     GetSymbols: 'unary',

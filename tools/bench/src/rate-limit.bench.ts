@@ -7,7 +7,7 @@ import { median } from './median';
 /**
  * Rate limiters side by side under the KIS real rule (20 requests in any 1 s window), in real time:
  * - qts SlidingWindowLimiter with the kis-real preset (50 ms safety margin);
- * - the npm `limiter` package (token bucket, 20 tokens per second), what the seed's design amounts to;
+ * - the npm `limiter` package (token bucket, 20 tokens per second: capacity = rate, continuous refill);
  * - Bottleneck with minTime 50 ms (strict 1/rate spacing, as CCXT does).
  * Each run: DEMAND requests queued at t=0 against an idle limiter; the run ends at the last grant (or RUN_MS).
  */

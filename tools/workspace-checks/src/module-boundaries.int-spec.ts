@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * The architecture rules of brief section 2, checked against the real workspace: the project graph Nx computes
+ * The architecture rules of the workspace (README, Layout), checked against the real workspace: the project graph Nx computes
  * and the lint rule that enforces the tags. These are what keep the domain framework-free as the code grows.
  */
 const root = join(__dirname, '..', '..', '..');

@@ -24,7 +24,7 @@ function manualLimiter(options: Omit<RateLimiterOptions, 'clock'>): {
   return { clock, limiter: new SlidingWindowLimiter({ ...options, clock }) };
 }
 
-describe('SlidingWindowLimiter with the default clock under jest fake timers (the seed token-bucket tests)', () => {
+describe('SlidingWindowLimiter with the default clock under jest fake timers', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
@@ -46,7 +46,7 @@ describe('SlidingWindowLimiter with the default clock under jest fake timers (th
   });
 
   it('gives permits back exactly as the grants they replace leave the window', async () => {
-    // The seed's token bucket expected "about 5 back after half a window". A sliding window returns
+    // A token bucket would give "about 5 back after half a window". A sliding window returns
     // nothing early: the 5 permits taken at t=0 come back at t=1000, the 5 taken at t=500 at t=1500.
     const limiter = new SlidingWindowLimiter({ rules: [{ id: 'requests', limit: 10, windowMs: 1000 }] });
     const takeAll = (): number => {
@@ -135,7 +135,7 @@ describe('SlidingWindowLimiter bursts and sustained rate', () => {
 });
 
 describe('SlidingWindowLimiter compared with a token bucket under a 20/s rule', () => {
-  /** The seed's design (capacity = rate, continuous refill), kept here only as the reference to beat. */
+  /** A token bucket (capacity = rate, continuous refill), kept here only as the reference to beat. */
   class ReferenceTokenBucket {
     private tokens: number;
     private last = 0;

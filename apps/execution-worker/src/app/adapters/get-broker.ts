@@ -28,7 +28,7 @@ export interface OrderAdapterDependencies {
   transport?: 'jts' | 'rest';
 }
 
-/** The seed's get_broker: an order adapter by kind. Throws InvalidArgumentError naming a missing dependency. */
+/** An order adapter by kind. Throws InvalidArgumentError naming a missing dependency. */
 export function getBroker(kind: OrderAdapterKind, deps: OrderAdapterDependencies): OrderAdapter {
   switch (kind) {
     case 'jts': {
@@ -62,7 +62,7 @@ export function getBroker(kind: OrderAdapterKind, deps: OrderAdapterDependencies
 }
 
 /**
- * The seed's get_broker_for_config: the order adapter of a configured broker. Every broker goes through
+ * The order adapter of a configured broker. Every broker goes through
  * the JTS server by default (Creon only can: it is a Windows COM API); `transport: 'rest'` asks for the
  * direct KIS or Kiwoom REST adapter instead, with the broker's id.
  */

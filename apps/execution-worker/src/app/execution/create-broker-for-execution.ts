@@ -3,7 +3,7 @@ import { LiveBroker } from './live-broker';
 import { NoopBroker } from './noop-broker';
 
 /**
- * The seed's create_broker_for_execution: LiveBroker(adapter) when live trading is allowed and there is
+ * The engine of one broker account: LiveBroker(adapter) when live trading is allowed and there is
  * an adapter, otherwise a NoopBroker that says which of the two was missing. Never a MockBroker.
  */
 export function createBrokerForExecution(

@@ -1,4 +1,4 @@
-// Public API of the execution engine (Engineer E -> Engineer S contract, brief section 8).
+// Public API of the execution engine, as the worker's services consume it.
 // Domain types (ExecutionIntent, ExecutionResponse, OrderRequest, OrderResponse, OrderAdapter, BrokerEngine,
 // FailSafeCode, FAIL_SAFE_CODES, failSafeCodeForError, OrderStatus, errors) come from @qts/broker-domain.
 
@@ -19,7 +19,7 @@ export type { ConfiguredBrokerFactoryOptions } from './configured-broker-factory
 export { ExecutionEngineModule, EXECUTION_ENGINE_OPTIONS } from './execution-engine.module';
 export type { ExecutionEngineModuleOptions } from './execution-engine.module';
 
-// Order adapters (the seed's get_broker / get_broker_for_config) and the fail-safe table.
+// Order adapters (getBroker, getBrokerForConfig) and the fail-safe table.
 export {
   getBroker,
   getBrokerForConfig,

@@ -9,7 +9,7 @@ const DEFAULT_ACCOUNT_ID: Readonly<Record<BrokerType, string>> = {
   [BrokerType.KIWOOM]: '5012345601',
 };
 
-/** Default ports of `npm run simulator` (brief section 2). */
+/** Default ports of `npm run simulator`. */
 export const DEFAULT_BROKER_PORTS: Readonly<Record<BrokerType, number>> = {
   [BrokerType.KIS]: 50061,
   [BrokerType.CREON]: 50062,

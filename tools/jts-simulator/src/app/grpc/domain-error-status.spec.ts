@@ -29,12 +29,13 @@ describe('toGrpcStatusError', () => {
     [new BrokerNotFoundError(), status.NOT_FOUND, 'BROKER_NOT_FOUND'],
     [new InsufficientFundsError(), status.FAILED_PRECONDITION, 'INSUFFICIENT_FUNDS'],
     [new OrderRejectedError(), status.FAILED_PRECONDITION, 'ORDER_REJECTED'],
-    [new AuthenticationError(), status.UNAUTHENTICATED, 'AUTHENTICATION_FAILED'],
+    // The broker refused the platform's credentials: for the client the broker is unusable.
+    [new AuthenticationError(), status.UNAVAILABLE, 'AUTHENTICATION_FAILED'],
     [new NotSupportedError(), status.UNIMPLEMENTED, 'NOT_SUPPORTED'],
     [new BrokerUnavailableError(), status.UNAVAILABLE, 'BROKER_UNAVAILABLE'],
     [new BrokerTimeoutError(), status.DEADLINE_EXCEEDED, 'BROKER_TIMEOUT'],
     [new IllegalOrderTransitionError(), status.INTERNAL, 'ILLEGAL_ORDER_TRANSITION'],
-    [new OrderOutcomeUnknownError(), status.INTERNAL, 'ORDER_OUTCOME_UNKNOWN'],
+    [new OrderOutcomeUnknownError(), status.DEADLINE_EXCEEDED, 'ORDER_OUTCOME_UNKNOWN'],
   ])('maps %p to its status with the domain code in jts-error-code', (error, code, errorCode) => {
     const mapped = toGrpcStatusError(error);
 

@@ -1,9 +1,5 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-
-/** 'host:port' as grpc-js expects it (IPv6 literals in brackets). */
-export function listenAddress(host: string, port: number): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
-}
+import { listenAddress } from '@qts/service-infra';
 
 /** Binds an insecure listener; resolves with the bound port (the picked one for port 0). */
 export function bindServer(server: Server, host: string, port: number, what: string): Promise<number> {

@@ -38,7 +38,7 @@ describe('BROKER_FAIL_SAFE_TABLE', () => {
     }
   });
 
-  it('keeps the seed mappings 1001 -> FS040 and 3005 -> FS041 and timeout -> FS042', () => {
+  it('keeps the published mappings 1001 -> FS040 and 3005 -> FS041 and timeout -> FS042', () => {
     expect(failSafeRuleOf(FailSafeCode.FS040).kisMessageCodes).toContain('1001');
     expect(failSafeRuleOf(FailSafeCode.FS041).kisMessageCodes).toContain('3005');
     expect(failSafeForTransport('timeout')).toBe(FailSafeCode.FS042);

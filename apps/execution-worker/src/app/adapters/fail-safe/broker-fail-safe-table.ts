@@ -29,7 +29,8 @@ export interface BrokerFailSafeRule {
 /**
  * THE table of broker error -> fail-safe code. The KIS and Kiwoom mappers read it, LiveBroker reads
  * `countsTowardGuard` from it and docs/fail-safe-codes.md documents it (a spec keeps them in step).
- * The seed's KIS codes (1001 -> FS040, 3005 -> FS041, timeout -> FS042) stay as they were.
+ * The KIS codes 1001 -> FS040, 3005 -> FS041 and timeout -> FS042 are published to strategy engines: never
+ * renumber them.
  */
 export const BROKER_FAIL_SAFE_TABLE: readonly BrokerFailSafeRule[] = Object.freeze([
   {

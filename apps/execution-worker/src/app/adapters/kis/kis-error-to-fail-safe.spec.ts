@@ -8,7 +8,7 @@ import unknownCode from './fixtures/order-cash-unknown-code.json';
 import { KIS_ERROR_TO_SAFETY, mapKisErrorToFailSafe } from './kis-error-to-fail-safe';
 
 describe('mapKisErrorToFailSafe', () => {
-  it('keeps the seed mappings: 1001 -> FS040, 3005 -> FS041, timeout -> FS042', () => {
+  it('keeps the published mappings: 1001 -> FS040, 3005 -> FS041, timeout -> FS042', () => {
     expect(mapKisErrorToFailSafe('1001')).toBe(FailSafeCode.FS040);
     expect(mapKisErrorToFailSafe('3005')).toBe(FailSafeCode.FS041);
     expect(mapKisErrorToFailSafe('timeout')).toBe(FailSafeCode.FS042);

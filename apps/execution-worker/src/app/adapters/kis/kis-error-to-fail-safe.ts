@@ -5,7 +5,7 @@ import {
   transportConditionOfHttpStatus,
 } from '../fail-safe/broker-fail-safe-table';
 
-/** KIS msg_cd (and the seed's 'timeout') -> fail-safe code, read from BROKER_FAIL_SAFE_TABLE. */
+/** KIS msg_cd (and 'timeout') -> fail-safe code, read from BROKER_FAIL_SAFE_TABLE. */
 export const KIS_ERROR_TO_SAFETY: Readonly<Record<string, FailSafeCode>> = Object.freeze({
   ...Object.fromEntries(failSafeIndex((rule) => rule.kisMessageCodes)),
   timeout: failSafeForTransport('timeout'),

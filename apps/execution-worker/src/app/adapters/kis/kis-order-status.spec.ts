@@ -38,7 +38,7 @@ describe('KIS order status', () => {
     expect(parsed.orders[2].avgFillPrice).toBeUndefined();
   });
 
-  it('maps the seed state names, with timeout as UNKNOWN (the order may be live), never REJECTED', () => {
+  it('maps the generic state names, with timeout as UNKNOWN (the order may be live), never REJECTED', () => {
     expect(KIS_STATUS_TO_ORDER_STATUS['timeout']).toBe(OrderStatus.UNKNOWN);
     expect(KIS_STATUS_TO_ORDER_STATUS['partial']).toBe(OrderStatus.PARTIAL);
     expect(KIS_STATUS_TO_ORDER_STATUS['canceled']).toBe(OrderStatus.CANCELLED);

@@ -2,9 +2,9 @@ import { OrderStatus } from '@qts/broker-domain';
 
 /**
  * KIS order state -> OrderStatus, the one place KIS states are normalised. The keys are the states
- * kisOrderState derives from an inquire-daily-ccld row, the Korean labels KIS screens use, and the seed's
- * generic names. Deliberate change from the seed: 'timeout' is UNKNOWN, not REJECTED: a timed-out order
- * may be live at the broker and must be reconciled.
+ * kisOrderState derives from an inquire-daily-ccld row, the Korean labels KIS screens use, and the generic
+ * names. 'timeout' is UNKNOWN, not REJECTED: a timed-out order may be live at the broker and must be
+ * reconciled.
  */
 export const KIS_STATUS_TO_ORDER_STATUS: Readonly<Record<string, OrderStatus>> = Object.freeze({
   received: OrderStatus.ACCEPTED,

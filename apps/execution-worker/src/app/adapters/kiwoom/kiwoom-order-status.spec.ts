@@ -37,7 +37,7 @@ describe('Kiwoom order status', () => {
     expect(parsed.orders[4]).toMatchObject({ originalOrderNo: '0000143', amendCancel: '취소' });
   });
 
-  it('maps the seed state names, with timeout as UNKNOWN', () => {
+  it('maps the generic state names, with timeout as UNKNOWN', () => {
     expect(KIWOOM_STATUS_TO_ORDER_STATUS['timeout']).toBe(OrderStatus.UNKNOWN);
     expect(KIWOOM_STATUS_TO_ORDER_STATUS['확인']).toBe(OrderStatus.ACCEPTED);
     expect(KIWOOM_STATUS_TO_ORDER_STATUS['filled']).toBe(OrderStatus.FILLED);

@@ -3,8 +3,8 @@ import { OrderStatus } from '@qts/broker-domain';
 /**
  * Kiwoom order state -> OrderStatus, the one place Kiwoom states are normalised. Keys: the Korean states
  * of Kiwoom's order screens and inquiries (접수, 확인, 체결, ...), which kiwoomOrderState derives, and the
- * seed's generic names. Deliberate changes from the seed: 'timeout' is UNKNOWN (not REJECTED: the order
- * may be live), and the seed's '0' and 'error' keys are gone (a return code is not an order state).
+ * generic names. 'timeout' is UNKNOWN (not REJECTED: the order may be live); a return code such as '0' or
+ * 'error' is not an order state and has no key.
  */
 export const KIWOOM_STATUS_TO_ORDER_STATUS: Readonly<Record<string, OrderStatus>> = Object.freeze({
   접수: OrderStatus.ACCEPTED,

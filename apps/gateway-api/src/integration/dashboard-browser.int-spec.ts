@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { startSimulatorProcess, waitFor, type SimulatorProcess } from '@qts/test-support';
 import { chromium, type Browser } from 'playwright-core';
-import { startE2eGateway, type E2eGateway } from '../../../test/e2e-gateway';
+import { startE2eGateway, type E2eGateway } from '../../test/e2e-gateway';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { startSimulatorProcess, waitFor, type SimulatorProcess } from '@qts/test-support';
 import request from 'supertest';
-import { E2E_ADMIN_KEY, startE2eGateway, type E2eGateway, type GatewayBrokerEntry } from '../../../test/e2e-gateway';
+import { E2E_ADMIN_KEY, startE2eGateway, type E2eGateway, type GatewayBrokerEntry } from '../../test/e2e-gateway';
 
 const PAPER = '50012345-01';
 const REAL = '70000001-01';

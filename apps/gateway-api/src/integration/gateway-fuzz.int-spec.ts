@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { startSimulatorProcess, waitFor, type SimulatorProcess } from '@qts/test-support';
 import request from 'supertest';
-import { E2E_ADMIN_KEY, startE2eGateway, type E2eGateway } from '../../../test/e2e-gateway';
+import { E2E_ADMIN_KEY, startE2eGateway, type E2eGateway } from '../../test/e2e-gateway';
 
 const PAPER = '50012345-01';
 const RUNS = 300;

@@ -1,17 +1,15 @@
 import { Candle } from '@qts/broker-domain';
 import type { PlatformConfig } from '@qts/platform-config';
 import { BootstrapAdminKey, openServiceDataSource, serviceDataSourceOptions } from '@qts/service-infra';
+import { startPostgres, type PostgresServer } from '@qts/test-support';
 import type { DataSource } from 'typeorm';
-import { findPostgresBin, startTemporaryPostgres, type TemporaryPostgres } from '../../../test/temporary-postgres';
-import { CandleCache } from '../market-data/candle-cache';
-import { CandleCacheEntity } from '../market-data/candle-cache.entity';
-import { IdempotencyRecordEntity } from '../orders/idempotency-record.entity';
-import { IdempotencyStore } from '../orders/idempotency-store';
-import { ApiKeyEntity } from '../security/api-key.entity';
-import { ApiKeyService } from '../security/api-key.service';
-import { GATEWAY_DATABASE } from './data-source';
-
-const postgresBin = findPostgresBin();
+import { CandleCache } from '../app/market-data/candle-cache';
+import { CandleCacheEntity } from '../app/market-data/candle-cache.entity';
+import { IdempotencyRecordEntity } from '../app/orders/idempotency-record.entity';
+import { IdempotencyStore } from '../app/orders/idempotency-store';
+import { ApiKeyEntity } from '../app/security/api-key.entity';
+import { ApiKeyService } from '../app/security/api-key.service';
+import { GATEWAY_DATABASE } from '../app/database/data-source';
 
 /**
  * The migration and the repositories that SQLite tests cover, on a real PostgreSQL server. PostgreSQL's server
@@ -19,20 +17,17 @@ const postgresBin = findPostgresBin();
  * does not skip.
  */
 describe('gateway database on PostgreSQL', () => {
-  let postgres: TemporaryPostgres;
+  let postgres: PostgresServer;
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    if (postgresBin === undefined) {
-      throw new Error('PostgreSQL server binaries not found: install the Debian package postgresql (see .ci/run)');
-    }
-    postgres = await startTemporaryPostgres(postgresBin);
+    postgres = await startPostgres('gateway');
     dataSource = await openServiceDataSource(serviceDataSourceOptions(postgres.url, GATEWAY_DATABASE));
   });
 
   afterAll(async () => {
     if (dataSource?.isInitialized) await dataSource.destroy();
-    postgres?.stop();
+    await postgres?.stop();
   });
 
   it('runs the same migrations as on SQLite, to exactly the schema of the entities', async () => {

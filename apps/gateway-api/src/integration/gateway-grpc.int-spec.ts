@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { startSimulatorProcess, waitFor, type SimulatorProcess } from '@qts/test-support';
-import { E2E_ADMIN_KEY, startE2eGateway, type E2eGateway } from '../../../test/e2e-gateway';
-import { errorCodeOf, GatewayGrpcClients } from '../../../test/gateway-grpc-clients';
+import { E2E_ADMIN_KEY, startE2eGateway, type E2eGateway } from '../../test/e2e-gateway';
+import { errorCodeOf, GatewayGrpcClients } from '../../test/gateway-grpc-clients';
 
 const PAPER = '50012345-01';
 
