@@ -1,22 +1,12 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigValidationError, loadPlatformConfig, PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
-import { displayHost, listenAddress, startServices } from '@qts/service-infra';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
+import { displayHost, exitOnInvalidConfiguration, listenAddress, startServices } from '@qts/service-infra';
 import { AppModule } from './app/app.module';
 
 async function bootstrap(): Promise<void> {
-  // Validate first, so a bad configuration stops start-up with its message alone, no stack trace.
-  try {
-    loadPlatformConfig();
-  } catch (error) {
-    if (error instanceof ConfigValidationError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-
+  exitOnInvalidConfiguration();
   const app = await NestFactory.create(AppModule.forRoot(), { bufferLogs: true, abortOnError: false });
   const grpc = await startServices(app);
   const config = app.get<PlatformConfig>(PLATFORM_CONFIG);

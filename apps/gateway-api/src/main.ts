@@ -1,24 +1,20 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { ConfigValidationError, loadPlatformConfig, PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
-import { describeDatabaseTarget, displayHost, listenAddress, resolveDatabaseTarget } from '@qts/service-infra';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
+import {
+  describeDatabaseTarget,
+  displayHost,
+  exitOnInvalidConfiguration,
+  listenAddress,
+  resolveDatabaseTarget,
+} from '@qts/service-infra';
 import { AppModule } from './app/app.module';
 import { GATEWAY_DATABASE } from './app/database/data-source';
 import { startGateway } from './app/gateway-app';
 
 async function bootstrap(): Promise<void> {
-  // Validate first, so a bad configuration stops start-up with its message alone, no stack trace.
-  try {
-    loadPlatformConfig();
-  } catch (error) {
-    if (error instanceof ConfigValidationError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-
+  exitOnInvalidConfiguration();
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, abortOnError: false });
   const grpc = await startGateway(app);
   const config = app.get<PlatformConfig>(PLATFORM_CONFIG);

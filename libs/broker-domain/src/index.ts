@@ -84,7 +84,7 @@ export { validatePlaceOrderCommand } from './lib/ports/validate-place-order-comm
 // Registry
 export { BrokerRegistry } from './lib/registry/broker-registry';
 export type { BrokerInfo, BrokerRegistration } from './lib/registry/broker-registry';
-export type { RateLimitRuleUsage, RateLimitUsageSnapshot } from './lib/registry/rate-limit-usage-snapshot';
+export type { BrokerRateLimitRuleUsage, BrokerRateLimitUsage } from './lib/registry/broker-rate-limit-usage';
 
 // Execution contracts
 export type {

@@ -50,7 +50,10 @@ export * from './lib/grpc/grpc-health.service';
 export * from './lib/grpc/grpc-server-streams';
 export * from './lib/grpc/platform-grpc-server';
 export * from './lib/grpc/grpc-serving.module';
-export * from './lib/grpc/start-services';
+
+// Start-up of a service (main.ts and tests alike).
+export * from './lib/startup/exit-on-invalid-configuration';
+export * from './lib/startup/start-services';
 
 // Keyed serial execution.
 export * from './lib/concurrency/keyed-serial-queue';

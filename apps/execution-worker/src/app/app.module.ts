@@ -68,16 +68,12 @@ export class AppModule {
             rateLimitShare: config.worker.rateLimitShare,
           }),
         }),
-        GrpcServingModule.forRootAsync({
-          inject: [PLATFORM_CONFIG],
-          useFactory: (config: PlatformConfig) => ({
-            host: config.bindHost,
-            port: config.worker.grpcPort,
-            services: { [EXECUTION_SERVICE_NAME]: qtsExecutionV1.ExecutionServiceService },
-            protoFiles: EXECUTION_PROTO_FILES,
-            servingHealthNames: [EXECUTION_SERVICE_NAME],
-            shutdownGraceMs: config.worker.shutdownGraceMs,
-          }),
+        GrpcServingModule.forService({
+          services: { [EXECUTION_SERVICE_NAME]: qtsExecutionV1.ExecutionServiceService },
+          protoFiles: EXECUTION_PROTO_FILES,
+          servingHealthNames: [EXECUTION_SERVICE_NAME],
+          port: (config) => config.worker.grpcPort,
+          shutdownGraceMs: (config) => config.worker.shutdownGraceMs,
         }),
         HealthModule.forRoot(),
         ExecutionEngineModule.forRoot(),

@@ -1,32 +1,31 @@
 import { status } from '@grpc/grpc-js';
-import type { INestApplication } from '@nestjs/common';
 import { qtsExecutionV1, qtsTypeV1 } from '@qts/grpc-contracts';
 import { testPlatformConfig } from '@qts/test-support';
 import request from 'supertest';
-import { grpcFailure, submitRequest, type ExecutionGrpcClient } from '../../../test/execution-grpc-client';
+import { grpcFailure, submitRequest } from '../../../test/execution-grpc-client';
 import { grpcHealthCheck, listServicesByReflection } from '../../../test/standard-grpc-probes';
-import { startTestWorker } from '../../../test/worker-test-app';
+import { startTestWorker, type TestWorker } from '../../../test/worker-test-app';
 
 const ADMIN_KEY = 'test-admin-key-0123456789';
 
 describe('ExecutionService over gRPC (AppModule with the in-process mock broker)', () => {
-  let app: INestApplication;
-  let client: ExecutionGrpcClient;
-  let address: string;
+  let worker: TestWorker;
+  const client = () => worker.client;
 
   beforeAll(async () => {
-    const config = testPlatformConfig({ adminApiKey: ADMIN_KEY, worker: { reconcileGraceMs: 6_000, shutdownGraceMs: 2_000 } });
-    ({ app, client, address } = await startTestWorker(config));
+    worker = await startTestWorker(
+      testPlatformConfig({ adminApiKey: ADMIN_KEY, worker: { reconcileGraceMs: 6_000, shutdownGraceMs: 2_000 } }),
+    );
   });
 
   afterAll(async () => {
-    client?.close();
-    await app?.close();
+    worker?.client.close();
+    await worker?.app.close();
   });
 
   it('accepts an intent, and answers a repetition with the stored result flagged duplicate', async () => {
-    const first = await client.submitIntent(submitRequest('grpc-1'));
-    const again = await client.submitIntent(submitRequest('grpc-1'));
+    const first = await client().submitIntent(submitRequest('grpc-1'));
+    const again = await client().submitIntent(submitRequest('grpc-1'));
 
     expect(first).toMatchObject({ intentId: 'grpc-1', accepted: true, duplicate: false, failSafeCode: '', dryRun: false });
     expect(first.orderId).not.toBe('');
@@ -35,9 +34,9 @@ describe('ExecutionService over gRPC (AppModule with the in-process mock broker)
   });
 
   it('answers GetIntent with the intent as submitted and its outcome, NOT_FOUND for an unknown id', async () => {
-    await client.submitIntent(submitRequest('grpc-get'));
+    await client().submitIntent(submitRequest('grpc-get'));
 
-    const stored = await client.getIntent('grpc-get');
+    const stored = await client().getIntent('grpc-get');
 
     expect(stored).toMatchObject({
       intentId: 'grpc-get',
@@ -52,8 +51,8 @@ describe('ExecutionService over gRPC (AppModule with the in-process mock broker)
       accepted: true,
     });
     expect(Date.parse(stored.createdAt)).not.toBeNaN();
-    await expect(client.getIntent('nope').catch(grpcFailure)).resolves.toMatchObject({ code: status.NOT_FOUND });
-    await expect(client.getIntent('').catch(grpcFailure)).resolves.toMatchObject({
+    await expect(client().getIntent('nope').catch(grpcFailure)).resolves.toMatchObject({ code: status.NOT_FOUND });
+    await expect(client().getIntent('').catch(grpcFailure)).resolves.toMatchObject({
       code: status.INVALID_ARGUMENT,
       details: 'intent_id is required',
     });
@@ -69,37 +68,37 @@ describe('ExecutionService over gRPC (AppModule with the in-process mock broker)
     ['limit_price', { orderType: qtsTypeV1.OrderType.MARKET }],
     ['symbol', { symbol: 'AAPL' }],
   ])('refuses a bad %s with INVALID_ARGUMENT naming the field', async (field, overrides) => {
-    const failure = await client.submitIntent(submitRequest(`bad-${field}`, overrides)).catch(grpcFailure);
+    const failure = await client().submitIntent(submitRequest(`bad-${field}`, overrides)).catch(grpcFailure);
 
     expect(failure).toMatchObject({ code: status.INVALID_ARGUMENT });
     expect((failure as { details: string }).details).toContain(field);
   });
 
   it('refuses an unknown broker or account with NOT_FOUND, storing nothing', async () => {
-    const broker = await client.submitIntent(submitRequest('nf-1', { brokerId: 'nope' })).catch(grpcFailure);
-    const account = await client.submitIntent(submitRequest('nf-2', { accountId: '0000' })).catch(grpcFailure);
+    const broker = await client().submitIntent(submitRequest('nf-1', { brokerId: 'nope' })).catch(grpcFailure);
+    const account = await client().submitIntent(submitRequest('nf-2', { accountId: '0000' })).catch(grpcFailure);
 
     expect(broker).toMatchObject({ code: status.NOT_FOUND, details: expect.stringContaining('broker_id') });
     expect(account).toMatchObject({ code: status.NOT_FOUND, details: expect.stringContaining('account_id') });
-    await expect(client.getIntent('nf-1').catch(grpcFailure)).resolves.toMatchObject({ code: status.NOT_FOUND });
+    await expect(client().getIntent('nf-1').catch(grpcFailure)).resolves.toMatchObject({ code: status.NOT_FOUND });
   });
 
   it('refuses a known intent id with another payload with ALREADY_EXISTS', async () => {
-    await client.submitIntent(submitRequest('conflict-1'));
+    await client().submitIntent(submitRequest('conflict-1'));
 
-    const failure = await client.submitIntent(submitRequest('conflict-1', { quantity: 20 })).catch(grpcFailure);
+    const failure = await client().submitIntent(submitRequest('conflict-1', { quantity: 20 })).catch(grpcFailure);
 
     expect(failure).toMatchObject({ code: status.ALREADY_EXISTS, details: expect.stringContaining('quantity') });
   });
 
   it('validates a dry run without placing an order', async () => {
-    const response = await client.submitIntent(submitRequest('dry-1', { dryRun: true }));
+    const response = await client().submitIntent(submitRequest('dry-1', { dryRun: true }));
 
     expect(response).toMatchObject({ accepted: true, dryRun: true, orderId: '', status: qtsTypeV1.OrderStatus.UNSPECIFIED });
   });
 
   it('streams order state changes as they happen, filtered by strategy, in sequence order', async () => {
-    const stream = client.raw.streamExecutionReports({ strategyId: 'stream-strategy', brokerId: '' });
+    const stream = client().raw.streamExecutionReports({ strategyId: 'stream-strategy', brokerId: '' });
     const reports: qtsExecutionV1.ExecutionReport[] = [];
     const twoReports = new Promise<void>((resolve) =>
       stream.on('data', (report: qtsExecutionV1.ExecutionReport) => {
@@ -110,8 +109,8 @@ describe('ExecutionService over gRPC (AppModule with the in-process mock broker)
     stream.on('error', () => undefined);
     await new Promise((resolve) => setTimeout(resolve, 200));
 
-    await client.submitIntent(submitRequest('other-strategy', { strategyId: 'someone-else' }));
-    await client.submitIntent(submitRequest('stream-1', { strategyId: 'stream-strategy' }));
+    await client().submitIntent(submitRequest('other-strategy', { strategyId: 'someone-else' }));
+    await client().submitIntent(submitRequest('stream-1', { strategyId: 'stream-strategy' }));
     await twoReports;
     stream.cancel();
 
@@ -124,17 +123,17 @@ describe('ExecutionService over gRPC (AppModule with the in-process mock broker)
   });
 
   it('resets the fail-safe only for the admin key, over gRPC (x-api-key) and HTTP (X-API-Key)', async () => {
-    await expect(client.resetFailSafe({ brokerId: '', reason: 'x' }).catch(grpcFailure)).resolves.toMatchObject({
+    await expect(client().resetFailSafe({ brokerId: '', reason: 'x' }).catch(grpcFailure)).resolves.toMatchObject({
       code: status.UNAUTHENTICATED,
     });
-    await expect(client.resetFailSafe({ brokerId: '', reason: 'x' }, 'wrong').catch(grpcFailure)).resolves.toMatchObject({
+    await expect(client().resetFailSafe({ brokerId: '', reason: 'x' }, 'wrong').catch(grpcFailure)).resolves.toMatchObject({
       code: status.UNAUTHENTICATED,
     });
-    await expect(client.resetFailSafe({ brokerId: 'kis', reason: 'test' }, ADMIN_KEY)).resolves.toEqual({
+    await expect(client().resetFailSafe({ brokerId: 'kis', reason: 'test' }, ADMIN_KEY)).resolves.toEqual({
       resetBrokerIds: [],
     });
 
-    const server = app.getHttpServer();
+    const server = worker.app.getHttpServer();
     await request(server).post('/admin/fail-safe/reset').send({}).expect(401);
     await request(server).post('/admin/fail-safe/reset').set('X-API-Key', 'wrong').send({}).expect(401);
     await request(server).post('/admin/fail-safe/reset').set('X-API-Key', ADMIN_KEY).send({ brokerId: 5 }).expect(400);
@@ -148,12 +147,12 @@ describe('ExecutionService over gRPC (AppModule with the in-process mock broker)
   });
 
   it('serves the standard gRPC health service per service name', async () => {
-    await expect(grpcHealthCheck(address, '')).resolves.toBe('SERVING');
-    await expect(grpcHealthCheck(address, 'qts.execution.v1.ExecutionService')).resolves.toBe('SERVING');
+    await expect(grpcHealthCheck(worker.address, '')).resolves.toBe('SERVING');
+    await expect(grpcHealthCheck(worker.address, 'qts.execution.v1.ExecutionService')).resolves.toBe('SERVING');
   });
 
   it('answers readiness (database and required brokers) and liveness over HTTP', async () => {
-    const server = app.getHttpServer();
+    const server = worker.app.getHttpServer();
     await request(server).get('/health/live').expect(200);
     const ready = await request(server).get('/health/ready').expect(200);
 
@@ -163,7 +162,7 @@ describe('ExecutionService over gRPC (AppModule with the in-process mock broker)
   });
 
   it('exposes Prometheus metrics', async () => {
-    const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
+    const metrics = await request(worker.app.getHttpServer()).get('/metrics').expect(200);
 
     expect(metrics.headers['content-type']).toMatch(/text\/plain/);
     expect(metrics.text).toMatch(/execution_worker_intents_received_total \d+/);
@@ -173,7 +172,7 @@ describe('ExecutionService over gRPC (AppModule with the in-process mock broker)
   });
 
   it('lists its services through server reflection', async () => {
-    await expect(listServicesByReflection(address)).resolves.toEqual(
+    await expect(listServicesByReflection(worker.address)).resolves.toEqual(
       expect.arrayContaining(['grpc.health.v1.Health', 'qts.execution.v1.ExecutionService']),
     );
   });

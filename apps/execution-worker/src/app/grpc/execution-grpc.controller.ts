@@ -1,17 +1,9 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import { Controller, Inject, Logger } from '@nestjs/common';
-import { GrpcMethod, Payload } from '@nestjs/microservices';
+import { GrpcMethod } from '@nestjs/microservices';
 import { InvalidArgumentError, OrderNotFoundError } from '@qts/broker-domain';
 import { qtsExecutionV1 } from '@qts/grpc-contracts';
-import {
-  CurrentPrincipal,
-  GrpcServerStreams,
-  PLATFORM_ERROR_CODES,
-  PlatformError,
-  PublicRoute,
-  RequireScope,
-  type ApiPrincipal,
-} from '@qts/service-infra';
+import { GrpcServerStreams, PLATFORM_ERROR_CODES, PlatformError, PublicRoute, RequireScope } from '@qts/service-infra';
 import type { Observable } from 'rxjs';
 import { BROKER_FACTORY, type BrokerFactory } from '../execution';
 import type { StoredIntent } from '../persistence/stored-intent';
@@ -111,14 +103,11 @@ export class ExecutionGrpcController {
 
   @GrpcMethod(SERVICE, 'ResetFailSafe')
   @RequireScope('admin')
-  async resetFailSafe(
-    @Payload() request: qtsExecutionV1.ResetFailSafeRequest,
-    @CurrentPrincipal() principal: ApiPrincipal,
-  ): Promise<qtsExecutionV1.ResetFailSafeResponse> {
+  async resetFailSafe(request: qtsExecutionV1.ResetFailSafeRequest): Promise<qtsExecutionV1.ResetFailSafeResponse> {
     const { brokerId, reason } = request;
     const reset = this.brokers.resetFailSafe(brokerId === '' ? undefined : brokerId);
     this.logger.warn(
-      `Fail-safe reset over gRPC by ${principal.name} for ${brokerId || 'every broker'} (${reason || 'no reason given'}): ` +
+      `Fail-safe reset over gRPC for ${brokerId || 'every broker'} (${reason || 'no reason given'}): ` +
         `${reset.join(', ') || 'nothing was tripped'}`,
     );
     return { resetBrokerIds: reset };

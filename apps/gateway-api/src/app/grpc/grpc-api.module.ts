@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { GATEWAY_PROTO_FILES, qtsGatewayV1 } from '@qts/grpc-contracts';
-import { PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
 import { GrpcServingModule } from '@qts/service-infra';
 import { AccountsModule } from '../accounts/accounts.module';
 import { BrokerAccessModule } from '../brokers/broker-access.module';
@@ -15,15 +14,12 @@ export const GRPC_SHUTDOWN_GRACE_MS = 3_000;
 /** The gRPC API (qts.gateway.v1) on BIND_HOST:GATEWAY_GRPC_PORT, on the same services as the REST API. */
 @Module({
   imports: [
-    GrpcServingModule.forRootAsync({
-      inject: [PLATFORM_CONFIG],
-      useFactory: (config: PlatformConfig) => ({
-        host: config.bindHost,
-        port: config.gateway.grpcPort,
-        services: { [GATEWAY_SERVICE_NAME]: qtsGatewayV1.BrokerGatewayServiceService },
-        protoFiles: GATEWAY_PROTO_FILES,
-        shutdownGraceMs: GRPC_SHUTDOWN_GRACE_MS,
-      }),
+    GrpcServingModule.forService({
+      services: { [GATEWAY_SERVICE_NAME]: qtsGatewayV1.BrokerGatewayServiceService },
+      protoFiles: GATEWAY_PROTO_FILES,
+      port: (config) => config.gateway.grpcPort,
+      // Broker readiness ('qts.gateway.v1.BrokerGatewayService', 'broker/<id>') is GrpcHealthPublisher's.
+      shutdownGraceMs: () => GRPC_SHUTDOWN_GRACE_MS,
     }),
     BrokerAccessModule,
     MarketDataModule,

@@ -1,16 +1,11 @@
 import { Decimal, OrderSide, OrderType } from '@qts/broker-domain';
+import { testIntent } from '@qts/test-support';
 import { clientOrderIdFor, orderFingerprint, randomClientOrderId, toPlaceOrderCommand, type ManualOrderRequest } from './manual-order-request';
 
 describe('manual order requests', () => {
-  const limit: ManualOrderRequest = {
-    brokerId: 'kis',
-    accountId: '50012345-01',
-    symbol: '005930',
-    side: OrderSide.BUY,
-    orderType: OrderType.LIMIT,
-    quantity: 10,
-    price: '71500',
-  };
+  // The test intent's order (a LIMIT buy of 10 x 005930 on the test PAPER account), as a caller would send it.
+  const { brokerId, accountId, symbol, side, orderType, quantity } = testIntent();
+  const limit: ManualOrderRequest = { brokerId, accountId, symbol, side, orderType, quantity, price: '71500' };
 
   it('fingerprints the order, not its spelling: a normalised price is the same order', () => {
     expect(orderFingerprint({ ...limit, price: '71500.00' })).toBe(orderFingerprint(limit));

@@ -3,7 +3,7 @@ import { ConnectionStatus } from '../enums/connection-status';
 import { BrokerNotFoundError, InvalidArgumentError } from '../errors/broker-errors';
 import { BrokerGateway } from '../ports/broker-gateway';
 import { BrokerRegistry } from './broker-registry';
-import { RateLimitUsageSnapshot } from './rate-limit-usage-snapshot';
+import { BrokerRateLimitUsage } from './broker-rate-limit-usage';
 
 function gateway(brokerId: string, brokerType = BrokerType.KIS): BrokerGateway {
   const unused = () => Promise.reject(new Error('not used in registry tests'));
@@ -23,7 +23,7 @@ function gateway(brokerId: string, brokerType = BrokerType.KIS): BrokerGateway {
   };
 }
 
-const usage: RateLimitUsageSnapshot = {
+const usage: BrokerRateLimitUsage = {
   ratio: 0.5,
   rules: [{ ruleId: 'requests', limit: 20, windowMs: 1000, used: 10, ratio: 0.5, waiters: 0 }],
 };

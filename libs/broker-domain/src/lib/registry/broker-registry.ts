@@ -2,14 +2,14 @@ import { BrokerType } from '../enums/broker-type';
 import { ConnectionStatus } from '../enums/connection-status';
 import { BrokerNotFoundError, InvalidArgumentError } from '../errors/broker-errors';
 import { BrokerGateway } from '../ports/broker-gateway';
-import { RateLimitUsageSnapshot } from './rate-limit-usage-snapshot';
+import { BrokerRateLimitUsage } from './broker-rate-limit-usage';
 
 export interface BrokerRegistration {
   /** Must match gateway.brokerType; defaults to it. */
   type?: BrokerType;
   /** Live connection status. Without it the gateway is taken as always CONNECTED (e.g. the mock). */
   status?: () => ConnectionStatus;
-  rateLimitUsage?: () => RateLimitUsageSnapshot;
+  rateLimitUsage?: () => BrokerRateLimitUsage;
   /** True while the broker is served from a fallback (offline mode). */
   offline?: () => boolean;
   mock?: boolean;
@@ -20,7 +20,7 @@ export interface BrokerInfo {
   brokerId: string;
   type: BrokerType;
   status: ConnectionStatus;
-  rateLimitUsage: RateLimitUsageSnapshot | null;
+  rateLimitUsage: BrokerRateLimitUsage | null;
   offline: boolean;
   mock: boolean;
 }
@@ -121,7 +121,7 @@ export class BrokerRegistry {
     }
   }
 
-  private usageOf(entry: RegistryEntry): RateLimitUsageSnapshot | null {
+  private usageOf(entry: RegistryEntry): BrokerRateLimitUsage | null {
     const probe = entry.registration.rateLimitUsage;
     if (probe === undefined) {
       return null;

@@ -1,4 +1,6 @@
-import { ConfigurableModuleBuilder, Module } from '@nestjs/common';
+import { ConfigurableModuleBuilder, Module, type DynamicModule } from '@nestjs/common';
+import type { ServiceDefinition } from '@grpc/grpc-js';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
 import { GrpcHealthService } from './grpc-health.service';
 import { GrpcServerStreams } from './grpc-server-streams';
 import { PlatformGrpcServer, type GrpcServingOptions } from './platform-grpc-server';
@@ -29,4 +31,28 @@ export const GRPC_SERVING_OPTIONS = MODULE_OPTIONS_TOKEN;
   ],
   exports: [GrpcHealthService, GrpcServerStreams, PlatformGrpcServer],
 })
-export class GrpcServingModule extends ConfigurableModuleClass {}
+export class GrpcServingModule extends ConfigurableModuleClass {
+  /** The service's gRPC server on BIND_HOST and the port its part of the platform configuration names. */
+  static forService(service: ServiceGrpcApi): DynamicModule {
+    return GrpcServingModule.forRootAsync({
+      inject: [PLATFORM_CONFIG],
+      useFactory: (config: PlatformConfig): GrpcServingOptions => ({
+        host: config.bindHost,
+        port: service.port(config),
+        services: service.services,
+        protoFiles: service.protoFiles,
+        servingHealthNames: service.servingHealthNames ?? [],
+        shutdownGraceMs: service.shutdownGraceMs(config),
+      }),
+    });
+  }
+}
+
+/** What a service serves over gRPC, with its port and drain time read from the platform configuration. */
+export interface ServiceGrpcApi {
+  services: Readonly<Record<string, ServiceDefinition>>;
+  protoFiles: readonly string[];
+  servingHealthNames?: readonly string[];
+  port(config: PlatformConfig): number;
+  shutdownGraceMs(config: PlatformConfig): number;
+}

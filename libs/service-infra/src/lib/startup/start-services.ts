@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { Logger } from 'nestjs-pino';
-import { PlatformGrpcServer } from './platform-grpc-server';
+import { PlatformGrpcServer } from '../grpc/platform-grpc-server';
 
 /**
  * Starts a service the same way in main.ts and in tests: pino for Nest's own logs, shutdown hooks (SIGTERM drains
