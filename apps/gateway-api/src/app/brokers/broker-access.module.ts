@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BrokerGrpcModule } from '@qts/broker-grpc';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
+import { BROKER_OFFLINE_MODE } from '@qts/service-infra';
 import { MetricsCoreModule } from '../metrics/metrics-core.module';
 import { BrokerCallRunner } from './broker-call-runner';
 import { BrokerCatalogService } from './broker-catalog.service';
@@ -23,7 +24,22 @@ const brokerGrpc = BrokerGrpcModule.forRootAsync({
 /** Everything the gateway's APIs need to reach brokers: registry, directory, calls, views, status events. */
 @Module({
   imports: [brokerGrpc, MetricsCoreModule],
-  providers: [BrokerDirectory, OfflineModeTracker, BrokerCallRunner, BrokerCatalogService, BrokerStatusWatcher],
-  exports: [brokerGrpc, BrokerDirectory, OfflineModeTracker, BrokerCallRunner, BrokerCatalogService, BrokerStatusWatcher],
+  providers: [
+    BrokerDirectory,
+    OfflineModeTracker,
+    { provide: BROKER_OFFLINE_MODE, useExisting: OfflineModeTracker },
+    BrokerCallRunner,
+    BrokerCatalogService,
+    BrokerStatusWatcher,
+  ],
+  exports: [
+    brokerGrpc,
+    BrokerDirectory,
+    OfflineModeTracker,
+    BROKER_OFFLINE_MODE,
+    BrokerCallRunner,
+    BrokerCatalogService,
+    BrokerStatusWatcher,
+  ],
 })
 export class BrokerAccessModule {}

@@ -34,6 +34,8 @@ describe('offline mode: candles from the cache while the broker is unavailable',
     const dashboard = await request(gateway.app.getHttpServer()).get('/dashboard/data').expect(200);
     expect(dashboard.body.brokers[0]).toMatchObject({ id: 'kis', offline: true });
     expect((await request(gateway.app.getHttpServer()).get('/metrics')).text).toContain('gateway_broker_offline{broker="kis"} 1');
+    const health = await request(gateway.app.getHttpServer()).get('/health/brokers/kis').expect(200);
+    expect(health.body.details['broker:kis']).toMatchObject({ offline: true });
 
     // A sub-range comes from the same cache rows.
     const part = await candles('2024-03-05', '2024-03-05T23:59:59Z').expect(200);

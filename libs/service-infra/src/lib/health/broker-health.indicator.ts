@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { BrokerNotFoundError, BrokerRegistry, ConnectionStatus, type BrokerConfig } from '@qts/broker-domain';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
@@ -9,6 +9,14 @@ const SERVING_STATUSES: ReadonlySet<ConnectionStatus> = new Set([ConnectionStatu
 export function isServing(status: ConnectionStatus): boolean {
   return SERVING_STATUSES.has(status);
 }
+
+/** Which brokers a service serves from a fallback (the gateway's candle cache), beside the registry's own view. */
+export interface BrokerOfflineMode {
+  isOffline(brokerId: string): boolean;
+}
+
+/** DI token of an optional BrokerOfflineMode, provided where the health module can see it. */
+export const BROKER_OFFLINE_MODE = Symbol('BROKER_OFFLINE_MODE');
 
 /** The Terminus key of one broker's check, e.g. 'broker:kis'. */
 export function brokerHealthKey(brokerId: string): string {
@@ -24,6 +32,7 @@ export class BrokerHealthIndicator {
     private readonly registry: BrokerRegistry,
     private readonly health: HealthIndicatorService,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    @Optional() @Inject(BROKER_OFFLINE_MODE) private readonly offlineMode: BrokerOfflineMode | null = null,
   ) {
     this.brokers = new Map(config.brokers.map((broker) => [broker.id, broker]));
   }
@@ -47,7 +56,7 @@ export class BrokerHealthIndicator {
       connection: status,
       required: broker.required,
       mock: info?.mock ?? broker.mock,
-      offline: info?.offline ?? false,
+      offline: (info?.offline ?? false) || (this.offlineMode?.isOffline(brokerId) ?? false),
       rateLimit:
         usage === null
           ? null
