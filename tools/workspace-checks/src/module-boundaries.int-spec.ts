@@ -50,10 +50,10 @@ describe('project graph (nx graph)', () => {
 
   it('has the apps depend on the libraries', () => {
     expect(dependenciesOf('gateway-api')).toEqual(
-      expect.arrayContaining(['broker-domain', 'broker-grpc', 'rate-limit', 'platform-config', 'grpc-contracts']),
+      expect.arrayContaining(['broker-domain', 'broker-grpc', 'rate-limit', 'platform-config', 'grpc-contracts', 'service-infra']),
     );
     expect(dependenciesOf('execution-worker')).toEqual(
-      expect.arrayContaining(['broker-domain', 'broker-grpc', 'platform-config', 'grpc-contracts']),
+      expect.arrayContaining(['broker-domain', 'broker-grpc', 'platform-config', 'grpc-contracts', 'service-infra']),
     );
   });
 
@@ -106,6 +106,14 @@ describe('lint rule @nx/enforce-module-boundaries', () => {
     expect(messages).toEqual([
       'A project tagged with "type:infra" can only depend on libs tagged with "type:domain", "type:infra", "type:util"',
     ]);
+  });
+
+  it('keeps the service kit's concerns in the kit: an app may not import the gRPC health package itself', async () => {
+    const messages = await lintAs(
+      'apps/gateway-api/src/app/boundary-probe.ts',
+      `import { HealthImplementation } from 'grpc-health-check';\nexport const probe = HealthImplementation;\n`,
+    );
+    expect(messages).toEqual(['A project tagged with "type:app" is not allowed to import "grpc-health-check"']);
   });
 
   it('accepts the domain importing decimal.js', async () => {
