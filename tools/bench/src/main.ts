@@ -79,23 +79,29 @@ async function main(): Promise<void> {
     'calls the broker and maps the answer; the proxy (tools/bench/src/grpc/pass-through-proxy.ts) only forwards.',
     'Same simulator, same client, runs interleaved.',
     '',
-    '| calls in flight | gateway calls/s | pass-through proxy calls/s | gateway / proxy |',
-    '| --- | --- | --- | --- |',
+    '| calls in flight | gateway calls/s | pass-through proxy calls/s | gateway / proxy | CPU per call: gateway / proxy |',
+    '| --- | --- | --- | --- | --- |',
     ...throughput.map(
-      (row) => `| ${row.inFlight} | ${row.gateway.toFixed(0)} | ${row.proxy.toFixed(0)} | ${row.ratio.toFixed(2)}× |`,
+      (row) =>
+        `| ${row.inFlight} | ${row.gateway.toFixed(0)} | ${row.proxy.toFixed(0)} | ${row.ratio.toFixed(2)}× | ` +
+        `${row.gatewayCpuMicros.toFixed(0)} µs / ${row.proxyCpuMicros.toFixed(0)} µs |`,
     ),
+    '',
+    'CPU per call is the server process\'s user + system time over the calls of a run: it moves less than',
+    'throughput when other work shares the machine.',
     ...(throughput[0]?.baseline === undefined
       ? []
       : [
           '',
           `Measured in the same run: the gateway bundle ${throughput[0].baseline.main} (BENCH_BASELINE_GATEWAY).`,
           '',
-          '| calls in flight | that gateway calls/s | its gateway / proxy | this gateway / that gateway |',
-          '| --- | --- | --- | --- |',
+          '| calls in flight | that gateway calls/s | its gateway / proxy | this gateway / that gateway | its CPU per call |',
+          '| --- | --- | --- | --- | --- |',
           ...throughput.map((row) =>
             row.baseline === undefined
               ? ''
-              : `| ${row.inFlight} | ${row.baseline.callsPerSecond.toFixed(0)} | ${row.baseline.ratio.toFixed(2)}× | ${(row.gateway / row.baseline.callsPerSecond).toFixed(2)}× |`,
+              : `| ${row.inFlight} | ${row.baseline.callsPerSecond.toFixed(0)} | ${row.baseline.ratio.toFixed(2)}× | ` +
+                `${(row.gateway / row.baseline.callsPerSecond).toFixed(2)}× | ${row.baseline.cpuMicros.toFixed(0)} µs |`,
           ),
         ]),
     '',

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +39,8 @@ export interface ThroughputRun {
   target: Target;
   inFlight: number;
   callsPerSecond: number;
+  /** CPU time the target process spent per call (Linux /proc; NaN elsewhere): less sensitive to a busy machine. */
+  cpuMicrosPerCall: number;
 }
 
 export interface ThroughputRow {
@@ -47,8 +49,10 @@ export interface ThroughputRow {
   proxy: number;
   /** gateway / proxy. */
   ratio: number;
+  gatewayCpuMicros: number;
+  proxyCpuMicros: number;
   /** The baseline gateway, when BENCH_BASELINE_GATEWAY names one. */
-  baseline?: { callsPerSecond: number; ratio: number; main: string };
+  baseline?: { callsPerSecond: number; ratio: number; cpuMicros: number; main: string };
 }
 
 interface Running {
@@ -88,7 +92,8 @@ export async function runGrpcThroughputBench(repetitions: number, log: (line: st
         ],
       }),
     );
-    const startGateway = async (main: string, name: string): Promise<number> => {
+    const pids = new Map<Target, number>();
+    const startGateway = async (main: string, name: Target): Promise<number> => {
       const port = await freePort();
       const gateway = await startUntilLine(
         [main],
@@ -105,6 +110,7 @@ export async function runGrpcThroughputBench(repetitions: number, log: (line: st
         'gateway-api ready',
       );
       children.push(gateway.child);
+      pids.set(name, gateway.child.pid as number);
       return port;
     };
     const gatewayPort = await startGateway('dist/apps/gateway-api/main.js', 'gateway');
@@ -116,6 +122,7 @@ export async function runGrpcThroughputBench(repetitions: number, log: (line: st
       'PASS_THROUGH_PROXY_READY ',
     );
     children.push(proxy.child);
+    pids.set('proxy', proxy.child.pid as number);
     const proxyPort = Number(proxy.line.split(' ')[1]);
 
     const client = (port: number) => new qtsGatewayV1.BrokerGatewayServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
@@ -138,26 +145,42 @@ export async function runGrpcThroughputBench(repetitions: number, log: (line: st
           const shift = (r + inFlight) % targets.length;
           const order = [...targets.slice(shift), ...targets.slice(0, shift)];
           for (const target of order) {
+            const pid = pids.get(target) as number;
+            const cpuBefore = cpuMillisOf(pid);
             const callsPerSecond = await drive(clients.get(target) as qtsGatewayV1.BrokerGatewayServiceClient, inFlight, RUN_MS);
-            runs.push({ target, inFlight, callsPerSecond });
-            log(`[${r + 1}/${repetitions}] gRPC ${target} ${inFlight} in flight: ${callsPerSecond.toFixed(0)} calls/s`);
+            const cpuMicrosPerCall = ((cpuMillisOf(pid) - cpuBefore) * 1_000) / (callsPerSecond * (RUN_MS / 1_000));
+            runs.push({ target, inFlight, callsPerSecond, cpuMicrosPerCall });
+            log(
+              `[${r + 1}/${repetitions}] gRPC ${target} ${inFlight} in flight: ${callsPerSecond.toFixed(0)} calls/s, ` +
+                `${cpuMicrosPerCall.toFixed(0)} µs CPU per call`,
+            );
           }
         }
       }
       return IN_FLIGHT.map((inFlight) => {
-        const of = (target: ThroughputRun['target']) =>
-          median(runs.filter((run) => run.target === target && run.inFlight === inFlight).map((run) => run.callsPerSecond));
-        const gatewayRate = of('gateway');
-        const proxyRate = of('proxy');
-        const baselineRate = BASELINE_GATEWAY === undefined ? undefined : of('baseline');
+        const of = (target: Target, value: (run: ThroughputRun) => number) =>
+          median(runs.filter((run) => run.target === target && run.inFlight === inFlight).map(value));
+        const rate = (run: ThroughputRun) => run.callsPerSecond;
+        const cpu = (run: ThroughputRun) => run.cpuMicrosPerCall;
+        const gatewayRate = of('gateway', rate);
+        const proxyRate = of('proxy', rate);
         return {
           inFlight,
           gateway: gatewayRate,
           proxy: proxyRate,
           ratio: gatewayRate / proxyRate,
-          ...(baselineRate === undefined || BASELINE_GATEWAY === undefined
+          gatewayCpuMicros: of('gateway', cpu),
+          proxyCpuMicros: of('proxy', cpu),
+          ...(BASELINE_GATEWAY === undefined
             ? {}
-            : { baseline: { callsPerSecond: baselineRate, ratio: baselineRate / proxyRate, main: BASELINE_GATEWAY } }),
+            : {
+                baseline: {
+                  callsPerSecond: of('baseline', rate),
+                  ratio: of('baseline', rate) / proxyRate,
+                  cpuMicros: of('baseline', cpu),
+                  main: BASELINE_GATEWAY,
+                },
+              }),
         };
       });
     } finally {
@@ -236,6 +259,17 @@ function stop(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+/** User + system CPU time of a process so far, in milliseconds (Linux; NaN where /proc is missing). */
+function cpuMillisOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime, in clock ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 function freePort(): Promise<number> {
