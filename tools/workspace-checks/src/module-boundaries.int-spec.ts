@@ -108,7 +108,7 @@ describe('lint rule @nx/enforce-module-boundaries', () => {
     ]);
   });
 
-  it('keeps the service kit's concerns in the kit: an app may not import the gRPC health package itself', async () => {
+  it("keeps the service kit's concerns in the kit: an app may not import the gRPC health package itself", async () => {
     const messages = await lintAs(
       'apps/gateway-api/src/app/boundary-probe.ts',
       `import { HealthImplementation } from 'grpc-health-check';\nexport const probe = HealthImplementation;\n`,
