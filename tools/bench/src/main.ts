@@ -93,7 +93,7 @@ async function main(): Promise<void> {
       ? []
       : [
           '',
-          `Measured in the same run: the gateway bundle ${throughput[0].baseline.main} (BENCH_BASELINE_GATEWAY).`,
+          `Measured in the same run: ${process.env['BENCH_BASELINE_LABEL'] ?? `the gateway bundle ${throughput[0].baseline.main}`} (BENCH_BASELINE_GATEWAY).`,
           '',
           '| calls in flight | that gateway calls/s | its gateway / proxy | this gateway / that gateway | its CPU per call |',
           '| --- | --- | --- | --- | --- |',

@@ -29,7 +29,7 @@ const READY_TIMEOUT_MS = 60_000;
 
 /**
  * A gateway bundle to measure beside the current one, e.g. the build of an earlier commit copied to tmp/:
- * `BENCH_BASELINE_GATEWAY=tmp/gateway-before/main.js npm run bench`.
+ * `BENCH_BASELINE_GATEWAY=tmp/gateway-before/main.js BENCH_BASELINE_LABEL='the gateway of commit abc123' npm run bench`.
  */
 const BASELINE_GATEWAY = process.env['BENCH_BASELINE_GATEWAY'];
 
