@@ -22,14 +22,29 @@ export class ApiKeyGuard implements CanActivate {
     @Inject(API_KEY_VERIFIER) private readonly verifier: ApiKeyVerifier,
   ) {}
 
+  /** The access rule of each handler, read from its decorators once. */
+  private readonly rules = new WeakMap<object, ApiKeyScope | 'public'>();
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE_METADATA, targets)) return true;
-    const scope = this.reflector.getAllAndOverride<ApiKeyScope>(REQUIRED_SCOPE_METADATA, targets) ?? 'admin';
+    const scope = this.ruleOf(context);
+    if (scope === 'public') return true;
     const principal = await this.verifier.authenticate(presentedKey(context));
     if (!principal.scopes.has(scope)) throw new InsufficientScopeError(scope);
     attachPrincipal(context, principal);
     return true;
+  }
+
+  private ruleOf(context: ExecutionContext): ApiKeyScope | 'public' {
+    const handler = context.getHandler();
+    let rule = this.rules.get(handler);
+    if (rule === undefined) {
+      const targets = [handler, context.getClass()];
+      rule = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE_METADATA, targets)
+        ? 'public'
+        : (this.reflector.getAllAndOverride<ApiKeyScope>(REQUIRED_SCOPE_METADATA, targets) ?? 'admin');
+      this.rules.set(handler, rule);
+    }
+    return rule;
   }
 }
 

@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationPipeOptions } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
 import { requestValidationError } from './request-validation-error';
 
@@ -14,7 +14,24 @@ export const REQUEST_VALIDATION_OPTIONS: Readonly<ValidationPipeOptions> = Objec
   exceptionFactory: (errors: ValidationError[]) => requestValidationError(errors),
 });
 
-/** The global ValidationPipe of a service, registered as APP_PIPE: a refusal is a 400 / INVALID_ARGUMENT naming the field. */
+/** The argument types of HTTP route parameters; gRPC methods get numeric ones (payload, metadata, call). */
+const HTTP_ARGUMENT_TYPES: ReadonlySet<unknown> = new Set(['body', 'query', 'param', 'custom']);
+
+/**
+ * Nest's ValidationPipe for HTTP arguments. gRPC handlers receive generated message objects (interfaces, nothing
+ * to validate by class) and validate them with validatePlain, so their arguments pass through untouched, at once.
+ */
+export class RequestValidationPipe extends ValidationPipe {
+  constructor() {
+    super({ ...REQUEST_VALIDATION_OPTIONS });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    return HTTP_ARGUMENT_TYPES.has(metadata.type) ? super.transform(value, metadata) : value;
+  }
+}
+
+/** The global pipe of a service, registered as APP_PIPE: a refusal is a 400 / INVALID_ARGUMENT naming the field. */
 export function createRequestValidationPipe(): ValidationPipe {
-  return new ValidationPipe({ ...REQUEST_VALIDATION_OPTIONS });
+  return new RequestValidationPipe();
 }
