@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { getFreePort, waitFor } from '@qts/test-support';
+import { startOnFreePort } from '@qts/test-support';
 import { Client } from 'pg';
 import { scratchDir } from './worker-process';
 
@@ -35,7 +35,9 @@ function runAs(): { uid?: number; gid?: number } {
 
 /**
  * A throw-away PostgreSQL cluster on 127.0.0.1 (a free port, trust auth, fsync off: test data only) with one empty
- * database. Real PostgreSQL from the Debian packages, no Docker. Killed when the test process exits.
+ * database. Real PostgreSQL from the Debian packages, no Docker. Killed when the test process exits. PostgreSQL
+ * cannot bind port 0 and report it, so the port is picked first; when another process takes it before the server
+ * binds it, the server starts again on another one.
  */
 export async function startPostgres(database = 'worker'): Promise<PostgresServer> {
   const user = runAs();
@@ -51,29 +53,11 @@ export async function startPostgres(database = 'worker'): Promise<PostgresServer
   });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
 
-  const port = await getFreePort();
-  const server: ChildProcess = spawn(
-    binary('postgres'),
-    ['-D', data, '-k', data, '-h', '127.0.0.1', '-p', String(port), '-c', 'fsync=off', '-c', 'full_page_writes=off'],
-    { ...user, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  process.once('exit', () => server.kill('SIGKILL'));
-  let log = '';
-  server.stderr?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-8_192)));
-
+  const { server, port } = await startOnFreePort(async ([candidate]) => ({
+    server: await spawnPostgres(data, candidate, user),
+    port: candidate,
+  }));
   const admin = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  await waitFor(
-    async () => {
-      const client = new Client({ connectionString: admin });
-      await client.connect();
-      await client.end();
-      return true;
-    },
-    { timeoutMs: 30_000, intervalMs: 200, description: `PostgreSQL on port ${port}` },
-  ).catch((error) => {
-    server.kill('SIGKILL');
-    throw new Error(`${String(error)}\n${log}`);
-  });
   const createDatabase = async (name: string): Promise<string> => {
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
     const client = new Client({ connectionString: admin });
@@ -99,4 +83,35 @@ export async function startPostgres(database = 'worker'): Promise<PostgresServer
       clearTimeout(timer);
     },
   };
+}
+
+/** Starts the server and resolves once it accepts connections; rejects with its log as soon as it exits. */
+async function spawnPostgres(data: string, port: number, user: { uid?: number; gid?: number }): Promise<ChildProcess> {
+  const server: ChildProcess = spawn(
+    binary('postgres'),
+    ['-D', data, '-k', data, '-h', '127.0.0.1', '-p', String(port), '-c', 'fsync=off', '-c', 'full_page_writes=off'],
+    { ...user, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  process.once('exit', () => server.kill('SIGKILL'));
+  let log = '';
+  server.stderr?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-8_192)));
+  let exited: string | undefined;
+  server.once('close', (code, signal) => (exited = `PostgreSQL exited (${signal ?? `code ${code}`}) before it accepted connections`));
+
+  const admin = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const deadline = Date.now() + 30_000;
+  let last: unknown;
+  while (exited === undefined && Date.now() < deadline) {
+    const client = new Client({ connectionString: admin });
+    try {
+      await client.connect();
+      await client.end();
+      return server;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  server.kill('SIGKILL');
+  throw new Error(`${exited ?? `PostgreSQL on port ${port} did not accept connections within 30 s (${String(last)})`}\n${log}`);
 }

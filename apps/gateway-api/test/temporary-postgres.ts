@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { getFreePort } from '@qts/test-support';
+import { startOnFreePort } from '@qts/test-support';
 
 /** Where Debian's (or a source build's) PostgreSQL server binaries are. */
 export function findPostgresBin(): string | undefined {
@@ -19,7 +19,9 @@ export interface TemporaryPostgres {
 
 /**
  * A throw-away PostgreSQL cluster on 127.0.0.1 and a free port, in a temporary folder (trust auth, no
- * password). PostgreSQL refuses to run as root, so as root it runs as the `postgres` user.
+ * password). PostgreSQL refuses to run as root, so as root it runs as the `postgres` user. PostgreSQL cannot bind
+ * port 0 and report it, so the port is picked first; when another process takes it before the server binds it,
+ * the server starts again on another one.
  */
 export async function startTemporaryPostgres(bin: string): Promise<TemporaryPostgres> {
   const dir = mkdtempSync(path.join(tmpdir(), 'gateway-pg-'));
@@ -35,9 +37,16 @@ export async function startTemporaryPostgres(bin: string): Promise<TemporaryPost
     if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr || result.stdout}`);
   };
   const data = path.join(dir, 'data');
-  const port = await getFreePort();
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  run('pg_ctl', ['-D', data, '-w', '-t', '60', '-l', path.join(dir, 'server.log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+  const port = await startOnFreePort(async ([candidate]) => {
+    const log = path.join(dir, `server-${candidate}.log`);
+    try {
+      run('pg_ctl', ['-D', data, '-w', '-t', '60', '-l', log, '-o', `-p ${candidate} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${existsSync(log) ? readFileSync(log, 'utf8') : ''}`);
+    }
+    return candidate;
+  });
   let stopped = false;
   const stop = (): void => {
     if (stopped) return;

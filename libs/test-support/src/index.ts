@@ -1,6 +1,7 @@
 // Test helpers of the platform: free ports, polling, and the JTS simulator as a real process.
 // Only test files (*.spec.ts, *.int-spec.ts) may import this library (enforced by module boundaries).
-export { getFreePort, getFreePorts } from './lib/get-free-port';
+export { getFreePort, getFreePorts, isAddressInUse, startOnFreePort } from './lib/get-free-port';
+export type { StartOnFreePortOptions } from './lib/get-free-port';
 export { waitFor } from './lib/wait-for';
 export type { WaitForOptions } from './lib/wait-for';
 export { startSimulatorProcess, SIMULATOR_READY_PREFIX } from './lib/simulator-process';
