@@ -11,8 +11,9 @@ import { dirname, join } from 'node:path';
 const repositoryRoot = join(__dirname, '..', '..', '..');
 const TOTALS = /^\d+ passed, \d+ failed$/;
 
+/** The environment of a fresh run: nothing from the Nx run this test itself may be a task of. */
 const ENV: NodeJS.ProcessEnv = {
-  ...process.env,
+  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('NX_'))),
   NX_DAEMON: 'false',
   NX_NO_CLOUD: 'true',
   NX_SKIP_NX_CACHE: 'true',
