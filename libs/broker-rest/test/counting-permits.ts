@@ -1,0 +1,33 @@
+import type { RestOperation } from '../src/lib/http/rest-call';
+import type { RestCallPermit, RestCallPermitOptions, RestCallPermits } from '../src/lib/permits/rest-call-permits';
+
+/** TEST-ONLY permits that grant (or refuse) at once and count what was taken and given back. */
+export class CountingPermits implements RestCallPermits {
+  readonly acquired: RestOperation[] = [];
+  completed = 0;
+  private readonly grant: boolean;
+
+  constructor(options: { grant?: boolean } = {}) {
+    this.grant = options.grant ?? true;
+  }
+
+  async acquire(operation: RestOperation, _options: RestCallPermitOptions): Promise<RestCallPermit | undefined> {
+    if (!this.grant) {
+      return undefined;
+    }
+    this.acquired.push(operation);
+    let done = false;
+    return {
+      complete: () => {
+        if (!done) {
+          done = true;
+          this.completed += 1;
+        }
+      },
+    };
+  }
+
+  estimateWaitMs(): number {
+    return 250;
+  }
+}
