@@ -115,3 +115,15 @@ export {
   KIWOOM_API_IDS,
 } from './lib/kiwoom/kiwoom-endpoints';
 export type { KiwoomExchange } from './lib/kiwoom/kiwoom-endpoints';
+
+// Gateways (the BrokerGateway port over REST) and the wiring of one REST broker connection
+export { RestBrokerGateway, DEFAULT_QUOTE_POLL_INTERVAL_MS } from './lib/gateway/rest-broker-gateway';
+export type { RestBrokerGatewayOptions } from './lib/gateway/rest-broker-gateway';
+export { KisRestBrokerGateway, KIS_BUYING_POWER_REFERENCE_SYMBOL } from './lib/kis/kis-rest-broker-gateway';
+export type { KisRestBrokerGatewayOptions } from './lib/kis/kis-rest-broker-gateway';
+export { KiwoomRestBrokerGateway } from './lib/kiwoom/kiwoom-rest-broker-gateway';
+export type { KiwoomRestBrokerGatewayOptions } from './lib/kiwoom/kiwoom-rest-broker-gateway';
+export { createRestBroker, kisAccountOf } from './lib/create-rest-broker';
+export type { CreateRestBrokerOptions, RestBrokerConnection } from './lib/create-rest-broker';
+export { parseRestTransportConfig, RestConfigError } from './lib/transport/rest-transport-config';
+export type { BrokerTransportConfig, RestEnvironment, RestTransportConfig } from './lib/transport/rest-transport-config';

@@ -40,3 +40,21 @@ export function priceField(value: unknown): Decimal | undefined {
 export function sameOrderNo(a: string, b: string): boolean {
   return a.trim().replace(/^0+(?=\d)/, '') === b.trim().replace(/^0+(?=\d)/, '');
 }
+
+/** A signed decimal ("-1200", "+1.25", " 3 "), e.g. a change against the previous close; never a float. */
+export function signedDecimalField(value: unknown): Decimal | undefined {
+  const text = scalarText(value)?.trim();
+  if (text === undefined || !/^[+-]?\d+(\.\d+)?$/.test(text)) {
+    return undefined;
+  }
+  return new Decimal(text);
+}
+
+/** A list field of a JSON object; undefined (not []) when the field is something else than a list. */
+export function listField(record: Record<string, unknown>, field: string): Record<string, unknown>[] | undefined {
+  const value = record[field] ?? [];
+  if (!Array.isArray(value)) {
+    return undefined;
+  }
+  return value.map((item) => asRecord(item) ?? {});
+}

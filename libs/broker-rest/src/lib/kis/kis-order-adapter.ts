@@ -61,6 +61,11 @@ export class KisOrderAdapter extends RestOrderAdapter<KisDailyOrder> {
     this.maxInquiryPages = options.maxInquiryPages ?? DEFAULT_MAX_INQUIRY_PAGES;
   }
 
+  /** CANO and ACNT_PRDT_CD of the account this adapter trades. */
+  get kisAccount(): KisAccount {
+    return { ...this.account };
+  }
+
   buildPayload(request: OrderRequest): RestOrderPayload & { path: string; trId: string } {
     this.requireOwnOrder(request);
     const body = buildKisOrderPayload(request, this.account);

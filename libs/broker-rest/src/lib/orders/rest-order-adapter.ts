@@ -135,6 +135,11 @@ export abstract class RestOrderAdapter<TRow extends BrokerOrderRow> implements O
     return accountId === this.accountId || (digits(accountId) !== '' && digits(accountId) === digits(this.accountId));
   }
 
+  /** The clientOrderId this process placed (or matched) broker order `orderNo` for. */
+  ownerOf(orderNo: string): string | undefined {
+    return this.book.ownerOf(orderNo);
+  }
+
   /** Unknown outcomes that matched several broker orders and wait for an operator. */
   ambiguousMatches(): AmbiguousOrderMatch[] {
     return [...this.ambiguous.values()].map((match) => ({ ...match, candidateOrderIds: [...match.candidateOrderIds] }));
