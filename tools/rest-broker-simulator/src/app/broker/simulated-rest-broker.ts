@@ -35,6 +35,8 @@ export interface BrokerRoute {
 export interface BrokerDialect {
   readonly routes: readonly BrokerRoute[];
   apiIdOf(request: IncomingMessage): string;
+  /** The app key a request spends the budget of (both brokers limit per app key). */
+  appKeyOf(request: IncomingMessage, input: Record<string, unknown>, tokenRoute: boolean): string;
   /** The app key of a request with valid credentials, or the broker's refusal. */
   authenticate(request: IncomingMessage): { appKey: string } | Answer;
   rateLimited(violation: RateViolation, apiId: string): Answer;
@@ -90,7 +92,8 @@ export class SimulatedRestBroker {
   readonly id: string;
   readonly state: BrokerState;
   readonly faults: RestFaults;
-  readonly enforcer: RestRateEnforcer;
+  /** Rate windows per app key: KIS and Kiwoom limit each app key (each account) on its own. */
+  private readonly enforcers = new Map<string, RestRateEnforcer>();
   private readonly dialect: BrokerDialect;
   private readonly requests = new Map<string, number>();
   private readonly sockets = new Set<Socket>();
@@ -120,7 +123,6 @@ export class SimulatedRestBroker {
       clock,
     };
     this.faults = new RestFaults(options.seed ^ hash(config.id));
-    this.enforcer = new RestRateEnforcer(config.preset, config.ruleOverrides);
     this.dialect = options.dialect(this.state);
   }
 
@@ -181,7 +183,29 @@ export class SimulatedRestBroker {
     this.requests.clear();
     this.injected = 0;
     this.state.tokens.resetCounts();
-    this.enforcer.reset(resetRateWindows);
+    for (const enforcer of this.enforcers.values()) {
+      enforcer.reset(resetRateWindows);
+    }
+  }
+
+  private enforcerFor(appKey: string): RestRateEnforcer {
+    let enforcer = this.enforcers.get(appKey);
+    if (enforcer === undefined) {
+      enforcer = new RestRateEnforcer(this.state.config.preset, this.state.config.ruleOverrides);
+      this.enforcers.set(appKey, enforcer);
+    }
+    return enforcer;
+  }
+
+  /** Violations per rule, over every app key. */
+  private violationCounts(): Record<string, number> {
+    const total: Record<string, number> = {};
+    for (const enforcer of this.enforcers.values()) {
+      for (const [rule, count] of Object.entries(enforcer.violationCounts())) {
+        total[rule] = (total[rule] ?? 0) + count;
+      }
+    }
+    return total;
   }
 
   stats(): BrokerStats {
@@ -190,13 +214,13 @@ export class SimulatedRestBroker {
       port: this.boundPort,
       type: this.state.config.type,
       requests: Object.fromEntries(this.requests),
-      violations: this.enforcer.violationCounts(),
+      violations: this.violationCounts(),
       tokensIssued: this.state.tokens.totalIssued(),
       tokensIssuedPerAppKey: this.state.tokens.issuedCounts(),
       ordersPlaced: this.state.ledger.ordersPlaced,
       injectedFailures: this.injected,
       stalled: this.faults.stalled,
-      rules: this.enforcer.listRules(),
+      rules: new RestRateEnforcer(this.state.config.preset, this.state.config.ruleOverrides).listRules(),
       faults: this.faults.snapshot(),
     };
   }
@@ -236,7 +260,7 @@ export class SimulatedRestBroker {
       send(response, this.dialect.injectedFailure(failure, apiId));
       return;
     }
-    const violation = this.enforcer.admit(route.operation);
+    const violation = this.enforcerFor(this.dialect.appKeyOf(request, input, tokenRoute !== undefined)).admit(route.operation);
     if (violation !== null) {
       send(response, this.dialect.rateLimited(violation, apiId));
       return;

@@ -310,6 +310,8 @@ export function kisDialect(state: BrokerState): BrokerDialect {
   return {
     routes,
     apiIdOf: (request: IncomingMessage) => header(request, 'tr_id'),
+    appKeyOf: (request: IncomingMessage, input: Record<string, unknown>, tokenRoute: boolean) =>
+      tokenRoute ? field(input, 'appkey') : header(request, 'appkey'),
     authenticate(request: IncomingMessage) {
       const appKey = header(request, 'appkey');
       if (appKey === '') return refusal(500, 'EGW00102', 'AppKey는 필수입니다.');

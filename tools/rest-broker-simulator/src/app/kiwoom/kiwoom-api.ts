@@ -302,6 +302,10 @@ export function kiwoomDialect(state: BrokerState): BrokerDialect {
   return {
     routes,
     apiIdOf: (request: IncomingMessage) => header(request, 'api-id'),
+    appKeyOf: (request: IncomingMessage, input: Record<string, unknown>, tokenRoute: boolean) =>
+      tokenRoute
+        ? field(input, 'appkey')
+        : (state.tokens.check(header(request, 'authorization').replace(/^Bearer\s+/i, '')).appKey ?? ''),
     authenticate(request: IncomingMessage) {
       const authorization = header(request, 'authorization');
       if (authorization === '') return refusal(3, '[1513:Http Header에 authorization 필드가 설정되어 있어야 합니다]');
