@@ -34,7 +34,8 @@ export interface BrokerFailSafeRule {
  * step). KIS 1001 -> FS040, 3005 -> FS041 and timeout -> FS042 are kept for the strategies that key on them.
  * Sources of the broker codes: KIS koreainvestment/open-trading-api (README, examples_user/kis_auth.py,
  * legacy/rest/current_price_samle.py: EGW00123, EGW00201, EGW00133) and the python-kis client (APBK0919
- * market not open, APBK0656 no such product); Kiwoom Kiwoom-Securities/Kiwoom-REST-API kiwoom/core/errors.py
+ * market not open, APBK0656 no such product, OPSQ2000 "INPUT INVALID_CHECK_ACNO" account not bound to the app
+ * key, OPSQ2001 "INPUT INVALID_CHECK_<field>" an input field refused: Soju06/python-kis issue #81, 2026-02-10); Kiwoom Kiwoom-Securities/Kiwoom-REST-API kiwoom/core/errors.py
  * and kiwoom/core/client.py (message codes 1xxx and 8xxx, token recovery on 8005/8031/8103).
  */
 export const BROKER_FAIL_SAFE_TABLE: readonly BrokerFailSafeRule[] = Object.freeze([
@@ -94,8 +95,9 @@ export const BROKER_FAIL_SAFE_TABLE: readonly BrokerFailSafeRule[] = Object.free
   },
   {
     code: FailSafeCode.FS045,
-    meaning: 'Broker authentication failed (token expired or invalid, keys refused)',
-    kisMessageCodes: ['EGW00123', 'EGW00121', 'EGW00103', 'EGW00105'],
+    meaning:
+      'Broker authentication failed (token expired or invalid, keys refused, account not bound to the key)',
+    kisMessageCodes: ['EGW00123', 'EGW00121', 'EGW00103', 'EGW00105', 'OPSQ2000'],
     kiwoomMessageCodes: [
       '1513',
       '1514',
@@ -150,7 +152,7 @@ export const BROKER_FAIL_SAFE_TABLE: readonly BrokerFailSafeRule[] = Object.free
   {
     code: FailSafeCode.FS048,
     meaning: 'Invalid order (rejected before or by input validation)',
-    kisMessageCodes: ['APBK0656'],
+    kisMessageCodes: ['APBK0656', 'OPSQ2001'],
     kiwoomMessageCodes: ['1511', '1517', '1901', '1902'],
     kiwoomReturnCodes: [],
     transport: [],
@@ -208,7 +210,9 @@ export function isBusinessRefusalCode(code: FailSafeCode): boolean {
 export function saysInsufficientFunds(message: string | undefined): boolean {
   return (
     message !== undefined &&
-    /주문가능(금액|수량).*초과|매도가능수량.*초과|증거금.*부족|예수금.*부족|잔고.*부족|insufficient/i.test(message)
+    /주문가능(금액|수량).*초과|매도가능수량.*(초과|부족)|가능수량.*부족|증거금.*부족|예수금.*부족|잔고.*부족|insufficient/i.test(
+      message,
+    )
   );
 }
 

@@ -31,6 +31,9 @@ describe('mapKisErrorToFailSafe', () => {
     expect(mapKisErrorToFailSafe('APBK0952')).toBe(FailSafeCode.FS041);
     expect(mapKisErrorToFailSafe('APBK0656')).toBe(FailSafeCode.FS048);
     expect(mapKisErrorToFailSafe('EGW00103')).toBe(FailSafeCode.FS045);
+    // The account of the request is not the app key's: configuration, counted toward the guard.
+    expect(mapKisErrorToFailSafe({ msgCode: 'OPSQ2000', message: 'ERROR : INPUT INVALID_CHECK_ACNO', httpStatus: 500 })).toBe(FailSafeCode.FS045);
+    expect(mapKisErrorToFailSafe({ msgCode: 'OPSQ2001', message: 'ERROR : INPUT INVALID_CHECK_INQR_DVSN' })).toBe(FailSafeCode.FS048);
   });
 
   it('takes an unknown code whose message says the cash is short for insufficient funds (not a failure)', () => {
@@ -75,6 +78,8 @@ describe('mapKisErrorToFailSafe', () => {
       EGW00133: FailSafeCode.FS043,
       EGW00123: FailSafeCode.FS045,
       EGW00121: FailSafeCode.FS045,
+      OPSQ2000: FailSafeCode.FS045,
+      OPSQ2001: FailSafeCode.FS048,
       timeout: FailSafeCode.FS042,
     });
   });

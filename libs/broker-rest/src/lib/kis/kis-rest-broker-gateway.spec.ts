@@ -34,7 +34,7 @@ const BOOK = ok({ output1: { askp1: '70200', bidp1: '70100', askp_rsqn1: '150', 
 
 function dailyRows(from: Date, count: number): Array<Record<string, string>> {
   const rows: Array<Record<string, string>> = [];
-  for (let day = 0, at = from.getTime(); rows.length < count; day++, at -= 86_400_000) {
+  for (let at = from.getTime(); rows.length < count; at -= 86_400_000) {
     const weekday = new Date(at).getUTCDay();
     if (weekday === 0 || weekday === 6) continue;
     rows.push({ stck_bsop_date: new Date(at).toISOString().slice(0, 10).replace(/-/g, ''), stck_oprc: '70000', stck_hgpr: '71000', stck_lwpr: '69000', stck_clpr: '70500', acml_vol: '100' });

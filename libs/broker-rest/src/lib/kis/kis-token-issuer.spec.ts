@@ -58,7 +58,7 @@ describe('KisTokenIssuer', () => {
 
     expect(error).toBeInstanceOf(errorClass);
     expect(error.message).toMatch(message);
-    expect(JSON.stringify({ message: error.message, ...error })).not.toMatch(new RegExp(`${APP_KEY}|${APP_SECRET}`));
+    expect(JSON.stringify({ ...error, message: error.message })).not.toMatch(new RegExp(`${APP_KEY}|${APP_SECRET}`));
   });
 
   it('reports a timeout and a refused connection without the credentials', async () => {

@@ -39,6 +39,7 @@ describe('mapKiwoomErrorToFailSafe', () => {
     ['real/paper key mix-up [8030]', mixedEnvironment, FailSafeCode.FS045],
     ['unknown symbol [1902]', unknownSymbol, FailSafeCode.FS048],
     ['insufficient margin [2000](855056:...), a business refusal', marginShort, FailSafeCode.FS041],
+    ['short holdings for a sell [2000](855057:매도가능수량이 부족합니다), by its wording', { return_code: 20, return_msg: '[2000](855057:매도가능수량이 부족합니다.)' }, FailSafeCode.FS041],
     ['an order-system refusal [2000] with an unknown nested code', { return_code: 20, return_msg: '[2000](999999:주문이 거부되었습니다)' }, FailSafeCode.FS040],
     ['the rate limit as return_code 1700 itself', { return_code: 1700, return_msg: '허용된 요청 개수를 초과하였습니다' }, FailSafeCode.FS043],
     ['rate limits 1701 and 1702', { return_code: 5, return_msg: '[1702:...]' }, FailSafeCode.FS043],
