@@ -15,7 +15,10 @@ function shutdownOnSignals(simulator: RestBrokerSimulator): void {
     process.stderr.write(`rest-broker-simulator: ${signal}, shutting down\n`);
     setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
     simulator.stop().then(
-      () => process.exit(0),
+      () => {
+        process.stderr.write('rest-broker-simulator: simulator stopped\n');
+        process.exit(0);
+      },
       () => process.exit(1),
     );
   };

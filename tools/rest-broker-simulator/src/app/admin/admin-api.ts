@@ -31,9 +31,11 @@ export class AdminApi {
       );
     });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      const failed = (error: NodeJS.ErrnoException) =>
+        reject(new Error(`admin API: cannot listen on ${host}:${port} (${error.code ?? error.message})`));
+      server.once('error', failed);
       server.listen({ host, port, exclusive: true }, () => {
-        server.off('error', reject);
+        server.off('error', failed);
         resolve();
       });
     });

@@ -150,9 +150,11 @@ export class SimulatedRestBroker {
       socket.once('close', () => this.sockets.delete(socket));
     });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      const failed = (error: NodeJS.ErrnoException) =>
+        reject(new Error(`broker ${this.id}: cannot listen on ${this.options.host}:${this.boundPort} (${error.code ?? error.message})`));
+      server.once('error', failed);
       server.listen({ host: this.options.host, port: this.boundPort, exclusive: true }, () => {
-        server.off('error', reject);
+        server.off('error', failed);
         resolve();
       });
     });
