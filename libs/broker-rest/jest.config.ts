@@ -8,6 +8,6 @@ export default {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   coverageDirectory: '../../coverage/libs/broker-rest',
-  collectCoverageFrom: ['src/**/*.ts', '!src/**/*.spec.ts', '!src/**/*.int-spec.ts', '!src/index.ts'],
+  collectCoverageFrom: ['src/**/*.ts', '!src/**/*.spec.ts', '!src/**/*.int-spec.ts', '!src/**/*.smoke-spec.ts', '!src/index.ts'],
   coverageThreshold: { global: { lines: 80 } },
 };
