@@ -13,6 +13,7 @@ export type { CredentialReaders, RestBrokerCredentials } from './lib/credentials
 export { permitsFromGrantingLimiter } from './lib/permits/rest-call-permits';
 export type {
   GrantingLimiter,
+  RestCallOutcome,
   RestCallPermit,
   RestCallPermitOptions,
   RestCallPermits,

@@ -1,10 +1,12 @@
 import type { RestOperation } from '../src/lib/http/rest-call';
-import type { RestCallPermit, RestCallPermitOptions, RestCallPermits } from '../src/lib/permits/rest-call-permits';
+import type { RestCallOutcome, RestCallPermit, RestCallPermitOptions, RestCallPermits } from '../src/lib/permits/rest-call-permits';
 
 /** TEST-ONLY permits that grant (or refuse) at once and count what was taken and given back. */
 export class CountingPermits implements RestCallPermits {
   readonly acquired: RestOperation[] = [];
   completed = 0;
+  /** How each request ended, in completion order. */
+  readonly outcomes: RestCallOutcome[] = [];
   private readonly grant: boolean;
 
   constructor(options: { grant?: boolean } = {}) {
@@ -18,10 +20,11 @@ export class CountingPermits implements RestCallPermits {
     this.acquired.push(operation);
     let done = false;
     return {
-      complete: () => {
+      complete: (outcome) => {
         if (!done) {
           done = true;
           this.completed += 1;
+          this.outcomes.push(outcome);
         }
       },
     };

@@ -1,8 +1,9 @@
 import { InvalidArgumentError, RateLimitExceededError } from '@qts/broker-domain';
-import type { RestCallPermit, RestCallPermits } from '../permits/rest-call-permits';
+import type { RestCallOutcome, RestCallPermit, RestCallPermits } from '../permits/rest-call-permits';
 import type { AccessTokenSource } from '../tokens/access-token-manager';
 import type { RestBrokerClient, RestCall } from './rest-call';
 import type { RestResponse } from './rest-response';
+import { isRestTransportError } from './rest-transport-error';
 import { abortReason, FetchFunction, sendJsonRequest } from './send-json-request';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
@@ -75,9 +76,10 @@ export abstract class AuthorizedRestClient implements RestBrokerClient {
 
   private async sendOnce(call: RestCall, token: string): Promise<RestResponse> {
     const permit = await this.takePermit(call);
+    let response: RestResponse;
     try {
       const query = call.method === 'GET' ? `?${new URLSearchParams(call.payload).toString()}` : '';
-      return await sendJsonRequest(this.fetchFn, {
+      response = await sendJsonRequest(this.fetchFn, {
         method: call.method,
         url: `${this.baseUrl}${call.path}${query}`,
         headers: this.headersFor(call, token),
@@ -85,9 +87,12 @@ export abstract class AuthorizedRestClient implements RestBrokerClient {
         timeoutMs: this.requestTimeoutMs,
         ...(call.signal === undefined ? {} : { signal: call.signal }),
       });
-    } finally {
-      permit.complete();
+    } catch (error) {
+      permit.complete(outcomeOfFailure(error));
+      throw error;
     }
+    permit.complete('answered');
+    return response;
   }
 
   private async takePermit(call: RestCall): Promise<RestCallPermit> {
@@ -109,4 +114,12 @@ export abstract class AuthorizedRestClient implements RestBrokerClient {
       },
     );
   }
+}
+
+/**
+ * How a failed request ended for the limiter: a connection never made sent nothing; anything else (deadline,
+ * connection lost, the caller's abort) may have left, and may still arrive at the broker.
+ */
+function outcomeOfFailure(error: unknown): RestCallOutcome {
+  return isRestTransportError(error) && !error.mayHaveReachedBroker ? 'unsent' : 'abandoned';
 }

@@ -118,6 +118,22 @@ describe('KisHttpClient', () => {
 
     expect(permits.acquired).toEqual(['placeOrder']);
     expect(permits.completed).toBe(1);
+    expect(permits.outcomes).toEqual(['answered']);
+  });
+
+  it('completes the permit as unsent when no connection was made, and abandoned when the request may have left', async () => {
+    const refused = new CountingPermits();
+    const connectionRefused = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    await aClient(async () => {
+      throw connectionRefused;
+    }, { permits: refused }).send(post('TTTC0012U')).catch(() => undefined);
+    const timedOut = new CountingPermits();
+    await aClient(async () => {
+      throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+    }, { permits: timedOut }).send(post('TTTC0012U')).catch(() => undefined);
+
+    expect(refused.outcomes).toEqual(['unsent']);
+    expect(timedOut.outcomes).toEqual(['abandoned']);
   });
 
   it('gives the permit back when the request failed, and sends nothing without a permit', async () => {
@@ -128,6 +144,7 @@ describe('KisHttpClient', () => {
       }, { permits: failing }).send(post('TTTC0012U')),
     ).rejects.toBeInstanceOf(RestTransportError);
     expect(failing.completed).toBe(1);
+    expect(failing.outcomes).toEqual(['abandoned']);
 
     const none = new CountingPermits({ grant: false });
     const { seen, fetch } = recordingFetch(() => new Response('{}'));

@@ -14,7 +14,7 @@ describe('permitsFromGrantingLimiter', () => {
     expect(first).toBeDefined();
     expect(second).toBeDefined();
     expect(third).toBeUndefined();
-    first?.complete();
+    first?.complete('answered');
     expect(permits.estimateWaitMs?.('getQuote')).toBeGreaterThan(0);
     limiter.close();
   });

@@ -1,13 +1,25 @@
 import type { RestOperation } from '../http/rest-call';
 
 /**
+ * How a request that held a permit ended:
+ * - `answered`: an HTTP answer came back (a success or an error the broker sent);
+ * - `abandoned`: it ended without an answer after it may have left (deadline, connection lost, cancelled):
+ *   it may still reach the broker later, e.g. when a stalled broker resumes;
+ * - `unsent`: it certainly never left this process (connection refused, DNS, TLS, nothing written).
+ */
+export type RestCallOutcome = 'answered' | 'abandoned' | 'unsent';
+
+/**
  * The right to send one request. Held from before the request leaves until the broker's answer (or the
  * failure) arrives: a limiter that counts a request until it is complete can never let a burst through when
  * a stalled broker answers late.
  */
 export interface RestCallPermit {
-  /** The answer or the failure arrived. Called exactly once. */
-  complete(): void;
+  /**
+   * The answer or the failure arrived. Called exactly once, with how the request ended, so a limiter can free
+   * the slot of an unsent request at once and keep that of an abandoned one until the broker must have seen it.
+   */
+  complete(outcome: RestCallOutcome): void;
 }
 
 export interface RestCallPermitOptions {

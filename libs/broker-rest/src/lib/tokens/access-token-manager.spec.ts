@@ -1,5 +1,6 @@
 import { AuthenticationError, BrokerUnavailableError, RateLimitExceededError } from '@qts/broker-domain';
 import { CountingPermits } from '../../../test/counting-permits';
+import { RestTransportError } from '../http/rest-transport-error';
 import { SecretText } from '../credentials/secret-text';
 import { AccessTokenManager } from './access-token-manager';
 import { InMemoryTokenStore } from './in-memory-token-store';
@@ -126,6 +127,22 @@ describe('AccessTokenManager', () => {
 
     await expect(manager.currentToken()).rejects.toBeInstanceOf(AuthenticationError);
     await expect(manager.currentToken()).resolves.toBe('token-1');
+  });
+
+  it('completes the issuance permit by how the request ended: answered, never sent, or maybe sent', async () => {
+    const { manager, issuer, permits } = setup();
+    issuer.issue
+      .mockRejectedValueOnce(new AuthenticationError('KIS refused the token issuance [EGW00103]'))
+      .mockRejectedValueOnce(new BrokerUnavailableError('unreachable', { cause: new RestTransportError('connection', 'ECONNREFUSED') }))
+      .mockRejectedValueOnce(new BrokerUnavailableError('timed out', { cause: new RestTransportError('timeout', 'timed out') }))
+      .mockRejectedValueOnce(new TypeError('something else'));
+
+    for (let attempt = 0; attempt < 4; attempt++) {
+      await manager.currentToken().catch(() => undefined);
+    }
+    await manager.currentToken();
+
+    expect(permits.outcomes).toEqual(['answered', 'unsent', 'abandoned', 'abandoned', 'answered']);
   });
 
   it('refuses an answer without a usable token', async () => {

@@ -2,9 +2,11 @@ import {
   AuthenticationError,
   BrokerUnavailableError,
   InvalidArgumentError,
+  isBrokerError,
   RateLimitExceededError,
 } from '@qts/broker-domain';
-import type { RestCallPermits } from '../permits/rest-call-permits';
+import { isRestTransportError } from '../http/rest-transport-error';
+import type { RestCallOutcome, RestCallPermits } from '../permits/rest-call-permits';
 import { sealToken, unsealToken } from './token-sealing';
 import type { IssuedAccessToken, TokenIssuer } from './token-issuer';
 import { TokenLockTimeoutError, TokenStore } from './token-store';
@@ -155,9 +157,11 @@ export class AccessTokenManager implements AccessTokenSource {
     let issued: IssuedAccessToken;
     try {
       issued = await this.options.issuer.issue();
-    } finally {
-      permit.complete();
+    } catch (error) {
+      permit.complete(outcomeOfIssueFailure(error));
+      throw error;
     }
+    permit.complete('answered');
     if (typeof issued.token !== 'string' || issued.token === '' || !(issued.expiresAt > this.now())) {
       throw new AuthenticationError(`${this.options.brokerId}: the broker issued no usable access token`, {
         details: { brokerId: this.options.brokerId },
@@ -184,4 +188,18 @@ export class AccessTokenManager implements AccessTokenSource {
     const margin = Math.min(this.refreshMarginMs, (token.expiresAt - token.issuedAt) / 10);
     return this.now() < token.expiresAt - margin;
   }
+}
+
+/**
+ * How a failed issuance ended for the limiter: a transport failure says whether the request may have left;
+ * a domain error without one was built from the broker's answer; anything else may have left.
+ */
+function outcomeOfIssueFailure(error: unknown): RestCallOutcome {
+  for (let cause: unknown = error, depth = 0; cause !== undefined && cause !== null && depth < 5; depth++) {
+    if (isRestTransportError(cause)) {
+      return cause.mayHaveReachedBroker ? 'abandoned' : 'unsent';
+    }
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return isBrokerError(error) ? 'answered' : 'abandoned';
 }
