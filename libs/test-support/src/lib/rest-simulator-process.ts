@@ -34,6 +34,8 @@ export interface StartRestSimulatorOptions {
   logLevel?: 'silent' | 'error' | 'warn' | 'info' | 'debug';
   /** Default: the build output dist/tools/rest-broker-simulator/main.js. */
   simulatorMain?: string;
+  /** How long stop() waits after SIGTERM before SIGKILL; default 5 s. */
+  stopTimeoutMs?: number;
 }
 
 export interface RestFaultsInput {
@@ -158,7 +160,7 @@ export async function startRestSimulatorProcess(options: StartRestSimulatorOptio
     async resetStats(brokerId, resetRateWindows = false) {
       await admin('POST', `/admin/brokers/${brokerId}/reset-stats`, { resetRateWindows });
     },
-    stop: () => terminate(child),
+    stop: () => terminate(child, options.stopTimeoutMs ?? STOP_TIMEOUT_MS),
     logs: () => stderr,
   };
 }
@@ -190,13 +192,13 @@ function readyLine(child: ChildProcess, timeoutMs: number, logs: () => string): 
   });
 }
 
-async function terminate(child: ChildProcess): Promise<void> {
+async function terminate(child: ChildProcess, timeoutMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) {
     return;
   }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
-  const gone = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), STOP_TIMEOUT_MS).unref())]);
+  const gone = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref())]);
   if (!gone) {
     child.kill('SIGKILL');
     await exited;
