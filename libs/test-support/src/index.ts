@@ -13,3 +13,11 @@ export type { WriteBrokersConfigOptions } from './lib/brokers-config-file';
 export { DEFAULT_SIMULATOR_BROKERS } from './lib/simulator-broker-spec';
 export type { SimulatorAccountSpec, SimulatorBrokerSpec } from './lib/simulator-broker-spec';
 export { findRepositoryRoot, simulatorMainPath } from './lib/repository-root';
+export { startRestSimulatorProcess, restSimulatorMainPath, REST_SIMULATOR_READY_PREFIX } from './lib/rest-simulator-process';
+export type {
+  RestBrokerStats,
+  RestFaultsInput,
+  RestSimulatorBrokerSpec,
+  RestSimulatorProcess,
+  StartRestSimulatorOptions,
+} from './lib/rest-simulator-process';
