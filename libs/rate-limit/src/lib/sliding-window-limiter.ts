@@ -289,6 +289,7 @@ export class SlidingWindowLimiter implements RateLimiter {
 
   private lease(operation: string, costs: readonly ResolvedCost[], grantedAt: number): RateLimitLease {
     let sentAt = grantedAt;
+    let sendOrder = this.unansweredLeases.takeSendOrder();
     let settled = false;
     const limiter = this;
     return {
@@ -300,28 +301,30 @@ export class SlidingWindowLimiter implements RateLimiter {
         return settled;
       },
       markSent() {
-        if (!settled) sentAt = limiter.config.clock.now();
+        if (settled) return;
+        sentAt = limiter.config.clock.now();
+        sendOrder = limiter.unansweredLeases.takeSendOrder();
       },
       settle(outcome: LeaseOutcome) {
         if (settled) return;
         settled = true;
-        limiter.settleLease(costs, sentAt, outcome);
+        limiter.settleLease(costs, sentAt, sendOrder, outcome);
       },
     };
   }
 
-  private settleLease(costs: readonly ResolvedCost[], sentAt: number, outcome: LeaseOutcome): void {
+  private settleLease(costs: readonly ResolvedCost[], sentAt: number, sendOrder: number, outcome: LeaseOutcome): void {
     switch (outcome) {
       case 'answered':
         this.ledger.complete(costs, this.config.clock.now());
         // The broker answered this request: it has read everything sent before it on the connection.
-        this.unansweredLeases.confirm(sentAt);
+        this.unansweredLeases.confirmOrder(sendOrder);
         break;
       case 'unsent':
         this.ledger.cancel(costs);
         break;
       case 'abandoned':
-        this.unansweredLeases.add(sentAt, () => {
+        this.unansweredLeases.add(sentAt, sendOrder, () => {
           this.ledger.complete(costs, this.config.clock.now());
           this.pump();
         });

@@ -1,7 +1,10 @@
 import type { RateLimitClock, RateLimitTimerHandle } from './rate-limit-clock';
 
 interface Unanswered {
+  /** Limiter time the request was sent. */
   readonly sentAt: number;
+  /** Position in this process's send order (ties in time are common within one millisecond). */
+  readonly sendOrder: number;
   readonly resolve: () => void;
   timer?: RateLimitTimerHandle;
 }
@@ -14,6 +17,7 @@ interface Unanswered {
  */
 export class UnansweredLeases {
   private readonly pending = new Set<Unanswered>();
+  private nextSendOrder = 0;
 
   constructor(
     private readonly clock: RateLimitClock,
@@ -24,8 +28,13 @@ export class UnansweredLeases {
     return this.pending.size;
   }
 
-  add(sentAt: number, resolve: () => void): void {
-    const entry: Unanswered = { sentAt, resolve };
+  /** The next position in the send order: take one when a request is (about to be) written. */
+  takeSendOrder(): number {
+    return this.nextSendOrder++;
+  }
+
+  add(sentAt: number, sendOrder: number, resolve: () => void): void {
+    const entry: Unanswered = { sentAt, sendOrder, resolve };
     entry.timer = this.clock.setTimeout(() => {
       entry.timer = undefined;
       this.finish(entry);
@@ -33,7 +42,14 @@ export class UnansweredLeases {
     this.pending.add(entry);
   }
 
-  /** An answer arrived to a request sent at `sentAt`: everything sent before it has been processed. */
+  /** A request of this process, `sendOrder`-th in the send order, was answered. */
+  confirmOrder(sendOrder: number): void {
+    for (const entry of [...this.pending]) {
+      if (entry.sendOrder < sendOrder) this.finish(entry);
+    }
+  }
+
+  /** A probe sent at limiter time `sentAt` was answered: requests sent strictly before it arrived. */
   confirm(sentAt: number): void {
     for (const entry of [...this.pending]) {
       if (entry.sentAt < sentAt) this.finish(entry);
