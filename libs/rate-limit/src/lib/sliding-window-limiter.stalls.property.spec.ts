@@ -74,7 +74,15 @@ async function play(scenario: Scenario): Promise<{ arrivals: number[]; granted: 
         if (answerAt - sentAt <= scenario.deadlineMs) {
           clock.setTimeout(() => lease.settle('answered'), answerAt - sentAt);
         } else {
-          clock.setTimeout(() => lease.settle('abandoned'), scenario.deadlineMs);
+          clock.setTimeout(() => {
+            lease.settle('abandoned');
+            // The gateway then probes the broker's health on the same connection; its answer proves
+            // that everything sent before it has arrived.
+            const probeSentAt = clock.now();
+            const probeArrival = resumedAt(Math.max(probeSentAt + request.toBrokerMs, lastArrival), scenario.stalls);
+            lastArrival = probeArrival;
+            clock.setTimeout(() => limiter.confirmProgress(probeSentAt), probeArrival + request.backMs - probeSentAt);
+          }, scenario.deadlineMs);
         }
       });
     }, request.at);

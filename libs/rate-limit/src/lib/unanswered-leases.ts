@@ -56,6 +56,14 @@ export class UnansweredLeases {
     }
   }
 
+  /** Drops every entry without resolving it (the ledger keeps them held until this owner lapses). */
+  forgetAll(): void {
+    for (const entry of this.pending) {
+      if (entry.timer !== undefined) this.clock.clearTimeout(entry.timer);
+    }
+    this.pending.clear();
+  }
+
   /** Resolves every entry now (closing). */
   resolveAll(): void {
     for (const entry of [...this.pending]) this.finish(entry);
