@@ -12,3 +12,5 @@ export type { WriteBrokersConfigOptions } from './lib/brokers-config-file';
 export { DEFAULT_SIMULATOR_BROKERS } from './lib/simulator-broker-spec';
 export type { SimulatorAccountSpec, SimulatorBrokerSpec } from './lib/simulator-broker-spec';
 export { findRepositoryRoot, simulatorMainPath } from './lib/repository-root';
+export { redisServerBinary, startRedisServer } from './lib/redis-server';
+export type { RedisServerProcess, StartRedisServerOptions } from './lib/redis-server';
