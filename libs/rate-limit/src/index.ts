@@ -55,3 +55,36 @@ export {
   presetToLimiterOptions,
 } from './lib/create-limiter-from-preset';
 export { resolveRateLimitConfig, type RateLimitConfig } from './lib/resolve-rate-limit-config';
+export type {
+  LedgerCost,
+  LedgerHeartbeat,
+  LedgerRestoredGrant,
+  LedgerRuleUsage,
+  LedgerTakeRequest,
+  LedgerTakeResult,
+  SharedLedgerOwner,
+  SharedRateLimitLedger,
+} from './lib/shared/shared-rate-limit-ledger';
+export { SharedRateLimiter, DEFAULT_HEARTBEAT_MS, type SharedRateLimiterOptions } from './lib/shared/shared-rate-limiter';
+export { createLedgerOwner, DEFAULT_OWNER_TTL_MS } from './lib/shared/ledger-owner';
+export {
+  FileDoorbell,
+  hostMonotonicMs,
+  SqliteLedgerFile,
+  SqliteRateLimitLedger,
+  type LedgerDoorbell,
+  type SqliteLedgerFileOptions,
+} from './lib/sqlite/sqlite-rate-limit-ledger';
+export {
+  DEFAULT_REDIS_KEY_PREFIX,
+  RedisLedgerConnection,
+  RedisRateLimitLedger,
+  type RedisLedgerConnectionOptions,
+} from './lib/redis/redis-rate-limit-ledger';
+export {
+  RATE_LIMIT_MODES,
+  RateLimitBackend,
+  type RateLimitBackendHooks,
+  type RateLimitBackendSettings,
+  type RateLimitMode,
+} from './lib/rate-limit-backend';

@@ -291,7 +291,6 @@ export class SlidingWindowLimiter implements RateLimiter {
     let sentAt = grantedAt;
     let sendOrder = this.unansweredLeases.takeSendOrder();
     let settled = false;
-    const limiter = this;
     return {
       operation,
       get sentAt() {
@@ -300,15 +299,15 @@ export class SlidingWindowLimiter implements RateLimiter {
       get settled() {
         return settled;
       },
-      markSent() {
+      markSent: () => {
         if (settled) return;
-        sentAt = limiter.config.clock.now();
-        sendOrder = limiter.unansweredLeases.takeSendOrder();
+        sentAt = this.config.clock.now();
+        sendOrder = this.unansweredLeases.takeSendOrder();
       },
-      settle(outcome: LeaseOutcome) {
+      settle: (outcome: LeaseOutcome) => {
         if (settled) return;
         settled = true;
-        limiter.settleLease(costs, sentAt, sendOrder, outcome);
+        this.settleLease(costs, sentAt, sendOrder, outcome);
       },
     };
   }

@@ -377,7 +377,6 @@ export class SharedRateLimiter implements RateLimiter {
     let sentAt = this.config.clock.now();
     let sendOrder = this.unansweredLeases.takeSendOrder();
     let settled = false;
-    const limiter = this;
     return {
       operation,
       get sentAt() {
@@ -386,15 +385,15 @@ export class SharedRateLimiter implements RateLimiter {
       get settled() {
         return settled;
       },
-      markSent() {
+      markSent: () => {
         if (settled) return;
-        sentAt = limiter.config.clock.now();
-        sendOrder = limiter.unansweredLeases.takeSendOrder();
+        sentAt = this.config.clock.now();
+        sendOrder = this.unansweredLeases.takeSendOrder();
       },
-      settle(outcome: LeaseOutcome) {
+      settle: (outcome: LeaseOutcome) => {
         if (settled) return;
         settled = true;
-        limiter.settleLease(leaseId, sentAt, sendOrder, outcome);
+        this.settleLease(leaseId, sentAt, sendOrder, outcome);
       },
     };
   }
