@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // `npm start`: the embedded default. Builds the simulator and the apps, then runs them side by side on this
 // machine: the JTS simulator serving the brokers of config/brokers.yaml, the gateway and the execution worker
-// (SQLite under data/, in-memory rate limiter). Prints the URLs; stops everything on Ctrl-C / SIGTERM or as soon
-// as one of them dies.
+// (SQLite under data/; one rate-limit budget per broker shared by both through data/rate-limit.sqlite). Prints
+// the URLs; stops everything on Ctrl-C / SIGTERM or as soon as one of them dies.
+// START_SKIP_BUILD=1 runs existing builds as they are (scripts and tests that built them already).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,9 @@ const env = {
   WORKER_HTTP_PORT: process.env.WORKER_HTTP_PORT ?? '3001',
   WORKER_GRPC_PORT: process.env.WORKER_GRPC_PORT ?? '50052',
   ADMIN_API_KEY: process.env.ADMIN_API_KEY ?? generatedAdminKey,
+  // Gateway and worker run on this one host: they share each broker's budget through one local ledger file.
+  RATE_LIMIT_MODE: process.env.RATE_LIMIT_MODE ?? 'local',
+  RATE_LIMIT_LEDGER_PATH: process.env.RATE_LIMIT_LEDGER_PATH ?? join(root, 'data', 'rate-limit.sqlite'),
   NX_DAEMON: 'false',
 };
 const http = (port, path) => `http://127.0.0.1:${port}${path}`;
@@ -58,15 +62,20 @@ const apps = [
 mkdirSync(join(root, 'data'), { recursive: true });
 
 const projects = [simulator, ...apps].map((s) => s.name);
-console.log(`Building ${projects.join(', ')} ...`);
-const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', ...projects, '--outputStyle=static'], {
-  cwd: root,
-  env,
-  stdio: 'inherit',
-});
-if (build.status !== 0) {
-  console.error('Build failed; nothing started.');
-  process.exit(build.status ?? 1);
+const built = [simulator, ...apps].every((service) => existsSync(join(root, service.main)));
+if (process.env.START_SKIP_BUILD === '1' && built) {
+  console.log(`Using the existing builds of ${projects.join(', ')} (START_SKIP_BUILD=1).`);
+} else {
+  console.log(`Building ${projects.join(', ')} ...`);
+  const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', ...projects, '--outputStyle=static'], {
+    cwd: root,
+    env,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) {
+    console.error('Build failed; nothing started.');
+    process.exit(build.status ?? 1);
+  }
 }
 
 const children = new Map();
@@ -120,7 +129,8 @@ createInterface({ input: sim.stdout }).on('line', (line) => {
   for (const app of apps) start(app, 'inherit');
   setTimeout(() => {
     if (stopping) return;
-    console.log('\nEmbedded default is running (SQLite under data/, in-memory rate limiter):');
+    const limits = env.RATE_LIMIT_MODE === 'local' ? `one rate-limit budget per broker in ${env.RATE_LIMIT_LEDGER_PATH}` : `rate-limit mode ${env.RATE_LIMIT_MODE}`;
+    console.log(`\nEmbedded default is running (SQLite under data/, ${limits}):`);
     const brokers = Object.entries(ready.brokers).map(([id, port]) => `${id} 127.0.0.1:${port}`);
     console.log(`  jts-simulator      ${brokers.join(', ')}; admin 127.0.0.1:${ready.admin}`);
     for (const app of apps) {

@@ -15,7 +15,6 @@ export type {
   RateLimitUsageSnapshot,
 } from './lib/rate-limit-usage';
 export {
-  ceilingFor,
   type EffectiveRateLimitRule,
   type RateLimitLedger,
   type RateLimitPriority,

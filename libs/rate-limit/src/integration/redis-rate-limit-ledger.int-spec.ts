@@ -66,7 +66,7 @@ describe('Redis rate-limit ledger (real redis-server)', () => {
   });
 
   describe('the script (one atomic decision, Redis clock)', () => {
-    const cost = (ceiling: number, weight = 1, windowMs = 1_000): LedgerCost => ({ ruleId: 'requests', weight, ceiling, windowMs });
+    const cost = (limit: number, weight = 1, windowMs = 1_000): LedgerCost => ({ ruleId: 'requests', weight, limit, reserved: 0, windowMs });
 
     it('grants one budget to every connection, holds grants until completed, then counts them one window on Redis time', async () => {
       const a = connect().ledger('kis');
@@ -86,14 +86,14 @@ describe('Redis rate-limit ledger (real redis-server)', () => {
       const heartbeat = await a.heartbeat([
         { id: 'requests', limit: 2, configuredLimit: 2, windowMs: 1000, configuredWindowMs: 1000, reserved: 0 },
       ]);
-      expect(heartbeat.usage).toEqual([{ ruleId: 'requests', used: 2, held: 1 }]);
+      expect(heartbeat.usage).toEqual([{ ruleId: 'requests', used: 2, held: 1, priorityUsed: 0 }]);
       await expect(a.estimateWaitMs([cost(2)], 'standard')).resolves.toBeGreaterThan(0);
     });
 
     it('records linked rules all at once or not at all, with weights', async () => {
       const ledger = connect().ledger('kis');
-      const requests = (ceiling: number, weight = 1) => ({ ruleId: 'requests', weight, ceiling, windowMs: 1_000 });
-      const token = { ruleId: 'token', weight: 1, ceiling: 1, windowMs: 60_000 };
+      const requests = (limit: number, weight = 1): LedgerCost => ({ ruleId: 'requests', weight, limit, reserved: 0, windowMs: 1_000 });
+      const token = { ruleId: 'token', weight: 1, limit: 1, reserved: 0, windowMs: 60_000 };
       const take = (id: string, costs: LedgerCost[]) =>
         ledger.take({ leaseId: id, costs, priority: 'standard', ticketId: `t-${id}`, ticketTtlMs: 1 });
       await expect(take('token1', [requests(4), token])).resolves.toMatchObject({ granted: true });
@@ -106,8 +106,8 @@ describe('Redis rate-limit ledger (real redis-server)', () => {
       // token2 was refused on token: nothing was recorded on requests for it.
       await expect(ledger.heartbeat(rules)).resolves.toMatchObject({
         usage: [
-          { ruleId: 'requests', used: 4, held: 4 },
-          { ruleId: 'token', used: 1, held: 1 },
+          { ruleId: 'requests', used: 4, held: 4, priorityUsed: 0 },
+          { ruleId: 'token', used: 1, held: 1, priorityUsed: 0 },
         ],
       });
     });
@@ -165,6 +165,11 @@ describe('Redis rate-limit ledger (real redis-server)', () => {
       const holder = limiter(options, holderConnection);
       const waiter = limiter(options, waiterConnection);
       const held = present(await holder.acquireLease('getQuote', { timeoutMs: 5_000 }));
+      await waitFor(async () => ((await admin.pubsub('NUMSUB', `${PREFIX}:{kis}:wake`)) as [string, number])[1] === 2, {
+        timeoutMs: 5_000,
+        intervalMs: 10,
+        description: 'both processes subscribed to wake-ups',
+      });
       let woken = 0;
       waiterConnection.ledger('kis').onWake(() => woken++);
       const granted = waiter.acquireLease('getQuote', { timeoutMs: 20_000 });

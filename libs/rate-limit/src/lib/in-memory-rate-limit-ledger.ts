@@ -1,5 +1,4 @@
 import {
-  ceilingFor,
   type EffectiveRateLimitRule,
   type RateLimitLedger,
   type RateLimitPriority,
@@ -21,26 +20,32 @@ export class InMemoryRateLimitLedger implements RateLimitLedger {
   earliestGrantAt(costs: readonly ResolvedCost[], now: number, priority: RateLimitPriority): number {
     let at = now;
     for (const { ruleIndex, weight } of costs) {
-      const ceiling = ceilingFor(this.rules[ruleIndex], priority);
-      at = Math.max(at, this.logs[ruleIndex].earliestRoomAt(weight, now, ceiling));
+      const reserved = this.rules[ruleIndex].reserved;
+      at = Math.max(at, this.logs[ruleIndex].earliestRoomAt(weight, now, priority === 'priority', reserved));
     }
     return at;
   }
 
   tryTake(costs: readonly ResolvedCost[], now: number, priority: RateLimitPriority): boolean {
+    const isPriority = priority === 'priority';
     for (const { ruleIndex, weight } of costs) {
-      if (!this.logs[ruleIndex].hasRoom(weight, now, ceilingFor(this.rules[ruleIndex], priority))) return false;
+      if (!this.logs[ruleIndex].hasRoom(weight, now, isPriority, this.rules[ruleIndex].reserved)) return false;
     }
-    for (const { ruleIndex, weight } of costs) this.logs[ruleIndex].hold(weight, now);
+    for (const { ruleIndex, weight } of costs) this.logs[ruleIndex].hold(weight, now, isPriority);
     return true;
   }
 
-  complete(costs: readonly ResolvedCost[], now: number): void {
-    for (const { ruleIndex, weight } of costs) this.logs[ruleIndex].release(weight, now);
+  complete(costs: readonly ResolvedCost[], now: number, priority: RateLimitPriority): void {
+    for (const { ruleIndex, weight } of costs) this.logs[ruleIndex].release(weight, now, priority === 'priority');
   }
 
-  cancel(costs: readonly ResolvedCost[]): void {
-    for (const { ruleIndex, weight } of costs) this.logs[ruleIndex].cancel(weight);
+  cancel(costs: readonly ResolvedCost[], priority: RateLimitPriority): void {
+    for (const { ruleIndex, weight } of costs) this.logs[ruleIndex].cancel(weight, priority === 'priority');
+  }
+
+  /** Weight of priority grants occupying a rule at `now`. */
+  usedByPriority(ruleIndex: number, now: number): number {
+    return this.logs[ruleIndex].usedByPriority(now);
   }
 
   used(ruleIndex: number, now: number): number {

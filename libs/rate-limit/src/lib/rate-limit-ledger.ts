@@ -8,8 +8,8 @@ export interface EffectiveRateLimitRule {
   readonly windowMs: number;
   readonly configuredWindowMs: number;
   /**
-   * Weight of `limit` that only priority (trading) operations may use: other operations are granted
-   * only while the rule's occupancy stays within `limit - reserved`.
+   * Weight of `limit` kept for priority (trading) operations: a standard grant must leave
+   * `reserved - (priority weight in use)` free, so trading always gets at least `reserved`.
    */
   readonly reserved: number;
 }
@@ -23,10 +23,6 @@ export interface ResolvedCost {
 /** Which part of a rule an operation may use: `priority` operations (trading) may use the reserve. */
 export type RateLimitPriority = 'priority' | 'standard';
 
-/** The ceiling a grant of `priority` must stay under on `rule`. */
-export function ceilingFor(rule: EffectiveRateLimitRule, priority: RateLimitPriority): number {
-  return priority === 'priority' ? rule.limit : rule.limit - rule.reserved;
-}
 
 /**
  * The grant decision of one process, kept apart from waiting and queueing: the synchronous seam of
@@ -40,16 +36,16 @@ export function ceilingFor(rule: EffectiveRateLimitRule, priority: RateLimitPrio
 export interface RateLimitLedger {
   readonly rules: readonly EffectiveRateLimitRule[];
   /**
-   * Earliest time >= now at which every rule has room for its weight under the priority's ceiling,
-   * assuming nothing held is released meanwhile: Infinity when only a release can make room.
+   * Earliest time >= now at which every rule has room for its weight (for its class), assuming nothing
+   * held is released meanwhile: Infinity when only a release can make room.
    */
   earliestGrantAt(costs: readonly ResolvedCost[], now: number, priority: RateLimitPriority): number;
   /** Holds the grant on every rule at once if all have room; false (and nothing recorded) otherwise. */
   tryTake(costs: readonly ResolvedCost[], now: number, priority: RateLimitPriority): boolean;
   /** A held grant's answer came back at `now`: it stays counted until `now` + window. */
-  complete(costs: readonly ResolvedCost[], now: number): void;
+  complete(costs: readonly ResolvedCost[], now: number, priority: RateLimitPriority): void;
   /** A held grant was never sent: it frees at once. */
-  cancel(costs: readonly ResolvedCost[]): void;
+  cancel(costs: readonly ResolvedCost[], priority: RateLimitPriority): void;
   /** Weight occupying a rule at `now` (held and counted). */
   used(ruleIndex: number, now: number): number;
   /** Weight held by requests in flight on a rule. */

@@ -165,7 +165,7 @@ export class SlidingWindowLimiter implements RateLimiter {
         pending.priority.delete(granted);
         pending.standard.delete(granted);
         // Planned grants are answered at once: only the window keeps them.
-        ledger.complete(granted.costs, at);
+        ledger.complete(granted.costs, at, granted.priority);
       });
       if (!pending[priority].has(probe)) return Math.ceil(at - now);
       /* istanbul ignore if -- weights are validated to fit, so a queued demand always becomes grantable */
@@ -237,7 +237,7 @@ export class SlidingWindowLimiter implements RateLimiter {
     if (this.waiting > 0) this.pump();
     const now = this.config.clock.now();
     if (this.isHeldByWaiter(costs, priority) || !this.ledger.tryTake(costs, now, priority)) return null;
-    return this.lease(operation, costs, now);
+    return this.lease(operation, costs, priority, now);
   }
 
   /** Whether a queued waiter that goes before this demand shares one of its rules. */
@@ -274,7 +274,7 @@ export class SlidingWindowLimiter implements RateLimiter {
     for (const { ruleIndex } of waiter.costs) this.waitersPerRule[waiter.priority][ruleIndex]--;
     if (waiter.timeoutHandle !== undefined) this.config.clock.clearTimeout(waiter.timeoutHandle);
     if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
-    waiter.resolve(granted ? this.lease(waiter.operation, waiter.costs, grantedAt as number) : null);
+    waiter.resolve(granted ? this.lease(waiter.operation, waiter.costs, waiter.priority, grantedAt as number) : null);
   }
 
   private expire(waiter: Waiter): void {
@@ -287,7 +287,12 @@ export class SlidingWindowLimiter implements RateLimiter {
     }
   }
 
-  private lease(operation: string, costs: readonly ResolvedCost[], grantedAt: number): RateLimitLease {
+  private lease(
+    operation: string,
+    costs: readonly ResolvedCost[],
+    priority: RateLimitPriority,
+    grantedAt: number,
+  ): RateLimitLease {
     let sentAt = grantedAt;
     let sendOrder = this.unansweredLeases.takeSendOrder();
     let settled = false;
@@ -307,24 +312,30 @@ export class SlidingWindowLimiter implements RateLimiter {
       settle: (outcome: LeaseOutcome) => {
         if (settled) return;
         settled = true;
-        this.settleLease(costs, sentAt, sendOrder, outcome);
+        this.settleLease(costs, priority, sentAt, sendOrder, outcome);
       },
     };
   }
 
-  private settleLease(costs: readonly ResolvedCost[], sentAt: number, sendOrder: number, outcome: LeaseOutcome): void {
+  private settleLease(
+    costs: readonly ResolvedCost[],
+    priority: RateLimitPriority,
+    sentAt: number,
+    sendOrder: number,
+    outcome: LeaseOutcome,
+  ): void {
     switch (outcome) {
       case 'answered':
-        this.ledger.complete(costs, this.config.clock.now());
+        this.ledger.complete(costs, this.config.clock.now(), priority);
         // The broker answered this request: it has read everything sent before it on the connection.
         this.unansweredLeases.confirmOrder(sendOrder);
         break;
       case 'unsent':
-        this.ledger.cancel(costs);
+        this.ledger.cancel(costs, priority);
         break;
       case 'abandoned':
         this.unansweredLeases.add(sentAt, sendOrder, () => {
-          this.ledger.complete(costs, this.config.clock.now());
+          this.ledger.complete(costs, this.config.clock.now(), priority);
           this.pump();
         });
         return;

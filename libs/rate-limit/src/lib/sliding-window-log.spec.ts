@@ -120,13 +120,28 @@ describe('SlidingWindowLog', () => {
     expect(() => log.hold(2, 0)).toThrow('no room for weight 2');
   });
 
-  it('applies a lower ceiling when asked (the part left outside a reserve)', () => {
-    const log = new SlidingWindowLog(3, 1000);
-    log.add(2, 0);
-    expect(log.hasRoom(1, 0, 2)).toBe(false);
-    expect(log.hasRoom(1, 0)).toBe(true);
-    expect(log.earliestRoomAt(1, 10, 2)).toBe(1000);
-    expect(log.earliestRoomAt(3, 10, 2)).toBe(Infinity);
+  it('keeps the unused part of the reserve free of standard grants; priority grants may use all of it', () => {
+    // limit 4, 2 of it reserved for the priority class.
+    const log = new SlidingWindowLog(4, 1000);
+    log.add(1, 0, false);
+    expect(log.hasRoom(2, 0, false, 2)).toBe(false);
+    expect(log.hasRoom(3, 0, true, 2)).toBe(true);
+    log.add(2, 100, true);
+    // Trading uses its whole reserve: standard grants keep the other half.
+    expect(log.usedByPriority(100)).toBe(2);
+    expect(log.hasRoom(1, 100, false, 2)).toBe(true);
+    log.add(1, 200, false);
+    expect(log.hasRoom(1, 200, true, 2)).toBe(false);
+    // One standard weight fits when the standard grant of t=0 leaves; two only once trading's grants left
+    // too, since the reserve they used must then stay free.
+    expect(log.earliestRoomAt(1, 300, false, 2)).toBe(1000);
+    expect(log.earliestRoomAt(2, 300, false, 2)).toBe(1200);
+    expect(log.earliestRoomAt(2, 300, true, 2)).toBe(1100);
+    // Only a release can make room for what held weight blocks.
+    log.hold(2, 1300, true);
+    expect(log.earliestRoomAt(3, 1300, true, 2)).toBe(Infinity);
+    log.release(2, 1400, true);
+    expect(log.earliestRoomAt(3, 1400, true, 2)).toBe(2400);
   });
 
   it('with a window of 0 counts only what is held (the in-flight bound)', () => {

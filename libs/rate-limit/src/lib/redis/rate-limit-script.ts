@@ -5,8 +5,8 @@
  *
  * Keys of one broker share the hash tag of KEYS[1] (`<prefix>:{<broker>}`), so they live in one slot:
  *   :meta        hash   epoch (changes when Redis lost the data), fence (no grants before), seq (tickets)
- *   :g:<rule>    zset   member "<leaseId>:<weight>", score = free time (ms), +inf while held
- *   :leases      hash   held lease -> "<owner>|<rule>,<weight>,<windowMs>;..."
+ *   :g:<rule>    zset   member "<leaseId>:<weight>:<priority 1/0>", score = free time (ms), +inf while held
+ *   :leases      hash   held lease -> "<owner>|<priority>|<rule>,<weight>,<windowMs>;..."
  *   :owners      zset   owner -> liveness expiry (ms)
  *   :owned:<o>   set    held leases of owner o
  *   :tickets     hash   ticket -> "<owner>|<priority 1/0>|<seq>|<expiresAt>|<rule>,<rule>..."
@@ -44,13 +44,17 @@ end
 redis.call('PEXPIRE', META, 86400000)
 local fence = tonumber(redis.call('HGET', META, 'fence') or '0')
 
+local function parse_lease(rec)
+  local leaseOwner, prio, parts = string.match(rec, '^(.-)|(%d)|(.*)$')
+  return leaseOwner, prio, parts
+end
+
 local function count_lease(leaseId, at)
   local rec = redis.call('HGET', LEASES, leaseId)
   if not rec then return end
-  local sep = string.find(rec, '|', 1, true)
-  local leaseOwner = string.sub(rec, 1, sep - 1)
-  for rule, weight, window in string.gmatch(string.sub(rec, sep + 1), '([^,;]+),([^,;]+),([^,;]+)') do
-    local member = leaseId .. ':' .. weight
+  local leaseOwner, prio, parts = parse_lease(rec)
+  for rule, weight, window in string.gmatch(parts, '([^,;]+),([^,;]+),([^,;]+)') do
+    local member = leaseId .. ':' .. weight .. ':' .. prio
     local freeAt = at + tonumber(window)
     if freeAt > now then
       redis.call('ZADD', G(rule), fmt(freeAt), member)
@@ -65,10 +69,9 @@ end
 local function drop_lease(leaseId)
   local rec = redis.call('HGET', LEASES, leaseId)
   if not rec then return end
-  local sep = string.find(rec, '|', 1, true)
-  local leaseOwner = string.sub(rec, 1, sep - 1)
-  for rule, weight in string.gmatch(string.sub(rec, sep + 1), '([^,;]+),([^,;]+),[^,;]+') do
-    redis.call('ZREM', G(rule), leaseId .. ':' .. weight)
+  local leaseOwner, prio, parts = parse_lease(rec)
+  for rule, weight in string.gmatch(parts, '([^,;]+),([^,;]+),[^,;]+') do
+    redis.call('ZREM', G(rule), leaseId .. ':' .. weight .. ':' .. prio)
   end
   redis.call('HDEL', LEASES, leaseId)
   redis.call('SREM', OWNED(leaseOwner), leaseId)
@@ -90,29 +93,37 @@ local function usage(rule)
   local key = G(rule)
   redis.call('ZREMRANGEBYSCORE', key, '-inf', fmt(now))
   local entries = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
-  local used, held, counted = 0, 0, {}
+  local used, held, prioUsed, counted = 0, 0, 0, {}
   for i = 1, #entries, 2 do
-    local w = tonumber(string.match(entries[i], ':(%d+)$'))
+    local w, p = string.match(entries[i], ':(%d+):(%d)$')
+    w = tonumber(w)
     used = used + w
+    if p == '1' then prioUsed = prioUsed + w end
     if entries[i + 1] == 'inf' then
       held = held + w
     else
-      counted[#counted + 1] = { w, tonumber(entries[i + 1]) }
+      counted[#counted + 1] = { w, tonumber(entries[i + 1]), p == '1' }
     end
   end
-  return used, held, counted
+  return used, held, prioUsed, counted
 end
 
--- Earliest time the weight fits under the ceiling; nil when only a release of a held grant can help.
-local function room_at(rule, weight, ceiling)
-  local used, held, counted = usage(rule)
-  local excess = used + weight - ceiling
-  if excess <= 0 then return now end
-  if excess > used - held then return nil end
-  local freed = 0
-  for _, c in ipairs(counted) do
-    freed = freed + c[1]
-    if freed >= excess then return c[2] end
+-- A priority grant needs used + weight <= limit; a standard one also leaves the unused part of the
+-- reserve free (sliding-window-log.ts, fits).
+local function fits(limit, used, prioUsed, weight, priority, reserved)
+  local keptFree = 0
+  if priority ~= '1' then keptFree = math.max(0, reserved - prioUsed) end
+  return used + weight + keptFree <= limit
+end
+
+-- Earliest time the weight fits; nil when only a release of a held grant can help.
+local function room_at(c, priority)
+  local used, held, prioUsed, counted = usage(c.rule)
+  if fits(c.limit, used, prioUsed, c.weight, priority, c.reserved) then return now end
+  for _, g in ipairs(counted) do
+    used = used - g[1]
+    if g[3] then prioUsed = prioUsed - g[1] end
+    if fits(c.limit, used, prioUsed, c.weight, priority, c.reserved) then return g[2] end
   end
   return nil
 end
@@ -139,16 +150,19 @@ local function read_costs(from)
   local n = tonumber(ARGV[from])
   local costs = {}
   for i = 0, n - 1 do
-    local at = from + 1 + i * 4
-    costs[#costs + 1] = { rule = ARGV[at], weight = tonumber(ARGV[at + 1]), ceiling = tonumber(ARGV[at + 2]), window = ARGV[at + 3] }
+    local at = from + 1 + i * 5
+    costs[#costs + 1] = {
+      rule = ARGV[at], weight = tonumber(ARGV[at + 1]), limit = tonumber(ARGV[at + 2]),
+      reserved = tonumber(ARGV[at + 3]), window = ARGV[at + 4],
+    }
   end
   return costs
 end
 
-local function earliest(costs)
+local function earliest(costs, priority)
   local at = now
   for _, c in ipairs(costs) do
-    local r = room_at(c.rule, c.weight, c.ceiling)
+    local r = room_at(c, priority)
     if r == nil then return nil end
     if r > at then at = r end
   end
@@ -170,15 +184,15 @@ if op == 'take' then
       end
     end
   end
-  local at = earliest(costs)
+  local at = earliest(costs, priority)
   if not blocked and at == now then
     local parts = {}
     for _, c in ipairs(costs) do
-      redis.call('ZADD', G(c.rule), '+inf', leaseId .. ':' .. c.weight)
+      redis.call('ZADD', G(c.rule), '+inf', leaseId .. ':' .. c.weight .. ':' .. priority)
       redis.call('PEXPIRE', G(c.rule), keyTtl)
       parts[#parts + 1] = c.rule .. ',' .. c.weight .. ',' .. c.window
     end
-    redis.call('HSET', LEASES, leaseId, owner .. '|' .. table.concat(parts, ';'))
+    redis.call('HSET', LEASES, leaseId, owner .. '|' .. priority .. '|' .. table.concat(parts, ';'))
     redis.call('SADD', OWNED(owner), leaseId)
     redis.call('PEXPIRE', OWNED(owner), keyTtl)
     if mine then
@@ -213,17 +227,19 @@ elseif op == 'drop' then
 elseif op == 'heartbeat' then
   local out = { fmt(now), epoch }
   for i = 6, #ARGV do
-    local used, held = usage(ARGV[i])
+    local used, held, prioUsed = usage(ARGV[i])
     redis.call('PEXPIRE', G(ARGV[i]), keyTtl)
     out[#out + 1] = tostring(used)
     out[#out + 1] = tostring(held)
+    out[#out + 1] = tostring(prioUsed)
   end
   return out
 elseif op == 'restore' then
   for _, grant in ipairs(cjson.decode(ARGV[6])) do
     local parts = {}
+    local prio = grant.priority == 'priority' and '1' or '0'
     for _, c in ipairs(grant.costs) do
-      local member = grant.leaseId .. ':' .. c.weight
+      local member = grant.leaseId .. ':' .. c.weight .. ':' .. prio
       if grant.answeredAt == nil or grant.answeredAt == cjson.null then
         redis.call('ZADD', G(c.ruleId), 'NX', '+inf', member)
       elseif grant.answeredAt + c.windowMs > now then
@@ -233,13 +249,13 @@ elseif op == 'restore' then
       parts[#parts + 1] = c.ruleId .. ',' .. c.weight .. ',' .. c.windowMs
     end
     if grant.answeredAt == nil or grant.answeredAt == cjson.null then
-      redis.call('HSETNX', LEASES, grant.leaseId, owner .. '|' .. table.concat(parts, ';'))
+      redis.call('HSETNX', LEASES, grant.leaseId, owner .. '|' .. prio .. '|' .. table.concat(parts, ';'))
       redis.call('SADD', OWNED(owner), grant.leaseId)
     end
   end
   return { fmt(now), epoch }
 elseif op == 'estimate' then
-  local at = earliest(read_costs(6))
+  local at = earliest(read_costs(7), ARGV[6])
   if at == nil then return { fmt(now), epoch, '' } end
   return { fmt(now), epoch, fmt(at - now) }
 end

@@ -70,8 +70,10 @@ export class RedisLedgerConnection {
     this.client.on('error', () => undefined);
     this.subscriber = new Redis(options.url, { ...connectionOptions, enableOfflineQueue: true, commandTimeout: undefined });
     this.subscriber.on('error', () => undefined);
-    this.subscriber.on('message', (channel: string) => {
-      for (const listener of [...(this.listeners.get(channel) ?? [])]) listener();
+    this.subscriber.on('message', (channel: string) => this.notify(channel));
+    // Wake-ups published while the subscription was down are lost: let every waiter look again.
+    this.subscriber.on('ready', () => {
+      for (const channel of this.listeners.keys()) this.notify(channel);
     });
   }
 
@@ -121,12 +123,20 @@ export class RedisLedgerConnection {
     if (!set) {
       set = new Set();
       this.listeners.set(channel, set);
-      this.subscriber.subscribe(channel).catch(() => undefined);
+      // Once subscribed, a look at the ledger catches a release published just before.
+      this.subscriber.subscribe(channel).then(
+        () => this.notify(channel),
+        () => undefined,
+      );
     }
     set.add(listener);
     return () => {
       set?.delete(listener);
     };
+  }
+
+  private notify(channel: string): void {
+    for (const listener of [...(this.listeners.get(channel) ?? [])]) listener();
   }
 
   async close(): Promise<void> {
@@ -185,7 +195,12 @@ export class RedisRateLimitLedger implements SharedRateLimitLedger {
     return {
       now: Number(now),
       epoch,
-      usage: rules.map((rule, index) => ({ ruleId: rule.id, used: Number(counts[index * 2]), held: Number(counts[index * 2 + 1]) })),
+      usage: rules.map((rule, index) => ({
+        ruleId: rule.id,
+        used: Number(counts[index * 3]),
+        held: Number(counts[index * 3 + 1]),
+        priorityUsed: Number(counts[index * 3 + 2]),
+      })),
     };
   }
 
@@ -193,6 +208,7 @@ export class RedisRateLimitLedger implements SharedRateLimitLedger {
     const payload = JSON.stringify(
       grants.map((grant) => ({
         leaseId: checkId(grant.leaseId),
+        priority: grant.priority,
         answeredAt: grant.answeredAt ?? null,
         costs: grant.costs.map(({ ruleId, weight, windowMs }) => ({ ruleId: checkId(ruleId), weight, windowMs })),
       })),
@@ -201,8 +217,12 @@ export class RedisRateLimitLedger implements SharedRateLimitLedger {
     return { now: Number(now), epoch };
   }
 
-  async estimateWaitMs(costs: readonly LedgerCost[], _priority: RateLimitPriority): Promise<number | null> {
-    const [, , waitMs] = await this.connection.run(this.base, ['estimate', ...costArgs(costs)], this.keyTtlMs);
+  async estimateWaitMs(costs: readonly LedgerCost[], priority: RateLimitPriority): Promise<number | null> {
+    const [, , waitMs] = await this.connection.run(
+      this.base,
+      ['estimate', priority === 'priority' ? 1 : 0, ...costArgs(costs)],
+      this.keyTtlMs,
+    );
     return waitMs === '' ? null : Number(waitMs);
   }
 
@@ -220,7 +240,7 @@ export class RedisRateLimitLedger implements SharedRateLimitLedger {
 }
 
 function costArgs(costs: readonly LedgerCost[]): (string | number)[] {
-  return [costs.length, ...costs.flatMap((cost) => [checkId(cost.ruleId), cost.weight, cost.ceiling, cost.windowMs])];
+  return [costs.length, ...costs.flatMap((cost) => [checkId(cost.ruleId), cost.weight, cost.limit, cost.reserved, cost.windowMs])];
 }
 
 function checkId(id: string): string {

@@ -1,4 +1,5 @@
 import type { RateLimitPriority } from '../rate-limit-ledger';
+import { fits } from '../sliding-window-log';
 import type { LedgerCost, LedgerRuleUsage } from './shared-rate-limit-ledger';
 
 /** A waiter's place in a shared ledger's queue. */
@@ -31,31 +32,43 @@ export function isBlockedByTicket(
   );
 }
 
+/** A counted (answered) grant of a rule, as the ledger keeps it. */
+export interface CountedGrant {
+  readonly weight: number;
+  readonly freeAt: number;
+  readonly priority: boolean;
+}
+
 /**
- * Earliest time >= now at which every rule has room for its weight under its ceiling: now when it
- * fits now, the moment enough counted grants have freed otherwise, Infinity when only releases of
- * held grants can make room.
+ * Earliest time >= now at which every rule has room for its weight (the in-memory log's `fits` rule:
+ * a standard grant leaves the unused part of the reserve free): now when it fits now, the moment enough
+ * counted grants have freed otherwise, Infinity when only releases of held grants can make room.
  */
 export function earliestRoomAt(
   costs: readonly LedgerCost[],
+  priority: RateLimitPriority,
   usage: ReadonlyMap<string, LedgerRuleUsage>,
   now: number,
-  countedFreeTimes: (ruleId: string) => ReadonlyArray<{ weight: number; freeAt: number }>,
+  countedGrants: (ruleId: string) => readonly CountedGrant[],
 ): number {
+  const isPriority = priority === 'priority';
   let at = now;
   for (const cost of costs) {
-    const seen = usage.get(cost.ruleId) ?? { ruleId: cost.ruleId, used: 0, held: 0 };
-    const excess = seen.used + cost.weight - cost.ceiling;
-    if (excess <= 0) continue;
-    if (excess > seen.used - seen.held) return Number.POSITIVE_INFINITY;
-    let freed = 0;
-    for (const grant of countedFreeTimes(cost.ruleId)) {
-      freed += grant.weight;
-      if (freed >= excess) {
-        at = Math.max(at, grant.freeAt);
+    const seen = usage.get(cost.ruleId) ?? { ruleId: cost.ruleId, used: 0, held: 0, priorityUsed: 0 };
+    let total = seen.used;
+    let prio = seen.priorityUsed;
+    if (fits(cost.limit, total, prio, cost.weight, isPriority, cost.reserved)) continue;
+    let freeAt = Number.POSITIVE_INFINITY;
+    for (const grant of countedGrants(cost.ruleId)) {
+      total -= grant.weight;
+      if (grant.priority) prio -= grant.weight;
+      if (fits(cost.limit, total, prio, cost.weight, isPriority, cost.reserved)) {
+        freeAt = grant.freeAt;
         break;
       }
     }
+    if (!Number.isFinite(freeAt)) return Number.POSITIVE_INFINITY;
+    at = Math.max(at, freeAt);
   }
   return at;
 }

@@ -4,8 +4,10 @@ import type { EffectiveRateLimitRule, RateLimitPriority } from '../rate-limit-le
 export interface LedgerCost {
   readonly ruleId: string;
   readonly weight: number;
-  /** Occupancy this request must stay within: the rule's limit, or limit - reserved for standard requests. */
-  readonly ceiling: number;
+  /** The rule's limit (for every process together). */
+  readonly limit: number;
+  /** Part of the limit kept for priority (trading) grants; standard grants leave its unused part free. */
+  readonly reserved: number;
   /** How long an answered grant stays counted (window plus margin; 0 for the in-flight bound). */
   readonly windowMs: number;
 }
@@ -33,6 +35,8 @@ export interface LedgerRuleUsage {
   readonly used: number;
   /** Weight held by requests in flight (all processes). */
   readonly held: number;
+  /** Held plus counted weight of priority (trading) grants. */
+  readonly priorityUsed: number;
 }
 
 interface LedgerAnswer {
@@ -57,6 +61,7 @@ export type LedgerTakeResult =
 export interface LedgerRestoredGrant {
   readonly leaseId: string;
   readonly costs: readonly LedgerCost[];
+  readonly priority: RateLimitPriority;
   /** Ledger time it was answered; undefined while it is still in flight. */
   readonly answeredAt?: number;
 }

@@ -1,6 +1,6 @@
 import type { RateLimitTimerHandle } from '../rate-limit-clock';
 import type { LeaseOutcome, RateLimitLease } from '../rate-limit-lease';
-import { ceilingFor, type EffectiveRateLimitRule, type RateLimitPriority, type ResolvedCost } from '../rate-limit-ledger';
+import type { EffectiveRateLimitRule, RateLimitPriority, ResolvedCost } from '../rate-limit-ledger';
 import type { AcquireOptions, RateLimiterOptions } from '../rate-limit-options';
 import type { RateLimiterHealth, RateLimitUsageSnapshot } from '../rate-limit-usage';
 import type { RateLimiter } from '../rate-limiter';
@@ -46,6 +46,7 @@ interface SharedWaiter {
 /** What this process accounts for, to put back if the ledger loses its data. */
 interface MirroredGrant {
   readonly costs: readonly LedgerCost[];
+  readonly priority: RateLimitPriority;
   /** Ledger time the answer was recorded; undefined while in flight (or its completion is pending). */
   answeredAt?: number;
 }
@@ -148,7 +149,7 @@ export class SharedRateLimiter implements RateLimiter {
       const waiter: SharedWaiter = {
         operation,
         costs,
-        ledgerCosts: this.ledgerCosts(costs, priority),
+        ledgerCosts: this.ledgerCosts(costs),
         priority,
         ticketId: this.newId(),
         resolve,
@@ -178,7 +179,7 @@ export class SharedRateLimiter implements RateLimiter {
   async estimateWaitMs(operation: string): Promise<number> {
     const costs = this.config.operationCosts.get(operation) ?? this.config.defaultCosts;
     const priority: RateLimitPriority = this.config.priorityOperations.has(operation) ? 'priority' : 'standard';
-    const ledgerCosts = this.ledgerCosts(costs, priority);
+    const ledgerCosts = this.ledgerCosts(costs);
     const longestWindow = Math.max(...ledgerCosts.map((cost) => cost.windowMs), this.heartbeatMs);
     try {
       const waitMs = await this.ledger.estimateWaitMs(ledgerCosts, priority);
@@ -261,10 +262,10 @@ export class SharedRateLimiter implements RateLimiter {
     await this.ledger.close();
   }
 
-  private ledgerCosts(costs: readonly ResolvedCost[], priority: RateLimitPriority): LedgerCost[] {
+  private ledgerCosts(costs: readonly ResolvedCost[]): LedgerCost[] {
     return costs.map(({ ruleIndex, weight }) => {
       const rule = this.config.rules[ruleIndex];
-      return { ruleId: rule.id, weight, ceiling: ceilingFor(rule, priority), windowMs: rule.windowMs };
+      return { ruleId: rule.id, weight, limit: rule.limit, reserved: rule.reserved, windowMs: rule.windowMs };
     });
   }
 
@@ -305,7 +306,7 @@ export class SharedRateLimiter implements RateLimiter {
         }
         this.noteContact(result.epoch);
         if (result.granted) {
-          this.grants.set(leaseId, { costs: head.ledgerCosts });
+          this.grants.set(leaseId, { costs: head.ledgerCosts, priority });
           if (this.queues[priority].has(head)) this.removeWaiter(head, this.lease(head.operation, leaseId));
           else this.complete(leaseId, 'unsent');
           continue;
@@ -500,6 +501,7 @@ export class SharedRateLimiter implements RateLimiter {
     const grants = [...this.grants].map(([leaseId, grant]) => ({
       leaseId,
       costs: grant.costs,
+      priority: grant.priority,
       ...(grant.answeredAt === undefined || this.pendingOutcomes.has(leaseId) ? {} : { answeredAt: grant.answeredAt }),
     }));
     try {

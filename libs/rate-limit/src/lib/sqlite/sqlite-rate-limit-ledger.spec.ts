@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { LedgerCost } from '../shared/shared-rate-limit-ledger';
 import { FileDoorbell, hostMonotonicMs, SqliteLedgerFile } from './sqlite-rate-limit-ledger';
 
-const REQUESTS: LedgerCost = { ruleId: 'requests', weight: 1, ceiling: 2, windowMs: 1000 };
+const REQUESTS: LedgerCost = { ruleId: 'requests', weight: 1, limit: 2, reserved: 0, windowMs: 1000 };
 
 describe('SqliteLedgerFile and SqliteRateLimitLedger', () => {
   let dir: string;
@@ -56,13 +56,13 @@ describe('SqliteLedgerFile and SqliteRateLimitLedger', () => {
     const file = open('a');
     const kis = file.ledger('kis');
     const creon = file.ledger('creon');
-    const cost = { ...REQUESTS, ceiling: 1 };
+    const cost = { ...REQUESTS, limit: 1, reserved: 0 };
     await kis.take({ leaseId: 'k', costs: [cost], priority: 'standard', ticketId: 'tk', ticketTtlMs: 1 });
     await expect(
       creon.take({ leaseId: 'c', costs: [cost], priority: 'standard', ticketId: 'tc', ticketTtlMs: 1 }),
     ).resolves.toMatchObject({ granted: true });
     await expect(kis.heartbeat([{ id: 'requests', limit: 1, configuredLimit: 1, windowMs: 1000, configuredWindowMs: 1000, reserved: 0 }])).resolves.toMatchObject({
-      usage: [{ ruleId: 'requests', used: 1, held: 1 }],
+      usage: [{ ruleId: 'requests', used: 1, held: 1, priorityUsed: 0 }],
     });
   });
 
@@ -78,12 +78,12 @@ describe('SqliteLedgerFile and SqliteRateLimitLedger', () => {
     const heartbeat = await reopened.heartbeat([
       { id: 'requests', limit: 2, configuredLimit: 2, windowMs: 1000, configuredWindowMs: 1000, reserved: 0 },
     ]);
-    expect(heartbeat.usage).toEqual([{ ruleId: 'requests', used: 0, held: 0 }]);
+    expect(heartbeat.usage).toEqual([{ ruleId: 'requests', used: 0, held: 0, priorityUsed: 0 }]);
   });
 
   it('estimates the wait: 0 with room, the free time of the oldest counted grant, null behind held ones', async () => {
     const ledger = open('a').ledger('kis');
-    const cost = { ...REQUESTS, ceiling: 1 };
+    const cost = { ...REQUESTS, limit: 1, reserved: 0 };
     await expect(ledger.estimateWaitMs([cost], 'standard')).resolves.toBe(0);
     await ledger.take({ leaseId: 'x', costs: [cost], priority: 'standard', ticketId: 't', ticketTtlMs: 1 });
     await expect(ledger.estimateWaitMs([cost], 'standard')).resolves.toBeNull();
@@ -94,7 +94,7 @@ describe('SqliteLedgerFile and SqliteRateLimitLedger', () => {
 
   it('frees an unsent grant at once and ignores outcomes of unknown leases', async () => {
     const ledger = open('a').ledger('kis');
-    const cost = { ...REQUESTS, ceiling: 1 };
+    const cost = { ...REQUESTS, limit: 1, reserved: 0 };
     await ledger.take({ leaseId: 'x', costs: [cost], priority: 'standard', ticketId: 't', ticketTtlMs: 1 });
     await ledger.complete('x', 'unsent');
     await ledger.complete('never-granted', 'answered');
@@ -106,14 +106,14 @@ describe('SqliteLedgerFile and SqliteRateLimitLedger', () => {
   it('restores grants that are still held or within their window, and skips those already free', async () => {
     const ledger = open('a').ledger('kis');
     await ledger.restore([
-      { leaseId: 'held', costs: [REQUESTS] },
-      { leaseId: 'recent', costs: [REQUESTS], answeredAt: now - 400 },
-      { leaseId: 'old', costs: [REQUESTS], answeredAt: now - 1_000 },
+      { leaseId: 'held', costs: [REQUESTS], priority: 'standard' },
+      { leaseId: 'recent', costs: [REQUESTS], priority: 'priority', answeredAt: now - 400 },
+      { leaseId: 'old', costs: [REQUESTS], priority: 'standard', answeredAt: now - 1_000 },
     ]);
     const heartbeat = await ledger.heartbeat([
       { id: 'requests', limit: 2, configuredLimit: 2, windowMs: 1000, configuredWindowMs: 1000, reserved: 0 },
     ]);
-    expect(heartbeat.usage).toEqual([{ ruleId: 'requests', used: 2, held: 1 }]);
+    expect(heartbeat.usage).toEqual([{ ruleId: 'requests', used: 2, held: 1, priorityUsed: 1 }]);
   });
 
   it('refuses decisions once closed', async () => {

@@ -13,7 +13,7 @@ import type {
   SharedLedgerOwner,
   SharedRateLimitLedger,
 } from '../shared/shared-rate-limit-ledger';
-import { earliestRoomAt, isBlockedByTicket, type LedgerTicket } from '../shared/ledger-decisions';
+import { earliestRoomAt, isBlockedByTicket, type CountedGrant, type LedgerTicket } from '../shared/ledger-decisions';
 
 /**
  * Milliseconds on the host's monotonic clock (CLOCK_MONOTONIC on Linux): the same for every process of
@@ -124,14 +124,22 @@ export class SqliteRateLimitLedger implements SharedRateLimitLedger {
       const tickets = this.tickets(db);
       const mine = tickets.find((ticket) => ticket.ticketId === request.ticketId);
       const usage = this.usageOf(db, request.costs.map((cost) => cost.ruleId));
-      const roomAt = earliestRoomAt(request.costs, usage, now, (ruleId) => this.countedFreeTimes(db, ruleId));
+      const roomAt = earliestRoomAt(request.costs, request.priority, usage, now, (ruleId) => this.countedGrants(db, ruleId));
       const blocked = isBlockedByTicket(tickets, request, mine);
       if (!blocked && roomAt === now) {
         const insert = db.prepare(
-          `INSERT INTO rl_grants (broker, lease_id, rule, weight, window_ms, owner, free_at) VALUES (?, ?, ?, ?, ?, ?, NULL)`,
+          `INSERT INTO rl_grants (broker, lease_id, rule, weight, window_ms, owner, priority, free_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)`,
         );
         for (const cost of request.costs) {
-          insert.run(this.broker, request.leaseId, cost.ruleId, cost.weight, cost.windowMs, this.owner.ownerId);
+          insert.run(
+            this.broker,
+            request.leaseId,
+            cost.ruleId,
+            cost.weight,
+            cost.windowMs,
+            this.owner.ownerId,
+            request.priority === 'priority' ? 1 : 0,
+          );
         }
         if (mine) db.prepare(`DELETE FROM rl_tickets WHERE broker = ? AND ticket_id = ?`).run(this.broker, mine.ticketId);
         return { result: { granted: true as const, now, epoch }, ring: mine !== undefined && tickets.length > 1 };
@@ -198,24 +206,25 @@ export class SqliteRateLimitLedger implements SharedRateLimitLedger {
     return this.file.transact((db, now) => {
       const epoch = this.prepare(db, now);
       const insert = db.prepare(
-        `INSERT OR IGNORE INTO rl_grants (broker, lease_id, rule, weight, window_ms, owner, free_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO rl_grants (broker, lease_id, rule, weight, window_ms, owner, priority, free_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       for (const grant of grants) {
         for (const cost of grant.costs) {
           const freeAt = grant.answeredAt === undefined ? null : grant.answeredAt + cost.windowMs;
           if (freeAt !== null && freeAt <= now) continue;
-          insert.run(this.broker, grant.leaseId, cost.ruleId, cost.weight, cost.windowMs, this.owner.ownerId, freeAt);
+          const priority = grant.priority === 'priority' ? 1 : 0;
+          insert.run(this.broker, grant.leaseId, cost.ruleId, cost.weight, cost.windowMs, this.owner.ownerId, priority, freeAt);
         }
       }
       return { now, epoch };
     });
   }
 
-  async estimateWaitMs(costs: readonly LedgerCost[], _priority: RateLimitPriority): Promise<number | null> {
+  async estimateWaitMs(costs: readonly LedgerCost[], priority: RateLimitPriority): Promise<number | null> {
     return this.file.transact((db, now) => {
       this.prepare(db, now);
       const usage = this.usageOf(db, costs.map((cost) => cost.ruleId));
-      const at = earliestRoomAt(costs, usage, now, (ruleId) => this.countedFreeTimes(db, ruleId));
+      const at = earliestRoomAt(costs, priority, usage, now, (ruleId) => this.countedGrants(db, ruleId));
       return Number.isFinite(at) ? at - now : null;
     });
   }
@@ -257,26 +266,28 @@ export class SqliteRateLimitLedger implements SharedRateLimitLedger {
   private usageOf(db: Database.Database, ruleIds: readonly string[]): Map<string, LedgerRuleUsage> {
     const rows = db
       .prepare(
-        `SELECT rule, SUM(weight) AS used, SUM(CASE WHEN free_at IS NULL THEN weight ELSE 0 END) AS held
+        `SELECT rule, SUM(weight) AS used, SUM(CASE WHEN free_at IS NULL THEN weight ELSE 0 END) AS held,
+                SUM(CASE WHEN priority = 1 THEN weight ELSE 0 END) AS priorityUsed
          FROM rl_grants WHERE broker = ? GROUP BY rule`,
       )
-      .all(this.broker) as Array<{ rule: string; used: number; held: number }>;
+      .all(this.broker) as Array<{ rule: string; used: number; held: number; priorityUsed: number }>;
     const byRule = new Map(rows.map((row) => [row.rule, row]));
     return new Map(
       ruleIds.map((ruleId) => {
         const row = byRule.get(ruleId);
-        return [ruleId, { ruleId, used: row?.used ?? 0, held: row?.held ?? 0 }];
+        return [ruleId, { ruleId, used: row?.used ?? 0, held: row?.held ?? 0, priorityUsed: row?.priorityUsed ?? 0 }];
       }),
     );
   }
 
   /** Counted grants of a rule, oldest free time first. */
-  private countedFreeTimes(db: Database.Database, ruleId: string): Array<{ weight: number; freeAt: number }> {
-    return db
+  private countedGrants(db: Database.Database, ruleId: string): CountedGrant[] {
+    const rows = db
       .prepare(
-        `SELECT weight, free_at AS freeAt FROM rl_grants WHERE broker = ? AND rule = ? AND free_at IS NOT NULL ORDER BY free_at`,
+        `SELECT weight, free_at AS freeAt, priority FROM rl_grants WHERE broker = ? AND rule = ? AND free_at IS NOT NULL ORDER BY free_at`,
       )
-      .all(this.broker, ruleId) as Array<{ weight: number; freeAt: number }>;
+      .all(this.broker, ruleId) as Array<{ weight: number; freeAt: number; priority: number }>;
+    return rows.map((row) => ({ weight: row.weight, freeAt: row.freeAt, priority: row.priority === 1 }));
   }
 
   private tickets(db: Database.Database): LedgerTicket[] {
@@ -311,7 +322,7 @@ CREATE TABLE IF NOT EXISTS rl_meta (
   broker TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (broker, key));
 CREATE TABLE IF NOT EXISTS rl_grants (
   broker TEXT NOT NULL, lease_id TEXT NOT NULL, rule TEXT NOT NULL, weight INTEGER NOT NULL,
-  window_ms REAL NOT NULL, owner TEXT NOT NULL, free_at REAL,
+  window_ms REAL NOT NULL, owner TEXT NOT NULL, priority INTEGER NOT NULL, free_at REAL,
   PRIMARY KEY (broker, lease_id, rule));
 CREATE INDEX IF NOT EXISTS rl_grants_by_rule ON rl_grants (broker, rule, free_at);
 CREATE INDEX IF NOT EXISTS rl_grants_by_owner ON rl_grants (broker, owner, free_at);
