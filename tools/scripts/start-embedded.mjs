@@ -3,7 +3,8 @@
 // machine: the JTS simulator serving the brokers of config/brokers.yaml, the gateway and the execution worker
 // (SQLite under data/; one rate-limit budget per broker shared by both through data/rate-limit.sqlite). Prints
 // the URLs; stops everything on Ctrl-C / SIGTERM or as soon as one of them dies.
-// START_SKIP_BUILD=1 runs existing builds as they are (scripts and tests that built them already).
+// START_SKIP_BUILD=1 runs existing builds as they are (scripts and tests that built them already);
+// QTS_DATA_DIR moves every file it keeps (default data/); SIMULATOR_ADMIN_PORT moves the simulator's admin port.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dataDir = process.env.QTS_DATA_DIR ?? join(root, 'data');
 const generatedAdminKey = process.env.ADMIN_API_KEY ? undefined : `qts_admin_${randomBytes(24).toString('hex')}`;
 const env = {
   ...process.env,
@@ -24,7 +26,7 @@ const env = {
   ADMIN_API_KEY: process.env.ADMIN_API_KEY ?? generatedAdminKey,
   // Gateway and worker run on this one host: they share each broker's budget through one local ledger file.
   RATE_LIMIT_MODE: process.env.RATE_LIMIT_MODE ?? 'local',
-  RATE_LIMIT_LEDGER_PATH: process.env.RATE_LIMIT_LEDGER_PATH ?? join(root, 'data', 'rate-limit.sqlite'),
+  RATE_LIMIT_LEDGER_PATH: process.env.RATE_LIMIT_LEDGER_PATH ?? join(dataDir, 'rate-limit.sqlite'),
   NX_DAEMON: 'false',
 };
 const http = (port, path) => `http://127.0.0.1:${port}${path}`;
@@ -32,13 +34,14 @@ const http = (port, path) => `http://127.0.0.1:${port}${path}`;
 const simulator = {
   name: 'jts-simulator',
   main: 'dist/tools/jts-simulator/main.js',
-  args: ['--config', env.BROKERS_CONFIG],
+  args: ['--config', env.BROKERS_CONFIG, ...(process.env.SIMULATOR_ADMIN_PORT ? ['--admin-port', process.env.SIMULATOR_ADMIN_PORT] : [])],
   readyPrefix: 'JTS_SIMULATOR_READY ',
 };
 const apps = [
   {
     name: 'gateway-api',
     main: 'dist/apps/gateway-api/main.js',
+    env: { DATABASE_URL: process.env.DATABASE_URL ?? `sqlite:${join(dataDir, 'gateway.sqlite')}` },
     urls: [
       `REST      ${http(env.GATEWAY_HTTP_PORT, '/api/v1/brokers')}`,
       `OpenAPI   ${http(env.GATEWAY_HTTP_PORT, '/docs')}`,
@@ -51,6 +54,7 @@ const apps = [
   {
     name: 'execution-worker',
     main: 'dist/apps/execution-worker/main.js',
+    env: { DATABASE_URL: process.env.DATABASE_URL ?? `sqlite:${join(dataDir, 'worker.sqlite')}` },
     urls: [
       `gRPC      127.0.0.1:${env.WORKER_GRPC_PORT} (qts.execution.v1.ExecutionService)`,
       `health    ${http(env.WORKER_HTTP_PORT, '/health/ready')}`,
@@ -59,7 +63,7 @@ const apps = [
   },
 ];
 
-mkdirSync(join(root, 'data'), { recursive: true });
+mkdirSync(dataDir, { recursive: true });
 
 const projects = [simulator, ...apps].map((s) => s.name);
 const built = [simulator, ...apps].every((service) => existsSync(join(root, service.main)));
@@ -99,7 +103,11 @@ function stopAll(exitCode) {
 }
 
 function start(service, stdio) {
-  const child = spawn(process.execPath, [join(root, service.main), ...(service.args ?? [])], { cwd: root, env, stdio });
+  const child = spawn(process.execPath, [join(root, service.main), ...(service.args ?? [])], {
+    cwd: root,
+    env: { ...env, ...service.env },
+    stdio,
+  });
   children.set(service.name, child);
   child.on('exit', (code, signal) => {
     if (!stopping) {
@@ -130,7 +138,7 @@ createInterface({ input: sim.stdout }).on('line', (line) => {
   setTimeout(() => {
     if (stopping) return;
     const limits = env.RATE_LIMIT_MODE === 'local' ? `one rate-limit budget per broker in ${env.RATE_LIMIT_LEDGER_PATH}` : `rate-limit mode ${env.RATE_LIMIT_MODE}`;
-    console.log(`\nEmbedded default is running (SQLite under data/, ${limits}):`);
+    console.log(`\nEmbedded default is running (SQLite under ${dataDir}, ${limits}):`);
     const brokers = Object.entries(ready.brokers).map(([id, port]) => `${id} 127.0.0.1:${port}`);
     console.log(`  jts-simulator      ${brokers.join(', ')}; admin 127.0.0.1:${ready.admin}`);
     for (const app of apps) {

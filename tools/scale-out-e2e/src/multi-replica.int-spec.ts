@@ -66,7 +66,7 @@ describe('one broker budget across 3 gateways and 2 workers (Redis ledger, kis-p
     await cluster.simulator.admin.resetStats(BROKER_ID);
     const samples = new Map<string, WireSample>();
     const at = async (label: string) => {
-      const sample = await sampleWire(cluster.simulator, BROKER_ID);
+      const sample = await sampleWire(cluster.simulator.admin, BROKER_ID);
       samples.set(label, sample);
       return sample;
     };

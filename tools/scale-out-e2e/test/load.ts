@@ -1,6 +1,6 @@
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { qtsExecutionV1, qtsTypeV1 } from '@qts/grpc-contracts';
-import type { SimulatorProcess } from '@qts/test-support';
+import type { SimulatorAdminClient } from '@qts/test-support';
 import { delay } from './app-process';
 
 /** Trading RPCs (the priority class of the limiter), as the simulator names them. */
@@ -16,8 +16,8 @@ export interface WireSample {
   ordersPlaced: number;
 }
 
-export async function sampleWire(simulator: SimulatorProcess, brokerId: string): Promise<WireSample> {
-  const stats = await simulator.admin.getBrokerStats(brokerId);
+export async function sampleWire(admin: SimulatorAdminClient, brokerId: string): Promise<WireSample> {
+  const stats = await admin.getBrokerStats(brokerId);
   const requests = stats.requests as Record<string, number | string>;
   const total = Number(stats.totalRequests);
   const violations = Number(stats.totalViolations);
