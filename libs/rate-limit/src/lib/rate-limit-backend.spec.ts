@@ -46,6 +46,26 @@ describe('RateLimitBackend', () => {
     }
   });
 
+  it('redis: never shows the password of its URL, and fails closed while Redis cannot be reached', async () => {
+    const logs: string[] = [];
+    const backend = new RateLimitBackend(
+      { mode: 'redis', redisUrl: 'redis://trader:hunter2@127.0.0.1:1', redisKeyPrefix: 'desk-a:rl' },
+      { log: (level, message) => logs.push(`${level} ${message}`) },
+    );
+    const limiter = backend.createLimiter(KIS_PAPER);
+    try {
+      expect(backend.description).toBe(
+        'redis: one budget per broker for every process and replica, kept in redis 127.0.0.1:1 (keys desk-a:rl:*)',
+      );
+      await expect(limiter.acquire('getQuote', { timeoutMs: 300 })).resolves.toBe(false);
+      expect(limiter.health()).toMatchObject({ backend: 'redis', healthy: false });
+      expect(limiter.health().detail).not.toContain('hunter2');
+      expect(logs.join('\n')).not.toContain('hunter2');
+    } finally {
+      await backend.close();
+    }
+  });
+
   it('refuses an unknown mode and shared modes without their ledger', () => {
     expect(() => new RateLimitBackend({ mode: 'cluster' as never })).toThrow('must be one of memory, local, redis, split');
     expect(() => new RateLimitBackend({ mode: 'local' })).toThrow('needs a ledger path');

@@ -62,6 +62,8 @@ export class RedisLedgerConnection {
       maxRetriesPerRequest: 0,
       commandTimeout: options.commandTimeoutMs ?? 1_000,
       connectTimeout: 2_000,
+      // On close, a socket that does not end by itself is destroyed after this long.
+      disconnectTimeout: 200,
       retryStrategy: (attempt: number) => Math.min(50 * 2 ** attempt, 1_000),
       // Never let a connection error become an unhandled 'error' event: health reports it.
       showFriendlyErrorStack: false,
@@ -114,6 +116,7 @@ export class RedisLedgerConnection {
         this.client.off('ready', onReady);
         reject(new Error(`Redis is not reachable (connection ${this.client.status})`));
       }, this.options.commandTimeoutMs ?? 1_000);
+      timer.unref();
       this.client.once('ready', onReady);
     });
   }
@@ -143,7 +146,8 @@ export class RedisLedgerConnection {
     if (this.closed) return;
     this.closed = true;
     this.subscriber.disconnect();
-    await this.client.quit().catch(() => this.client.disconnect());
+    if (this.client.status === 'ready') await this.client.quit().catch(() => this.client.disconnect());
+    else this.client.disconnect();
   }
 }
 

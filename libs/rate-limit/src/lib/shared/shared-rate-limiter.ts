@@ -471,6 +471,8 @@ export class SharedRateLimiter implements RateLimiter {
       this.heartbeatTimer = undefined;
       this.beat();
     }, delayMs);
+    // Beating alone never keeps a process alive.
+    (this.heartbeatTimer as { unref?: () => void } | undefined)?.unref?.();
   }
 
   /** Forgets answered grants that have left every window (ledger time). */
