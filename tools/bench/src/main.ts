@@ -125,7 +125,7 @@ async function write(redisUrl: string | undefined, ledgerPath: () => string): Pr
     '## Several processes on one shared ledger',
     '',
     `3 processes, each with its own limiter on one ledger, each keeping 8 requests waiting for ${REPLICA_SECONDS} s under a`,
-    `20 / 1 s rule, each grant answered after 1 ms. Rate measured between the first second and the last.`,
+    `20 / 1 s rule, each grant answered after 1 ms. Rate counted over whole windows from the first grant.`,
     '',
     '| ledger | together | % of N/W | max in any 1 s window | grants per process |',
     '| --- | --- | --- | --- | --- |',
