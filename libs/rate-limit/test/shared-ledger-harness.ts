@@ -91,11 +91,27 @@ export class SharedLedgerHarness {
   readonly path = join(this.dir, 'rate-limit.sqlite');
   private readonly processes: SimulatedProcess[] = [];
 
-  process(options: Omit<RateLimiterOptions, 'clock'>, name = `p${this.processes.length}`, ownerTtlMs = 3_000): SimulatedProcess {
+  process(
+    options: Omit<RateLimiterOptions, 'clock'>,
+    name = `p${this.processes.length}`,
+    ownerTtlMs = 3_000,
+  ): SimulatedProcess {
     const owner = { ownerId: name, ownerTtlMs };
-    const file = new SqliteLedgerFile({ path: this.path, owner, now: () => this.clock.now(), doorbell: this.doorbell });
+    const file = new SqliteLedgerFile({
+      path: this.path,
+      owner,
+      now: () => this.clock.now(),
+      doorbell: this.doorbell,
+    });
     const ledger = new InterruptibleLedger(file.ledger('kis'));
-    const limiter = new SharedRateLimiter({ ...options, name: 'kis', clock: this.clock, ledger, owner, heartbeatMs: 1_000 });
+    const limiter = new SharedRateLimiter({
+      ...options,
+      name: 'kis',
+      clock: this.clock,
+      ledger,
+      owner,
+      heartbeatMs: 1_000,
+    });
     const simulated = { file, ledger, limiter };
     this.processes.push(simulated);
     return simulated;

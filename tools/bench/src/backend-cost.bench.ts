@@ -21,8 +21,10 @@ const UNCONTENDED = { name: 'bench', rules: [{ id: 'requests', limit: 20, window
  * every measurement.
  */
 export async function untilHealthy(limiter: RateLimiter): Promise<void> {
-  for (let i = 0; i < 500 && !limiter.health().healthy; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  if (!limiter.health().healthy) throw new Error(`the ${limiter.health().backend} ledger is not reachable: ${limiter.health().detail}`);
+  for (let i = 0; i < 500 && !limiter.health().healthy; i++)
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  if (!limiter.health().healthy)
+    throw new Error(`the ${limiter.health().backend} ledger is not reachable: ${limiter.health().detail}`);
   const first = await limiter.acquireLease('warm-up', { timeoutMs: 15_000 });
   if (!first) throw new Error(`the ${limiter.health().backend} ledger granted nothing`);
   first.settle('unsent');
@@ -32,7 +34,11 @@ export async function untilHealthy(limiter: RateLimiter): Promise<void> {
  * Latency of `acquireLease` for a request that gets its grant at once, then given back unsent, so the
  * ledger stays small and never makes the next acquire wait: the price every broker call pays.
  */
-export async function measureAcquireCost(label: string, settings: RateLimitBackendSettings, calls: number): Promise<AcquireCost> {
+export async function measureAcquireCost(
+  label: string,
+  settings: RateLimitBackendSettings,
+  calls: number,
+): Promise<AcquireCost> {
   const backend = new RateLimitBackend(settings);
   const limiter = backend.createLimiter(UNCONTENDED);
   try {
@@ -62,5 +68,8 @@ export async function measureAcquireCost(label: string, settings: RateLimitBacke
 /** A temporary ledger file for the local backend. */
 export function temporaryLedger(): { path: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'bench-ledger-'));
-  return { path: join(dir, 'rate-limit.sqlite'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    path: join(dir, 'rate-limit.sqlite'),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

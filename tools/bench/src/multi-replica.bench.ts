@@ -33,16 +33,33 @@ export async function runReplicas(
         new Promise<number[]>((resolve, reject) => {
           const child = spawn(
             process.execPath,
-            ['-r', '@swc-node/register', script, JSON.stringify(settings), String(options.limit), String(options.windowMs), String(options.durationMs), String(options.roundTripMs)],
+            [
+              '-r',
+              '@swc-node/register',
+              script,
+              JSON.stringify(settings),
+              String(options.limit),
+              String(options.windowMs),
+              String(options.durationMs),
+              String(options.roundTripMs),
+            ],
             {
-              env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.base.json', BENCH_START_AT: String(startAt) },
+              env: {
+                ...process.env,
+                SWC_NODE_PROJECT: 'tsconfig.base.json',
+                BENCH_START_AT: String(startAt),
+              },
               stdio: ['ignore', 'pipe', 'inherit'],
             },
           );
           let output = '';
           child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
           child.once('exit', (code) =>
-            code === 0 ? resolve((JSON.parse(output.trim().split('\n').pop() as string) as { grants: number[] }).grants) : reject(new Error(`replica exited ${code}`)),
+            code === 0
+              ? resolve(
+                  (JSON.parse(output.trim().split('\n').pop() as string) as { grants: number[] }).grants,
+                )
+              : reject(new Error(`replica exited ${code}`)),
           );
         }),
     ),

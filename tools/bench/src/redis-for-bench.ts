@@ -17,11 +17,25 @@ export async function startBenchRedis(): Promise<BenchRedis | undefined> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-redis-'));
   const child: ChildProcess = spawn(
     binary,
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--loglevel',
+      'warning',
+    ],
     { stdio: 'ignore' },
   );
   process.once('exit', () => child.kill('SIGKILL'));
-  for (let i = 0; i < 200 && !(await answers(port)); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  for (let i = 0; i < 200 && !(await answers(port)); i++)
+    await new Promise((resolve) => setTimeout(resolve, 25));
   return {
     url: `redis://127.0.0.1:${port}`,
     stop: async () => {

@@ -12,7 +12,10 @@ async function main(): Promise<void> {
   const [settingsJson, limit, windowMs, durationMs, roundTripMs] = process.argv.slice(2);
   const settings = JSON.parse(settingsJson as string) as RateLimitBackendSettings;
   const backend = new RateLimitBackend(settings);
-  const limiter = backend.createLimiter({ name: 'bench', rules: [{ id: 'requests', limit: Number(limit), windowMs: Number(windowMs) }] });
+  const limiter = backend.createLimiter({
+    name: 'bench',
+    rules: [{ id: 'requests', limit: Number(limit), windowMs: Number(windowMs) }],
+  });
   await untilHealthy(limiter);
   // Start together: every replica waits for the same wall-clock moment.
   const startAt = Number(process.env['BENCH_START_AT'] ?? Date.now());

@@ -71,12 +71,16 @@ describe('npm start: a busy gateway and an idle worker share one local budget (k
     started.stderr?.on('data', keep);
     const gateway = `http://127.0.0.1:${gatewayHttp}`;
     await waitFor(
-      async () => (await fetch(`${gateway}/health/ready`)).status === 200 && (await fetch(`http://127.0.0.1:${workerHttp}/health/ready`)).status === 200,
+      async () =>
+        (await fetch(`${gateway}/health/ready`)).status === 200 &&
+        (await fetch(`http://127.0.0.1:${workerHttp}/health/ready`)).status === 200,
       { timeoutMs: 120_000, intervalMs: 250, description: `npm start ready\n${output}` },
     );
     // Both processes keep their grants in the one local ledger of the embedded default.
     for (const url of [gateway, `http://127.0.0.1:${workerHttp}`]) {
-      const ready = (await (await fetch(`${url}/health/ready`)).json()) as { details: Record<string, { mode?: string }> };
+      const ready = (await (await fetch(`${url}/health/ready`)).json()) as {
+        details: Record<string, { mode?: string }>;
+      };
       expect(ready.details['rate-limits']).toMatchObject({ status: 'up', mode: 'local' });
     }
     expect(existsSync(join(dir, 'data', 'rate-limit.sqlite'))).toBe(true);

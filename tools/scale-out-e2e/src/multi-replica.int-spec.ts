@@ -1,7 +1,20 @@
 import { waitFor } from '@qts/test-support';
 import { delay } from '../test/app-process';
-import { hammerGateways, sampleWire, submitIntents, utilisation, type IntentOutcome, type WireSample } from '../test/load';
-import { ACCOUNT_ID, ADMIN_API_KEY, BROKER_ID, startScaleOutCluster, type ScaleOutCluster } from '../test/scale-out-cluster';
+import {
+  hammerGateways,
+  sampleWire,
+  submitIntents,
+  utilisation,
+  type IntentOutcome,
+  type WireSample,
+} from '../test/load';
+import {
+  ACCOUNT_ID,
+  ADMIN_API_KEY,
+  BROKER_ID,
+  startScaleOutCluster,
+  type ScaleOutCluster,
+} from '../test/scale-out-cluster';
 
 /**
  * One broker budget shared by every replica, on real processes: 3 gateways and 2 workers built from the apps,
@@ -27,18 +40,27 @@ interface ExactlyOnce {
   missing: string[];
 }
 
-async function checkExactlyOnce(cluster: ScaleOutCluster, outcomes: IntentOutcome[], prefix: string): Promise<ExactlyOnce> {
+async function checkExactlyOnce(
+  cluster: ScaleOutCluster,
+  outcomes: IntentOutcome[],
+  prefix: string,
+): Promise<ExactlyOnce> {
   const orders = (await cluster.simulator.admin.listOrders(BROKER_ID, ACCOUNT_ID)).filter((order) =>
     order.clientOrderId.startsWith(`${prefix}-`),
   );
   const perIntent = new Map<string, number>();
-  for (const order of orders) perIntent.set(order.clientOrderId, (perIntent.get(order.clientOrderId) ?? 0) + 1);
-  const accepted = outcomes.filter((outcome) => outcome.answers.some((answer) => 'accepted' in answer && answer.accepted));
+  for (const order of orders)
+    perIntent.set(order.clientOrderId, (perIntent.get(order.clientOrderId) ?? 0) + 1);
+  const accepted = outcomes.filter((outcome) =>
+    outcome.answers.some((answer) => 'accepted' in answer && answer.accepted),
+  );
   return {
     intents: outcomes.length,
     accepted: accepted.length,
     duplicated: [...perIntent].filter(([, count]) => count > 1).map(([id]) => id),
-    missing: accepted.filter((outcome) => perIntent.get(outcome.intentId) !== 1).map((outcome) => outcome.intentId),
+    missing: accepted
+      .filter((outcome) => perIntent.get(outcome.intentId) !== 1)
+      .map((outcome) => outcome.intentId),
   };
 }
 
@@ -50,7 +72,12 @@ describe('one broker budget across 3 gateways and 2 workers (Redis ledger, kis-p
   let cluster: ScaleOutCluster;
 
   beforeAll(async () => {
-    cluster = await startScaleOutCluster({ gateways: 3, workers: 2, tradingReserve: TRADING_RESERVE, ownerTtlMs: 2_500 });
+    cluster = await startScaleOutCluster({
+      gateways: 3,
+      workers: 2,
+      tradingReserve: TRADING_RESERVE,
+      ownerTtlMs: 2_500,
+    });
   }, 240_000);
 
   afterAll(async () => {
@@ -61,7 +88,11 @@ describe('one broker budget across 3 gateways and 2 workers (Redis ledger, kis-p
     prefix: string,
     durationMs: number,
     during?: (at: (label: string) => Promise<WireSample>) => Promise<void>,
-  ): Promise<{ samples: Map<string, WireSample>; exactlyOnce: ExactlyOnce; reads: { ok: number; rateLimited: number; other: number } }> {
+  ): Promise<{
+    samples: Map<string, WireSample>;
+    exactlyOnce: ExactlyOnce;
+    reads: { ok: number; rateLimited: number; other: number };
+  }> {
     // Counters only: the broker's windows keep counting what arrived before, as a real broker's would.
     await cluster.simulator.admin.resetStats(BROKER_ID);
     const samples = new Map<string, WireSample>();
@@ -103,7 +134,7 @@ describe('one broker budget across 3 gateways and 2 workers (Redis ledger, kis-p
       [
         'multi-replica, no outage (3 gateways, 2 workers, Redis ledger, kis-paper 2/s):',
         `  violations at the broker: ${final.violations}`,
-        `  utilisation over ${((end.at - start.at) / 1000).toFixed(1)} s: ${percent(used)} of 2/s (${(end.admitted - start.admitted)} requests)`,
+        `  utilisation over ${((end.at - start.at) / 1000).toFixed(1)} s: ${percent(used)} of 2/s (${end.admitted - start.admitted} requests)`,
         `  trading share: ${percent(tradingShare)} (reserved ${percent(RESERVED_SHARE)})`,
         `  reads answered 200: ${reads.ok}, 429: ${reads.rateLimited}, other: ${reads.other}`,
         `  intents: ${exactlyOnce.intents} submitted to both workers, ${exactlyOnce.accepted} accepted, ` +
@@ -125,33 +156,41 @@ describe('one broker budget across 3 gateways and 2 workers (Redis ledger, kis-p
     /** Reconnection, then the fence (the owner TTL) after a Redis that lost its data. */
     const RECOVERY_MS = 4_000;
     let readinessDuringOutage = 0;
-    const { samples, exactlyOnce, reads } = await run('outage', OUTAGE_AFTER_MS + OUTAGE_MS + RECOVERY_MS + 12_000, async (at) => {
-      await delay(OUTAGE_AFTER_MS);
-      await at('down');
-      await cluster.redis.stop();
-      const gateway = cluster.gateways[0];
-      await waitFor(
-        async () => {
-          const response = await fetch(`${gateway.httpUrl}/health/ready`);
-          const body = (await response.json()) as { error?: Record<string, { status: string }> };
-          readinessDuringOutage = response.status;
-          return response.status === 503 && body.error?.['rate-limits']?.status === 'down';
-        },
-        { timeoutMs: OUTAGE_MS, intervalMs: 100, description: 'readiness reports the rate-limit ledger down' },
-      );
-      await delay(OUTAGE_MS - 1_000);
-      await at('redis-back');
-      await cluster.redis.restart();
-      await delay(RECOVERY_MS);
-      await at('recovered');
-      for (const app of [...cluster.gateways, ...cluster.workers]) {
-        await waitFor(async () => (await fetch(`${app.httpUrl}/health/ready`)).status === 200, {
-          timeoutMs: 10_000,
-          intervalMs: 100,
-          description: `${app.name} ready again`,
-        });
-      }
-    });
+    const { samples, exactlyOnce, reads } = await run(
+      'outage',
+      OUTAGE_AFTER_MS + OUTAGE_MS + RECOVERY_MS + 12_000,
+      async (at) => {
+        await delay(OUTAGE_AFTER_MS);
+        await at('down');
+        await cluster.redis.stop();
+        const gateway = cluster.gateways[0];
+        await waitFor(
+          async () => {
+            const response = await fetch(`${gateway.httpUrl}/health/ready`);
+            const body = (await response.json()) as { error?: Record<string, { status: string }> };
+            readinessDuringOutage = response.status;
+            return response.status === 503 && body.error?.['rate-limits']?.status === 'down';
+          },
+          {
+            timeoutMs: OUTAGE_MS,
+            intervalMs: 100,
+            description: 'readiness reports the rate-limit ledger down',
+          },
+        );
+        await delay(OUTAGE_MS - 1_000);
+        await at('redis-back');
+        await cluster.redis.restart();
+        await delay(RECOVERY_MS);
+        await at('recovered');
+        for (const app of [...cluster.gateways, ...cluster.workers]) {
+          await waitFor(async () => (await fetch(`${app.httpUrl}/health/ready`)).status === 200, {
+            timeoutMs: 10_000,
+            intervalMs: 100,
+            description: `${app.name} ready again`,
+          });
+        }
+      },
+    );
     const get = (label: string) => samples.get(label) as WireSample;
     const overall = utilisation(get('start'), get('end'), LIMIT_PER_SECOND);
     const beforeOutage = utilisation(get('start'), get('down'), LIMIT_PER_SECOND);

@@ -12,7 +12,8 @@ const OUTPUT_TAIL_CHARS = 16_384;
 const running = new Set<ChildProcess>();
 const scratch = new Set<string>();
 process.once('exit', () => {
-  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of running)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -47,7 +48,12 @@ const READY: Record<AppName, string> = {
  * Runs a BUILT app (`node dist/apps/<app>/main.js`) on free ports of 127.0.0.1 with the given environment and
  * resolves once it printed its ready line. Every process is SIGKILLed when the test process exits.
  */
-export async function startApp(app: AppName, name: string, env: Record<string, string>, readyTimeoutMs = 90_000): Promise<AppProcess> {
+export async function startApp(
+  app: AppName,
+  name: string,
+  env: Record<string, string>,
+  readyTimeoutMs = 90_000,
+): Promise<AppProcess> {
   const root = findRepositoryRoot(__dirname);
   const main = join(root, 'dist', 'apps', app, 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npx nx run ${app}:build\` first`);
@@ -59,7 +65,15 @@ export async function startApp(app: AppName, name: string, env: Record<string, s
       : { WORKER_HTTP_PORT: String(httpPort), WORKER_GRPC_PORT: String(grpcPort) };
   const child = spawn(process.execPath, [main], {
     cwd: root,
-    env: { PATH: process.env['PATH'], NODE_ENV: 'production', TZ: 'UTC', BIND_HOST: HOST, LOG_LEVEL: 'warn', ...ports, ...env },
+    env: {
+      PATH: process.env['PATH'],
+      NODE_ENV: 'production',
+      TZ: 'UTC',
+      BIND_HOST: HOST,
+      LOG_LEVEL: 'warn',
+      ...ports,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);

@@ -93,7 +93,9 @@ export function submitIntents(
   workerAddresses: readonly string[],
   options: { everyMs: number; prefix: string; brokerId: string; accountId: string; apiKey: string },
 ): { stop(): Promise<IntentOutcome[]> } {
-  const clients = workerAddresses.map((address) => new qtsExecutionV1.ExecutionServiceClient(address, credentials.createInsecure()));
+  const clients = workerAddresses.map(
+    (address) => new qtsExecutionV1.ExecutionServiceClient(address, credentials.createInsecure()),
+  );
   const outcomes: Promise<IntentOutcome>[] = [];
   let running = true;
   const submit = (client: qtsExecutionV1.ExecutionServiceClient, intentId: string) =>
@@ -116,13 +118,26 @@ export function submitIntents(
         metadata,
         { deadline: Date.now() + 60_000 },
         (error, response) =>
-          resolve(error ? { error: error.message } : { accepted: response.accepted, orderId: response.orderId, failSafeCode: response.failSafeCode }),
+          resolve(
+            error
+              ? { error: error.message }
+              : {
+                  accepted: response.accepted,
+                  orderId: response.orderId,
+                  failSafeCode: response.failSafeCode,
+                },
+          ),
       );
     });
   const loop = (async () => {
     for (let n = 0; running; n++) {
       const intentId = `${options.prefix}-${n}`;
-      outcomes.push(Promise.all(clients.map((client) => submit(client, intentId))).then((answers) => ({ intentId, answers })));
+      outcomes.push(
+        Promise.all(clients.map((client) => submit(client, intentId))).then((answers) => ({
+          intentId,
+          answers,
+        })),
+      );
       await delay(options.everyMs);
     }
   })();

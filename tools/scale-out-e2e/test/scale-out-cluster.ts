@@ -46,7 +46,9 @@ export async function startScaleOutCluster(options: ScaleOutOptions): Promise<Sc
   const apps: AppProcess[] = [];
   try {
     const simulator = await startSimulatorProcess({
-      brokers: [{ id: BROKER_ID, type: 'KIS', preset: 'kis-paper', accounts: [{ id: ACCOUNT_ID, type: 'PAPER' }] }],
+      brokers: [
+        { id: BROKER_ID, type: 'KIS', preset: 'kis-paper', accounts: [{ id: ACCOUNT_ID, type: 'PAPER' }] },
+      ],
       args: ['--quote-interval-ms', '200'],
     });
     started.push(simulator);
@@ -54,7 +56,10 @@ export async function startScaleOutCluster(options: ScaleOutOptions): Promise<Sc
     started.push(redis);
     const postgres = await startPostgres();
     started.push(postgres);
-    const [gatewayDb, workerDb] = await Promise.all([postgres.createDatabase('gateway'), postgres.createDatabase('worker')]);
+    const [gatewayDb, workerDb] = await Promise.all([
+      postgres.createDatabase('gateway'),
+      postgres.createDatabase('worker'),
+    ]);
 
     const dir = scratchDir('scale-out-');
     const brokersConfig = join(dir, 'brokers.yaml');
@@ -82,8 +87,10 @@ export async function startScaleOutCluster(options: ScaleOutOptions): Promise<Sc
       BROKER_HEALTH_INTERVAL_MS: '1000',
       BROKER_DEADLINE_MS: '3000',
     };
-    const gateway = (n: number) => startApp('gateway-api', `gateway-${n}`, { ...common, DATABASE_URL: gatewayDb });
-    const worker = (n: number) => startApp('execution-worker', `worker-${n}`, { ...common, DATABASE_URL: workerDb });
+    const gateway = (n: number) =>
+      startApp('gateway-api', `gateway-${n}`, { ...common, DATABASE_URL: gatewayDb });
+    const worker = (n: number) =>
+      startApp('execution-worker', `worker-${n}`, { ...common, DATABASE_URL: workerDb });
     const track = async (app: Promise<AppProcess>) => {
       const process = await app;
       apps.push(process);

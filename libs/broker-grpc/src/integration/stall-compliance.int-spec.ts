@@ -27,7 +27,9 @@ describe('rate limits through a broker stall (kis-paper, 3x load, SIGSTOP/SIGCON
     await harness?.close();
   });
 
-  async function loadThroughStall(stallMs: number): Promise<{ requests: number; violations: number; succeeded: number }> {
+  async function loadThroughStall(
+    stallMs: number,
+  ): Promise<{ requests: number; violations: number; succeeded: number }> {
     await harness.sim.admin.resetStats('kis', { resetRateWindows: true });
     const gateway = harness.gateway('kis');
     const calls: Promise<unknown>[] = [];
@@ -63,7 +65,9 @@ describe('rate limits through a broker stall (kis-paper, 3x load, SIGSTOP/SIGCON
     'the simulator counts no violation when it resumes after a %d ms stall',
     async (stallMs) => {
       const { requests, violations, succeeded } = await loadThroughStall(stallMs);
-      console.log(`SIGSTOP ${stallMs} ms under ${LOAD_PER_SECOND}/s (3x kis-paper): ${requests} requests at the simulator, ${violations} violations, ${succeeded} calls succeeded`);
+      console.log(
+        `SIGSTOP ${stallMs} ms under ${LOAD_PER_SECOND}/s (3x kis-paper): ${requests} requests at the simulator, ${violations} violations, ${succeeded} calls succeeded`,
+      );
       expect(violations).toBe(0);
       // The broker was used before and after the stall: the test measured something.
       expect(requests).toBeGreaterThanOrEqual(8);

@@ -16,9 +16,13 @@ describe('RateLimitBackend', () => {
     await expect(limiter.acquire('getQuote', { timeoutMs: 0 })).resolves.toBe(false);
   });
 
-  it('split: this process\'s share of the broker\'s (platform) share, and a description that warns', async () => {
+  it("split: this process's share of the broker's (platform) share, and a description that warns", async () => {
     const backend = new RateLimitBackend({ mode: 'split', share: 0.5 });
-    const limiter = backend.createLimiter({ name: 'kis', rules: [{ id: 'requests', limit: 20, windowMs: 1000 }], share: 0.5 });
+    const limiter = backend.createLimiter({
+      name: 'kis',
+      rules: [{ id: 'requests', limit: 20, windowMs: 1000 }],
+      share: 0.5,
+    });
     expect(limiter.rules[0].limit).toBe(5);
     expect(limiter.usage().backend).toBe('split');
     expect(backend.description).toMatch(/50 %.*at most 100 %.*unused/);
@@ -67,7 +71,9 @@ describe('RateLimitBackend', () => {
   });
 
   it('refuses an unknown mode and shared modes without their ledger', () => {
-    expect(() => new RateLimitBackend({ mode: 'cluster' as never })).toThrow('must be one of memory, local, redis, split');
+    expect(() => new RateLimitBackend({ mode: 'cluster' as never })).toThrow(
+      'must be one of memory, local, redis, split',
+    );
     expect(() => new RateLimitBackend({ mode: 'local' })).toThrow('needs a ledger path');
     expect(() => new RateLimitBackend({ mode: 'redis' })).toThrow('needs a Redis URL');
   });

@@ -19,7 +19,12 @@ import { SqliteLedgerFile } from './sqlite/sqlite-rate-limit-ledger';
  */
 export type RateLimitMode = 'memory' | 'local' | 'redis' | 'split';
 
-export const RATE_LIMIT_MODES: readonly RateLimitMode[] = Object.freeze(['memory', 'local', 'redis', 'split']);
+export const RATE_LIMIT_MODES: readonly RateLimitMode[] = Object.freeze([
+  'memory',
+  'local',
+  'redis',
+  'split',
+]);
 
 export interface RateLimitBackendSettings {
   mode: RateLimitMode;
@@ -63,14 +68,19 @@ export class RateLimitBackend {
   ) {
     const { mode } = settings;
     if (!RATE_LIMIT_MODES.includes(mode)) {
-      throw new RangeError(`rate-limit mode must be one of ${RATE_LIMIT_MODES.join(', ')} (got ${String(mode)})`);
+      throw new RangeError(
+        `rate-limit mode must be one of ${RATE_LIMIT_MODES.join(', ')} (got ${String(mode)})`,
+      );
     }
     if (mode === 'local' || mode === 'redis') {
       this.owner = hooks.owner ?? createLedgerOwner(settings.ownerTtlMs ?? DEFAULT_OWNER_TTL_MS);
     }
     if (mode === 'local') {
       if (!settings.ledgerPath) throw new RangeError('rate-limit mode local needs a ledger path');
-      this.sqlite = new SqliteLedgerFile({ path: settings.ledgerPath, owner: this.owner as SharedLedgerOwner });
+      this.sqlite = new SqliteLedgerFile({
+        path: settings.ledgerPath,
+        owner: this.owner as SharedLedgerOwner,
+      });
       this.description = `local: one budget per broker for every process of this host, kept in ${settings.ledgerPath}`;
     } else if (mode === 'redis') {
       if (!settings.redisUrl) throw new RangeError('rate-limit mode redis needs a Redis URL');
@@ -82,7 +92,8 @@ export class RateLimitBackend {
       this.description = `redis: one budget per broker for every process and replica, kept in ${this.redis.description}`;
     } else if (mode === 'split') {
       const share = settings.share ?? 1;
-      if (!(share > 0 && share <= 1)) throw new RangeError(`rate-limit share must be in (0, 1] (got ${String(share)})`);
+      if (!(share > 0 && share <= 1))
+        throw new RangeError(`rate-limit share must be in (0, 1] (got ${String(share)})`);
       this.description =
         `split: this process keeps ${formatShare(share)} of every broker budget to itself (static share). ` +
         'The shares of ALL processes using one broker account must add up to at most 100 %, and an idle process ' +
@@ -101,7 +112,9 @@ export class RateLimitBackend {
     const clock = this.hooks.clock ? { clock: this.hooks.clock } : {};
     let limiter: RateLimiter;
     if (this.sqlite || this.redis) {
-      const ledger = this.sqlite ? this.sqlite.ledger(options.name) : (this.redis as RedisLedgerConnection).ledger(options.name);
+      const ledger = this.sqlite
+        ? this.sqlite.ledger(options.name)
+        : (this.redis as RedisLedgerConnection).ledger(options.name);
       limiter = new SharedRateLimiter({
         ...options,
         ...clock,
@@ -111,7 +124,12 @@ export class RateLimitBackend {
         onHealthChange: (health) => this.reportHealth(options.name, health),
       });
     } else if (this.settings.mode === 'split') {
-      limiter = new SlidingWindowLimiter({ ...options, ...clock, share: (options.share ?? 1) * (this.settings.share ?? 1), backend: 'split' });
+      limiter = new SlidingWindowLimiter({
+        ...options,
+        ...clock,
+        share: (options.share ?? 1) * (this.settings.share ?? 1),
+        backend: 'split',
+      });
     } else {
       limiter = new SlidingWindowLimiter({ ...options, ...clock, backend: 'memory' });
     }

@@ -49,7 +49,10 @@ describe('SlidingWindowLimiter leases: a grant holds its slot until the answer, 
   });
 
   it('wakes a waiter when a held grant is released, without any timer of its own', async () => {
-    const { clock, limiter } = manualLimiter({ rules: [{ id: 'requests', limit: 1, windowMs: 1000 }], maxInFlight: 1 });
+    const { clock, limiter } = manualLimiter({
+      rules: [{ id: 'requests', limit: 1, windowMs: 1000 }],
+      maxInFlight: 1,
+    });
     const first = present(limiter.tryAcquireLease('getQuote'));
     first.settle('unsent');
     const second = present(limiter.tryAcquireLease('getQuote'));
@@ -203,7 +206,9 @@ describe('SlidingWindowLimiter trading priority and reserve', () => {
     for (let i = 0; i < 4; i++) expect(limiter.tryAcquire('getQuote')).toBe(true);
     const order: string[] = [];
     for (const operation of ['getQuote', 'getQuote', 'placeOrder', 'getQuote']) {
-      limiter.acquire(operation, { timeoutMs: Infinity }).then(() => order.push(`${operation}@${clock.now()}`));
+      limiter
+        .acquire(operation, { timeoutMs: Infinity })
+        .then(() => order.push(`${operation}@${clock.now()}`));
     }
     await clock.advanceTo(2_000);
     expect(order).toEqual(['placeOrder@1000', 'getQuote@1000', 'getQuote@1000', 'getQuote@1000']);
@@ -242,7 +247,10 @@ describe('SlidingWindowLimiter trading priority and reserve', () => {
 
 describe('SlidingWindowLimiter in-flight bound', () => {
   it('never has more than maxInFlight requests in flight, whatever the rule allows', async () => {
-    const { clock, limiter } = manualLimiter({ rules: [{ id: 'requests', limit: 20, windowMs: 1000 }], maxInFlight: 2 });
+    const { clock, limiter } = manualLimiter({
+      rules: [{ id: 'requests', limit: 20, windowMs: 1000 }],
+      maxInFlight: 2,
+    });
     const a = present(limiter.tryAcquireLease('getQuote'));
     present(limiter.tryAcquireLease('getQuote'));
     expect(limiter.tryAcquireLease('getQuote')).toBeNull();
@@ -256,7 +264,10 @@ describe('SlidingWindowLimiter in-flight bound', () => {
   });
 
   it('counts abandoned requests as in flight until they are resolved', () => {
-    const { limiter } = manualLimiter({ rules: [{ id: 'requests', limit: 20, windowMs: 1000 }], maxInFlight: 1 });
+    const { limiter } = manualLimiter({
+      rules: [{ id: 'requests', limit: 20, windowMs: 1000 }],
+      maxInFlight: 1,
+    });
     present(limiter.tryAcquireLease('getQuote')).settle('abandoned');
     expect(limiter.tryAcquireLease('getQuote')).toBeNull();
     limiter.confirmProgress(limiter.now() + 1);

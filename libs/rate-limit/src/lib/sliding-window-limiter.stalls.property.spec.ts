@@ -40,7 +40,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
 /** When a stalled broker gets to read something that reached it at `at`. */
 function resumedAt(at: number, stalls: Scenario['stalls']): number {
   let t = at;
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const stall of stalls) {
       if (t >= stall.at && t < stall.at + stall.forMs) {
@@ -79,9 +79,15 @@ async function play(scenario: Scenario): Promise<{ arrivals: number[]; granted: 
             // The gateway then probes the broker's health on the same connection; its answer proves
             // that everything sent before it has arrived.
             const probeSentAt = clock.now();
-            const probeArrival = resumedAt(Math.max(probeSentAt + request.toBrokerMs, lastArrival), scenario.stalls);
+            const probeArrival = resumedAt(
+              Math.max(probeSentAt + request.toBrokerMs, lastArrival),
+              scenario.stalls,
+            );
             lastArrival = probeArrival;
-            clock.setTimeout(() => limiter.confirmProgress(probeSentAt), probeArrival + request.backMs - probeSentAt);
+            clock.setTimeout(
+              () => limiter.confirmProgress(probeSentAt),
+              probeArrival + request.backMs - probeSentAt,
+            );
           }, scenario.deadlineMs);
         }
       });
@@ -93,32 +99,33 @@ async function play(scenario: Scenario): Promise<{ arrivals: number[]; granted: 
 }
 
 describe('SlidingWindowLimiter through broker stalls (fast-check, manual clock)', () => {
-  it(
-    'never lets the broker count more than the limit in any window, stalls and abandoned requests included',
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(scenarioArb, async (scenario) => {
-          const { arrivals, granted } = await play(scenario);
-          // Liveness: every request was granted in the end.
-          expect(granted).toBe(scenario.requests.length);
-          const broker = new SlidingWindowCounter({ limit: scenario.limit, windowMs: scenario.windowMs });
-          for (const at of [...arrivals].sort((a, b) => a - b)) expect(broker.record(at).allowed).toBe(true);
-        }),
-        { numRuns: 300, seed: FC_SEED },
-      );
-    },
-    120_000,
-  );
+  it('never lets the broker count more than the limit in any window, stalls and abandoned requests included', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenarioArb, async (scenario) => {
+        const { arrivals, granted } = await play(scenario);
+        // Liveness: every request was granted in the end.
+        expect(granted).toBe(scenario.requests.length);
+        const broker = new SlidingWindowCounter({ limit: scenario.limit, windowMs: scenario.windowMs });
+        for (const at of [...arrivals].sort((a, b) => a - b)) expect(broker.record(at).allowed).toBe(true);
+      }),
+      { numRuns: 300, seed: FC_SEED },
+    );
+  }, 120_000);
 
   it('without leases (a grant counted from its send for one window) the same stall breaks the limit', async () => {
     // The reference this accounting replaces: 3 requests sent during a 7 s stall, 3 more after it.
     const clock = new ManualRateLimitClock();
-    const limiter = new SlidingWindowLimiter({ rules: [{ id: 'requests', limit: 2, windowMs: 1000 }], clock });
+    const limiter = new SlidingWindowLimiter({
+      rules: [{ id: 'requests', limit: 2, windowMs: 1000 }],
+      clock,
+    });
     const arrivals: number[] = [];
     const stallEnd = 7_000;
     for (let i = 0; i < 8; i++) {
       clock.setTimeout(() => {
-        limiter.acquire('getQuote', { timeoutMs: Infinity }).then(() => arrivals.push(Math.max(clock.now(), stallEnd)));
+        limiter
+          .acquire('getQuote', { timeoutMs: Infinity })
+          .then(() => arrivals.push(Math.max(clock.now(), stallEnd)));
       }, i * 1_000);
     }
     await clock.advanceTo(20_000);

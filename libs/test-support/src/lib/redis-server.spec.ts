@@ -64,6 +64,8 @@ describe('startRedisServer (Debian redis-server, a real process)', () => {
 
   it('fails with the server output when it cannot start (the port is taken)', async () => {
     server = await startRedisServer();
-    await expect(startRedisServer({ port: server.port, readyTimeoutMs: 2_000 })).rejects.toThrow(/exited|did not answer/);
+    await expect(startRedisServer({ port: server.port, readyTimeoutMs: 2_000 })).rejects.toThrow(
+      /exited|did not answer/,
+    );
   });
 });

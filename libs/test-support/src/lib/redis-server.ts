@@ -63,13 +63,20 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
     removeOnExit(dir);
     output = '';
     const args = [
-      '--port', String(port),
-      '--bind', HOST,
-      '--dir', dir,
-      '--save', '',
-      '--appendonly', 'no',
-      '--daemonize', 'no',
-      '--loglevel', 'warning',
+      '--port',
+      String(port),
+      '--bind',
+      HOST,
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'no',
+      '--loglevel',
+      'warning',
       ...(options.args ?? []),
     ];
     const started = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -81,7 +88,9 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
     const deadline = Date.now() + readyTimeoutMs;
     for (;;) {
       if (started.exitCode !== null || started.signalCode !== null) {
-        throw new Error(`redis-server exited (${started.signalCode ?? started.exitCode}) before it was ready\n${output}`);
+        throw new Error(
+          `redis-server exited (${started.signalCode ?? started.exitCode}) before it was ready\n${output}`,
+        );
       }
       // Ours answering, not another server that already had the port.
       if ((await serverPid(port)) === started.pid) return;

@@ -59,7 +59,8 @@ describe('GrpcBrokerGateway rate-limit leases', () => {
   });
 
   it('a malformed answer is still an answer', async () => {
-    harness.server.handlers.getQuote = (_call, callback) => callback(null, { ...WIRE_QUOTE, symbol: '000660' });
+    harness.server.handlers.getQuote = (_call, callback) =>
+      callback(null, { ...WIRE_QUOTE, symbol: '000660' });
     await expect(harness.gateway().getQuote('005930')).rejects.toThrow('could not be read');
     expect(harness.limiter.outcomes()).toEqual(['answered']);
   });
@@ -67,7 +68,9 @@ describe('GrpcBrokerGateway rate-limit leases', () => {
   it('a read retried on UNAVAILABLE abandons the first lease and takes a new one', async () => {
     let calls = 0;
     harness.server.handlers.getQuote = (call, callback) =>
-      ++calls === 1 ? callback(grpcError(status.UNAVAILABLE, 'busy')) : callback(null, { ...WIRE_QUOTE, symbol: call.request.symbol });
+      ++calls === 1
+        ? callback(grpcError(status.UNAVAILABLE, 'busy'))
+        : callback(null, { ...WIRE_QUOTE, symbol: call.request.symbol });
     await harness.gateway().getQuote('005930');
     // The retry's answer came on the same connection after the first: it proves the first arrived.
     expect(harness.limiter.outcomes()).toEqual(['abandoned', 'answered']);
@@ -98,7 +101,9 @@ describe('GrpcBrokerGateway rate-limit leases', () => {
   it('an order that timed out is abandoned; one answered is answered', async () => {
     await harness.gateway().placeOrder(LIMIT_BUY);
     harness.server.handlers.placeOrder = () => undefined;
-    await expect(harness.gateway({ deadlineMs: 200 }).placeOrder({ ...LIMIT_BUY, clientOrderId: 'lease-test-2' })).rejects.toBeDefined();
+    await expect(
+      harness.gateway({ deadlineMs: 200 }).placeOrder({ ...LIMIT_BUY, clientOrderId: 'lease-test-2' }),
+    ).rejects.toBeDefined();
     expect(harness.limiter.outcomes('placeOrder')).toEqual(['answered', 'abandoned']);
   });
 
@@ -111,7 +116,12 @@ describe('GrpcBrokerGateway rate-limit leases', () => {
       reportFailure: () => undefined,
       onStatusChange: () => () => undefined,
     };
-    const gateway = new GrpcBrokerGateway({ brokerId: 'ghost', brokerType: brokerConfig('ghost', 1).type, connections: source, limiter });
+    const gateway = new GrpcBrokerGateway({
+      brokerId: 'ghost',
+      brokerType: brokerConfig('ghost', 1).type,
+      connections: source,
+      limiter,
+    });
     try {
       await expect(gateway.placeOrder(LIMIT_BUY)).rejects.toBeDefined();
       expect(limiter.outcomes()).toEqual(['unsent']);
@@ -155,7 +165,9 @@ describe('GrpcBrokerGateway rate-limit leases', () => {
       harness.server.handlers.getCandles = () => undefined; // stays open, sends nothing
       const controller = new AbortController();
       const consuming = (async () => {
-        for await (const candle of harness.gateway().streamCandles('005930', '1m', start, end, { signal: controller.signal })) {
+        for await (const candle of harness
+          .gateway()
+          .streamCandles('005930', '1m', start, end, { signal: controller.signal })) {
           void candle;
         }
       })();

@@ -46,7 +46,9 @@ export class BrokerRateLimiters implements ReadonlyMap<string, RateLimiter> {
     return this.limiters.entries();
   }
 
-  forEach(callback: (limiter: RateLimiter, brokerId: string, map: ReadonlyMap<string, RateLimiter>) => void): void {
+  forEach(
+    callback: (limiter: RateLimiter, brokerId: string, map: ReadonlyMap<string, RateLimiter>) => void,
+  ): void {
     this.limiters.forEach((limiter, brokerId) => callback(limiter, brokerId, this));
   }
 
@@ -55,7 +57,9 @@ export class BrokerRateLimiters implements ReadonlyMap<string, RateLimiter> {
   }
 
   health(): BrokerRateLimitHealth {
-    const brokers = Object.fromEntries([...this.limiters].map(([brokerId, limiter]) => [brokerId, limiter.health()]));
+    const brokers = Object.fromEntries(
+      [...this.limiters].map(([brokerId, limiter]) => [brokerId, limiter.health()]),
+    );
     return { mode: this.mode, healthy: Object.values(brokers).every((health) => health.healthy), brokers };
   }
 

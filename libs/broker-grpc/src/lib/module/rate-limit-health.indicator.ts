@@ -21,9 +21,14 @@ export class RateLimitHealthIndicator {
     const session = this.indicators.check(key);
     const health = this.limiters.health();
     const brokers = Object.fromEntries(
-      Object.entries(health.brokers).map(([brokerId, broker]) => [brokerId, { healthy: broker.healthy, detail: broker.detail }]),
+      Object.entries(health.brokers).map(([brokerId, broker]) => [
+        brokerId,
+        { healthy: broker.healthy, detail: broker.detail },
+      ]),
     );
     const data = { mode: health.mode, brokers };
-    return health.healthy ? session.up(data) : session.down({ ...data, message: 'rate-limit ledger unreachable: failing closed' });
+    return health.healthy
+      ? session.up(data)
+      : session.down({ ...data, message: 'rate-limit ledger unreachable: failing closed' });
   }
 }

@@ -52,7 +52,8 @@ export class RedisLedgerConnection {
     if (!/^[A-Za-z0-9:._-]{1,64}$/.test(this.keyPrefix)) {
       throw new RangeError(`keyPrefix must be 1-64 letters, digits or ':._-' (got '${this.keyPrefix}')`);
     }
-    if (!KEY_PART.test(options.owner.ownerId)) throw new RangeError(`ownerId '${options.owner.ownerId}' is not a valid key part`);
+    if (!KEY_PART.test(options.owner.ownerId))
+      throw new RangeError(`ownerId '${options.owner.ownerId}' is not a valid key part`);
     this.fenceMs = options.fenceMs ?? options.owner.ownerTtlMs;
     const url = new URL(options.url);
     this.description = `redis ${url.hostname}:${url.port || '6379'} (keys ${this.keyPrefix}:*)`;
@@ -70,7 +71,11 @@ export class RedisLedgerConnection {
     };
     this.client = new Redis(options.url, connectionOptions);
     this.client.on('error', () => undefined);
-    this.subscriber = new Redis(options.url, { ...connectionOptions, enableOfflineQueue: true, commandTimeout: undefined });
+    this.subscriber = new Redis(options.url, {
+      ...connectionOptions,
+      enableOfflineQueue: true,
+      commandTimeout: undefined,
+    });
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('message', (channel: string) => this.notify(channel));
     // Wake-ups published while the subscription was down are lost: let every waiter look again.
@@ -88,7 +93,14 @@ export class RedisLedgerConnection {
   /** Runs the script (EVALSHA; loaded once, and again after a Redis restart forgot it). */
   async run(base: string, args: (string | number)[], keyTtlMs: number): Promise<string[]> {
     if (this.closed) throw new Error('the Redis rate-limit ledger is closed');
-    const argv = [args[0], this.options.owner.ownerId, this.options.owner.ownerTtlMs, Math.ceil(keyTtlMs), this.fenceMs, ...args.slice(1)].map(String);
+    const argv = [
+      args[0],
+      this.options.owner.ownerId,
+      this.options.owner.ownerTtlMs,
+      Math.ceil(keyTtlMs),
+      this.fenceMs,
+      ...args.slice(1),
+    ].map(String);
     await this.ready();
     this.sha ??= (await this.client.script('LOAD', RATE_LIMIT_SCRIPT)) as string;
     try {
@@ -173,7 +185,14 @@ export class RedisRateLimitLedger implements SharedRateLimitLedger {
     this.widenKeyTtl(request.costs);
     const [granted, retry, now, epoch] = await this.connection.run(
       this.base,
-      ['take', request.leaseId, request.ticketId, request.priority === 'priority' ? 1 : 0, request.ticketTtlMs, ...costArgs(request.costs)],
+      [
+        'take',
+        request.leaseId,
+        request.ticketId,
+        request.priority === 'priority' ? 1 : 0,
+        request.ticketTtlMs,
+        ...costArgs(request.costs),
+      ],
       this.keyTtlMs,
     );
     if (Number(granted) === 1) return { granted: true, now: Number(now), epoch };
@@ -214,7 +233,11 @@ export class RedisRateLimitLedger implements SharedRateLimitLedger {
         leaseId: checkId(grant.leaseId),
         priority: grant.priority,
         answeredAt: grant.answeredAt ?? null,
-        costs: grant.costs.map(({ ruleId, weight, windowMs }) => ({ ruleId: checkId(ruleId), weight, windowMs })),
+        costs: grant.costs.map(({ ruleId, weight, windowMs }) => ({
+          ruleId: checkId(ruleId),
+          weight,
+          windowMs,
+        })),
       })),
     );
     const [now, epoch] = await this.connection.run(this.base, ['restore', payload], this.keyTtlMs);
@@ -239,15 +262,20 @@ export class RedisRateLimitLedger implements SharedRateLimitLedger {
   }
 
   private widenKeyTtl(windows: ReadonlyArray<{ windowMs: number }>): void {
-    for (const { windowMs } of windows) this.keyTtlMs = Math.max(this.keyTtlMs, windowMs + this.owner.ownerTtlMs * 2 + 60_000);
+    for (const { windowMs } of windows)
+      this.keyTtlMs = Math.max(this.keyTtlMs, windowMs + this.owner.ownerTtlMs * 2 + 60_000);
   }
 }
 
 function costArgs(costs: readonly LedgerCost[]): (string | number)[] {
-  return [costs.length, ...costs.flatMap((cost) => [checkId(cost.ruleId), cost.weight, cost.limit, cost.reserved, cost.windowMs])];
+  return [
+    costs.length,
+    ...costs.flatMap((cost) => [checkId(cost.ruleId), cost.weight, cost.limit, cost.reserved, cost.windowMs]),
+  ];
 }
 
 function checkId(id: string): string {
-  if (!KEY_PART.test(id)) throw new RangeError(`'${id}' cannot be used in a rate-limit ledger key (letters, digits, '._-')`);
+  if (!KEY_PART.test(id))
+    throw new RangeError(`'${id}' cannot be used in a rate-limit ledger key (letters, digits, '._-')`);
   return id;
 }

@@ -19,7 +19,11 @@ export interface LedgerTicket {
  */
 export function isBlockedByTicket(
   tickets: readonly LedgerTicket[],
-  request: { readonly ticketId: string; readonly priority: RateLimitPriority; readonly costs: readonly LedgerCost[] },
+  request: {
+    readonly ticketId: string;
+    readonly priority: RateLimitPriority;
+    readonly costs: readonly LedgerCost[];
+  },
   mine: LedgerTicket | undefined,
 ): boolean {
   const mySeq = mine?.seq ?? Number.POSITIVE_INFINITY;

@@ -3,7 +3,9 @@ import { SharedLedgerHarness } from '../../../test/shared-ledger-harness';
 import type { RateLimitLease } from '../rate-limit-lease';
 import type { RateLimiterOptions } from '../rate-limit-options';
 
-const TWO_PER_SECOND: Omit<RateLimiterOptions, 'clock'> = { rules: [{ id: 'requests', limit: 2, windowMs: 1000 }] };
+const TWO_PER_SECOND: Omit<RateLimiterOptions, 'clock'> = {
+  rules: [{ id: 'requests', limit: 2, windowMs: 1000 }],
+};
 
 function present<T>(value: T | null | undefined): T {
   if (value === null || value === undefined) throw new Error('expected a value');
@@ -67,7 +69,7 @@ describe('SharedRateLimiter over a SQLite ledger shared by several processes (ma
     await expect(worker.limiter.acquire('getQuote', { timeoutMs: 0 })).resolves.toBe(true);
   });
 
-  it('wakes a process waiting on another process\'s request in flight when it is answered (doorbell, no timer)', async () => {
+  it("wakes a process waiting on another process's request in flight when it is answered (doorbell, no timer)", async () => {
     const options = { rules: [{ id: 'requests', limit: 10, windowMs: 1000 }], maxInFlight: 1 };
     const gateway = harness.process(options, 'gateway');
     const worker = harness.process(options, 'worker');
@@ -92,7 +94,10 @@ describe('SharedRateLimiter over a SQLite ledger shared by several processes (ma
         { id: 'requests', limit: 4, windowMs: 1000 },
         { id: 'token', limit: 1, windowMs: 60_000 },
       ],
-      operations: { issueToken: [{ rule: 'requests' }, { rule: 'token' }], getCandles: [{ rule: 'requests', weight: 2 }] },
+      operations: {
+        issueToken: [{ rule: 'requests' }, { rule: 'token' }],
+        getCandles: [{ rule: 'requests', weight: 2 }],
+      },
       defaultCosts: [{ rule: 'requests' }],
     };
     const a = harness.process(options, 'a');
@@ -125,9 +130,13 @@ describe('SharedRateLimiter over a SQLite ledger shared by several processes (ma
     await expect(worker.limiter.acquire('placeOrder', { timeoutMs: 0 })).resolves.toBe(true);
     // Full: a read queued first in the gateway, an order queued later in the worker.
     const order: string[] = [];
-    gateway.limiter.acquire('getQuote', { timeoutMs: Infinity }).then(() => order.push(`read@${harness.clock.now()}`));
+    gateway.limiter
+      .acquire('getQuote', { timeoutMs: Infinity })
+      .then(() => order.push(`read@${harness.clock.now()}`));
     await harness.clock.advanceBy(10);
-    worker.limiter.acquire('placeOrder', { timeoutMs: Infinity }).then(() => order.push(`order@${harness.clock.now()}`));
+    worker.limiter
+      .acquire('placeOrder', { timeoutMs: Infinity })
+      .then(() => order.push(`order@${harness.clock.now()}`));
     await harness.clock.advanceBy(2_000);
     expect(order).toEqual(['order@2000', 'read@2000']);
   });
@@ -138,10 +147,14 @@ describe('SharedRateLimiter over a SQLite ledger shared by several processes (ma
     const quiet = harness.process(options, 'quiet');
     const order: string[] = [];
     for (let i = 1; i <= 4; i++) {
-      busy.limiter.acquire('getQuote', { timeoutMs: Infinity }).then(() => order.push(`busy${i}@${harness.clock.now()}`));
+      busy.limiter
+        .acquire('getQuote', { timeoutMs: Infinity })
+        .then(() => order.push(`busy${i}@${harness.clock.now()}`));
     }
     await harness.clock.advanceBy(10);
-    quiet.limiter.acquire('getQuote', { timeoutMs: Infinity }).then(() => order.push(`quiet@${harness.clock.now()}`));
+    quiet.limiter
+      .acquire('getQuote', { timeoutMs: Infinity })
+      .then(() => order.push(`quiet@${harness.clock.now()}`));
     await harness.clock.advanceBy(5_000);
     // busy2 had queued (with its ticket) before quiet did; busy3 came after quiet's ticket.
     expect(order).toEqual(['busy1@1000', 'busy2@2000', 'quiet@3000', 'busy3@4000', 'busy4@5000']);
@@ -194,7 +207,10 @@ describe('SharedRateLimiter over a SQLite ledger shared by several processes (ma
     const refused = gateway.limiter.acquire('getQuote', { timeoutMs: 2_000 });
     await harness.clock.advanceBy(2_000);
     await expect(refused).resolves.toBe(false);
-    expect(gateway.limiter.health()).toMatchObject({ healthy: false, detail: expect.stringContaining('ECONNREFUSED') });
+    expect(gateway.limiter.health()).toMatchObject({
+      healthy: false,
+      detail: expect.stringContaining('ECONNREFUSED'),
+    });
     // Within the owner TTL (3 s) the other processes still see the grant held.
     await harness.clock.advanceBy(500);
     expect(worker.limiter.usage().rules[0]).toMatchObject({ used: 1, held: 1 });

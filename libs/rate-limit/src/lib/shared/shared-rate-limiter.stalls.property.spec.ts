@@ -39,7 +39,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
 
 function resumedAt(at: number, stalls: Scenario['stalls']): number {
   let t = at;
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const stall of stalls) {
       if (t >= stall.at && t < stall.at + stall.forMs) {
@@ -52,73 +52,69 @@ function resumedAt(at: number, stalls: Scenario['stalls']): number {
 }
 
 describe('SharedRateLimiter through broker stalls, two processes on one SQLite ledger (fast-check)', () => {
-  it(
-    'never lets the broker count more than the limit in any window',
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(scenarioArb, async (scenario) => {
-          const harness = new SharedLedgerHarness();
-          try {
-            const options = {
-              rules: [{ id: 'requests', limit: scenario.limit, windowMs: scenario.windowMs }],
-              priorityOperations: ['placeOrder'],
-              unansweredHoldMs: 20_000,
-            };
-            const processes = [harness.process(options, 'a', 10_000), harness.process(options, 'b', 10_000)];
-            const start = harness.clock.now();
-            const lastArrival = [0, 0];
-            const arrivals: number[] = [];
-            let granted = 0;
-            for (const request of scenario.requests) {
-              harness.clock.setTimeout(() => {
-                const { limiter } = processes[request.process];
-                limiter
-                  .acquireLease(request.trading ? 'placeOrder' : 'getQuote', { timeoutMs: Infinity })
-                  .then((lease) => {
-                    if (!lease) return;
-                    granted++;
-                    const sentAt = harness.clock.now() - start;
-                    const arrival = resumedAt(
-                      Math.max(sentAt + request.toBrokerMs, lastArrival[request.process]),
-                      scenario.stalls,
-                    );
-                    lastArrival[request.process] = arrival;
-                    arrivals.push(arrival);
-                    const answerAt = arrival + request.backMs;
-                    if (answerAt - sentAt <= scenario.deadlineMs) {
-                      harness.clock.setTimeout(() => lease.settle('answered'), answerAt - sentAt);
-                    } else {
-                      harness.clock.setTimeout(() => {
-                        lease.settle('abandoned');
-                        // The gateway then probes the broker's health on the same connection; its answer
-                        // proves everything sent before it has arrived.
-                        const probeSentAt = harness.clock.now() - start;
-                        const probeArrival = resumedAt(
-                          Math.max(probeSentAt + request.toBrokerMs, lastArrival[request.process]),
-                          scenario.stalls,
-                        );
-                        lastArrival[request.process] = probeArrival;
-                        const probeLimiterTime = limiter.now();
-                        harness.clock.setTimeout(
-                          () => limiter.confirmProgress(probeLimiterTime),
-                          probeArrival + request.backMs - probeSentAt,
-                        );
-                      }, scenario.deadlineMs);
-                    }
-                  });
-              }, request.at);
-            }
-            await harness.clock.advanceBy(60_000);
-            expect(granted).toBe(scenario.requests.length);
-            const broker = new SlidingWindowCounter({ limit: scenario.limit, windowMs: scenario.windowMs });
-            for (const at of arrivals.sort((a, b) => a - b)) expect(broker.record(at).allowed).toBe(true);
-          } finally {
-            await harness.close();
+  it('never lets the broker count more than the limit in any window', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenarioArb, async (scenario) => {
+        const harness = new SharedLedgerHarness();
+        try {
+          const options = {
+            rules: [{ id: 'requests', limit: scenario.limit, windowMs: scenario.windowMs }],
+            priorityOperations: ['placeOrder'],
+            unansweredHoldMs: 20_000,
+          };
+          const processes = [harness.process(options, 'a', 10_000), harness.process(options, 'b', 10_000)];
+          const start = harness.clock.now();
+          const lastArrival = [0, 0];
+          const arrivals: number[] = [];
+          let granted = 0;
+          for (const request of scenario.requests) {
+            harness.clock.setTimeout(() => {
+              const { limiter } = processes[request.process];
+              limiter
+                .acquireLease(request.trading ? 'placeOrder' : 'getQuote', { timeoutMs: Infinity })
+                .then((lease) => {
+                  if (!lease) return;
+                  granted++;
+                  const sentAt = harness.clock.now() - start;
+                  const arrival = resumedAt(
+                    Math.max(sentAt + request.toBrokerMs, lastArrival[request.process]),
+                    scenario.stalls,
+                  );
+                  lastArrival[request.process] = arrival;
+                  arrivals.push(arrival);
+                  const answerAt = arrival + request.backMs;
+                  if (answerAt - sentAt <= scenario.deadlineMs) {
+                    harness.clock.setTimeout(() => lease.settle('answered'), answerAt - sentAt);
+                  } else {
+                    harness.clock.setTimeout(() => {
+                      lease.settle('abandoned');
+                      // The gateway then probes the broker's health on the same connection; its answer
+                      // proves everything sent before it has arrived.
+                      const probeSentAt = harness.clock.now() - start;
+                      const probeArrival = resumedAt(
+                        Math.max(probeSentAt + request.toBrokerMs, lastArrival[request.process]),
+                        scenario.stalls,
+                      );
+                      lastArrival[request.process] = probeArrival;
+                      const probeLimiterTime = limiter.now();
+                      harness.clock.setTimeout(
+                        () => limiter.confirmProgress(probeLimiterTime),
+                        probeArrival + request.backMs - probeSentAt,
+                      );
+                    }, scenario.deadlineMs);
+                  }
+                });
+            }, request.at);
           }
-        }),
-        { numRuns: 40, seed: FC_SEED },
-      );
-    },
-    180_000,
-  );
+          await harness.clock.advanceBy(60_000);
+          expect(granted).toBe(scenario.requests.length);
+          const broker = new SlidingWindowCounter({ limit: scenario.limit, windowMs: scenario.windowMs });
+          for (const at of arrivals.sort((a, b) => a - b)) expect(broker.record(at).allowed).toBe(true);
+        } finally {
+          await harness.close();
+        }
+      }),
+      { numRuns: 40, seed: FC_SEED },
+    );
+  }, 180_000);
 });

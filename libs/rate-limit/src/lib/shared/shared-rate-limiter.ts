@@ -82,9 +82,15 @@ export class SharedRateLimiter implements RateLimiter {
   private readonly heartbeatMs: number;
   private readonly ticketTtlMs: number;
   private readonly onHealthChange?: (health: RateLimiterHealth) => void;
-  private readonly queues: Record<RateLimitPriority, Set<SharedWaiter>> = { priority: new Set(), standard: new Set() };
+  private readonly queues: Record<RateLimitPriority, Set<SharedWaiter>> = {
+    priority: new Set(),
+    standard: new Set(),
+  };
   private readonly driving: Record<RateLimitPriority, boolean> = { priority: false, standard: false };
-  private readonly sleeps: Record<RateLimitPriority, Sleep | undefined> = { priority: undefined, standard: undefined };
+  private readonly sleeps: Record<RateLimitPriority, Sleep | undefined> = {
+    priority: undefined,
+    standard: undefined,
+  };
   private readonly unansweredLeases: UnansweredLeases;
   private readonly grants = new Map<string, MirroredGrant>();
   /** Outcomes not yet written to the ledger (it was unreachable). */
@@ -111,7 +117,9 @@ export class SharedRateLimiter implements RateLimiter {
     this.owner = options.owner;
     this.heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
     if (!(this.heartbeatMs > 0) || this.heartbeatMs * 2 >= this.owner.ownerTtlMs) {
-      throw new RangeError(`heartbeatMs must be positive and less than half the owner TTL (${this.owner.ownerTtlMs} ms)`);
+      throw new RangeError(
+        `heartbeatMs must be positive and less than half the owner TTL (${this.owner.ownerTtlMs} ms)`,
+      );
     }
     this.ticketTtlMs = this.owner.ownerTtlMs;
     this.onHealthChange = options.onHealthChange;
@@ -139,12 +147,16 @@ export class SharedRateLimiter implements RateLimiter {
   acquireLease(operation: string, options: AcquireOptions = {}): Promise<RateLimitLease | null> {
     const timeoutMs = options.timeoutMs ?? this.config.defaultTimeoutMs;
     if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
-      return Promise.reject(new RangeError(`timeoutMs must be a non-negative number (got ${String(timeoutMs)})`));
+      return Promise.reject(
+        new RangeError(`timeoutMs must be a non-negative number (got ${String(timeoutMs)})`),
+      );
     }
     const { signal } = options;
     if (this.closed || signal?.aborted) return Promise.resolve(null);
     const costs = this.config.operationCosts.get(operation) ?? this.config.defaultCosts;
-    const priority: RateLimitPriority = this.config.priorityOperations.has(operation) ? 'priority' : 'standard';
+    const priority: RateLimitPriority = this.config.priorityOperations.has(operation)
+      ? 'priority'
+      : 'standard';
     return new Promise<RateLimitLease | null>((resolve) => {
       const waiter: SharedWaiter = {
         operation,
@@ -178,7 +190,9 @@ export class SharedRateLimiter implements RateLimiter {
 
   async estimateWaitMs(operation: string): Promise<number> {
     const costs = this.config.operationCosts.get(operation) ?? this.config.defaultCosts;
-    const priority: RateLimitPriority = this.config.priorityOperations.has(operation) ? 'priority' : 'standard';
+    const priority: RateLimitPriority = this.config.priorityOperations.has(operation)
+      ? 'priority'
+      : 'standard';
     const ledgerCosts = this.ledgerCosts(costs);
     const longestWindow = Math.max(...ledgerCosts.map((cost) => cost.windowMs), this.heartbeatMs);
     try {
@@ -220,7 +234,8 @@ export class SharedRateLimiter implements RateLimiter {
 
   health(): RateLimiterHealth {
     const stale =
-      this.lastContactAt !== undefined && this.config.clock.now() - this.lastContactAt > this.owner.ownerTtlMs;
+      this.lastContactAt !== undefined &&
+      this.config.clock.now() - this.lastContactAt > this.owner.ownerTtlMs;
     const healthy = this.reachable && !stale && !this.closed;
     return {
       backend: this.ledger.kind,
@@ -228,7 +243,9 @@ export class SharedRateLimiter implements RateLimiter {
       detail: healthy
         ? `shared ledger ${this.ledger.description}`
         : `shared ledger ${this.ledger.description} unreachable (${this.closed ? 'closed' : stale ? 'no answer for too long' : this.lastError}): no grants until it is back`,
-      ...(this.lastContactAt === undefined ? {} : { lastContactAt: Date.now() - (this.config.clock.now() - this.lastContactAt) }),
+      ...(this.lastContactAt === undefined
+        ? {}
+        : { lastContactAt: Date.now() - (this.config.clock.now() - this.lastContactAt) }),
     };
   }
 
@@ -313,7 +330,8 @@ export class SharedRateLimiter implements RateLimiter {
         }
         if (!this.queues[priority].has(head)) continue;
         const refreshMs = this.ticketTtlMs / 3;
-        const delayMs = result.retryAt === null ? refreshMs : Math.min(refreshMs, Math.max(0, result.retryAt - result.now));
+        const delayMs =
+          result.retryAt === null ? refreshMs : Math.min(refreshMs, Math.max(0, result.retryAt - result.now));
         // A waiter that may only try once (timeout 0) gives up after its first refusal.
         if (this.isDue(head)) {
           this.giveUp(head);
@@ -341,10 +359,13 @@ export class SharedRateLimiter implements RateLimiter {
         },
       };
       this.sleeps[priority] = sleep;
-      sleep.timer = this.config.clock.setTimeout(() => {
-        sleep.timer = undefined;
-        sleep.wake();
-      }, Math.min(delayMs, MAX_TIMER_DELAY_MS));
+      sleep.timer = this.config.clock.setTimeout(
+        () => {
+          sleep.timer = undefined;
+          sleep.wake();
+        },
+        Math.min(delayMs, MAX_TIMER_DELAY_MS),
+      );
     });
   }
 
@@ -504,7 +525,9 @@ export class SharedRateLimiter implements RateLimiter {
       leaseId,
       costs: grant.costs,
       priority: grant.priority,
-      ...(grant.answeredAt === undefined || this.pendingOutcomes.has(leaseId) ? {} : { answeredAt: grant.answeredAt }),
+      ...(grant.answeredAt === undefined || this.pendingOutcomes.has(leaseId)
+        ? {}
+        : { answeredAt: grant.answeredAt }),
     }));
     try {
       await this.ledger.restore(grants);

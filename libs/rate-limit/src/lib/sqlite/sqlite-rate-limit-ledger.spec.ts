@@ -37,7 +37,13 @@ describe('SqliteLedgerFile and SqliteRateLimitLedger', () => {
     const a = open('a', path).ledger('kis');
     const b = open('b', path).ledger('kis');
     const take = (ledger: typeof a, leaseId: string) =>
-      ledger.take({ leaseId, costs: [REQUESTS], priority: 'standard', ticketId: `t-${leaseId}`, ticketTtlMs: 3_000 });
+      ledger.take({
+        leaseId,
+        costs: [REQUESTS],
+        priority: 'standard',
+        ticketId: `t-${leaseId}`,
+        ticketTtlMs: 3_000,
+      });
     await expect(take(a, 'a1')).resolves.toMatchObject({ granted: true, now: 10_000 });
     await expect(take(b, 'b1')).resolves.toMatchObject({ granted: true });
     await expect(take(a, 'a2')).resolves.toMatchObject({ granted: false, retryAt: null });
@@ -61,7 +67,18 @@ describe('SqliteLedgerFile and SqliteRateLimitLedger', () => {
     await expect(
       creon.take({ leaseId: 'c', costs: [cost], priority: 'standard', ticketId: 'tc', ticketTtlMs: 1 }),
     ).resolves.toMatchObject({ granted: true });
-    await expect(kis.heartbeat([{ id: 'requests', limit: 1, configuredLimit: 1, windowMs: 1000, configuredWindowMs: 1000, reserved: 0 }])).resolves.toMatchObject({
+    await expect(
+      kis.heartbeat([
+        {
+          id: 'requests',
+          limit: 1,
+          configuredLimit: 1,
+          windowMs: 1000,
+          configuredWindowMs: 1000,
+          reserved: 0,
+        },
+      ]),
+    ).resolves.toMatchObject({
       usage: [{ ruleId: 'requests', used: 1, held: 1, priorityUsed: 0 }],
     });
   });

@@ -1,6 +1,15 @@
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, watch, writeSync, type FSWatcher } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  watch,
+  writeSync,
+  type FSWatcher,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import type { EffectiveRateLimitRule, RateLimitPriority } from '../rate-limit-ledger';
 import type {
@@ -13,7 +22,15 @@ import type {
   SharedLedgerOwner,
   SharedRateLimitLedger,
 } from '../shared/shared-rate-limit-ledger';
-import { earliestRoomAt, isBlockedByTicket, type CountedGrant, type LedgerTicket } from '../shared/ledger-decisions';
+import {
+  earliestRoomAt,
+  isBlockedByTicket,
+  type CountedGrant,
+  type LedgerTicket,
+} from '../shared/ledger-decisions';
+
+/** A prepared statement of the ledger's connection (compiled once). */
+type Sql = (text: string) => Database.Statement;
 
 /**
  * Milliseconds on the host's monotonic clock (CLOCK_MONOTONIC on Linux): the same for every process of
@@ -57,6 +74,7 @@ export class SqliteLedgerFile {
   private readonly owner: SharedLedgerOwner;
   private readonly now: () => number;
   readonly doorbell: LedgerDoorbell;
+  private readonly statements = new Map<string, Database.Statement>();
   private closed = false;
 
   constructor(options: SqliteLedgerFileOptions) {
@@ -78,10 +96,20 @@ export class SqliteLedgerFile {
   }
 
   /** Runs `decide` in an IMMEDIATE transaction (one writer at a time across processes), at one `now`. */
-  transact<T>(decide: (db: Database.Database, now: number) => T): T {
+  transact<T>(decide: (sql: Sql, now: number) => T): T {
     if (this.closed) throw new Error(`the rate-limit ledger ${this.path} is closed`);
-    return this.db.transaction(() => decide(this.db, this.now())).immediate();
+    return this.db.transaction(() => decide(this.statement, this.now())).immediate();
   }
+
+  /** A prepared statement, compiled once per connection. */
+  private readonly statement = (text: string): Database.Statement => {
+    let prepared = this.statements.get(text);
+    if (!prepared) {
+      prepared = this.db.prepare(text);
+      this.statements.set(text, prepared);
+    }
+    return prepared;
+  };
 
   close(): void {
     if (this.closed) return;
@@ -94,8 +122,7 @@ export class SqliteLedgerFile {
   private checkBoot(): void {
     const boot = currentBootId(this.now);
     const row = this.db.prepare(`SELECT value FROM rl_meta WHERE broker = '' AND key = 'boot'`).get() as
-      | { value: string }
-      | undefined;
+      { value: string } | undefined;
     if (row?.value === boot) return;
     this.db.exec(`DELETE FROM rl_grants; DELETE FROM rl_owners; DELETE FROM rl_tickets;`);
     this.db.prepare(`INSERT OR REPLACE INTO rl_meta (broker, key, value) VALUES ('', 'boot', ?)`).run(boot);
@@ -119,15 +146,20 @@ export class SqliteRateLimitLedger implements SharedRateLimitLedger {
   }
 
   async take(request: LedgerTakeRequest): Promise<LedgerTakeResult> {
-    const { result, ring } = this.file.transact((db, now) => {
-      const epoch = this.prepare(db, now);
-      const tickets = this.tickets(db);
+    const { result, ring } = this.file.transact((sql, now) => {
+      const epoch = this.prepare(sql, now);
+      const tickets = this.tickets(sql);
       const mine = tickets.find((ticket) => ticket.ticketId === request.ticketId);
-      const usage = this.usageOf(db, request.costs.map((cost) => cost.ruleId));
-      const roomAt = earliestRoomAt(request.costs, request.priority, usage, now, (ruleId) => this.countedGrants(db, ruleId));
+      const usage = this.usageOf(
+        sql,
+        request.costs.map((cost) => cost.ruleId),
+      );
+      const roomAt = earliestRoomAt(request.costs, request.priority, usage, now, (ruleId) =>
+        this.countedGrants(sql, ruleId),
+      );
       const blocked = isBlockedByTicket(tickets, request, mine);
       if (!blocked && roomAt === now) {
-        const insert = db.prepare(
+        const insert = sql(
           `INSERT INTO rl_grants (broker, lease_id, rule, weight, window_ms, owner, priority, free_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)`,
         );
         for (const cost of request.costs) {
@@ -141,17 +173,21 @@ export class SqliteRateLimitLedger implements SharedRateLimitLedger {
             request.priority === 'priority' ? 1 : 0,
           );
         }
-        if (mine) db.prepare(`DELETE FROM rl_tickets WHERE broker = ? AND ticket_id = ?`).run(this.broker, mine.ticketId);
-        return { result: { granted: true as const, now, epoch }, ring: mine !== undefined && tickets.length > 1 };
+        if (mine)
+          sql(`DELETE FROM rl_tickets WHERE broker = ? AND ticket_id = ?`).run(this.broker, mine.ticketId);
+        return {
+          result: { granted: true as const, now, epoch },
+          ring: mine !== undefined && tickets.length > 1,
+        };
       }
       if (mine) {
-        db.prepare(`UPDATE rl_tickets SET expires_at = ? WHERE broker = ? AND ticket_id = ?`).run(
+        sql(`UPDATE rl_tickets SET expires_at = ? WHERE broker = ? AND ticket_id = ?`).run(
           now + request.ticketTtlMs,
           this.broker,
           mine.ticketId,
         );
       } else {
-        db.prepare(
+        sql(
           `INSERT INTO rl_tickets (broker, ticket_id, owner, priority, rules, seq, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           this.broker,
@@ -159,7 +195,7 @@ export class SqliteRateLimitLedger implements SharedRateLimitLedger {
           this.owner.ownerId,
           request.priority === 'priority' ? 1 : 0,
           request.costs.map((cost) => cost.ruleId).join('\n'),
-          this.nextSeq(db),
+          this.nextSeq(sql),
           now + request.ticketTtlMs,
         );
       }
@@ -171,41 +207,47 @@ export class SqliteRateLimitLedger implements SharedRateLimitLedger {
   }
 
   async complete(leaseId: string, outcome: 'answered' | 'unsent'): Promise<{ now: number; epoch: string }> {
-    const { answer, ring } = this.file.transact((db, now) => {
-      const epoch = this.prepare(db, now);
+    const { answer, ring } = this.file.transact((sql, now) => {
+      const epoch = this.prepare(sql, now);
       if (outcome === 'answered') {
-        db.prepare(
+        sql(
           `UPDATE rl_grants SET free_at = ? + window_ms WHERE broker = ? AND lease_id = ? AND free_at IS NULL`,
         ).run(now, this.broker, leaseId);
       } else {
-        db.prepare(`DELETE FROM rl_grants WHERE broker = ? AND lease_id = ?`).run(this.broker, leaseId);
+        sql(`DELETE FROM rl_grants WHERE broker = ? AND lease_id = ?`).run(this.broker, leaseId);
       }
-      return { answer: { now, epoch }, ring: this.ticketCount(db) > 0 };
+      return { answer: { now, epoch }, ring: this.ticketCount(sql) > 0 };
     });
     if (ring) this.file.doorbell.ring();
     return answer;
   }
 
   async dropTicket(ticketId: string): Promise<void> {
-    const ring = this.file.transact((db) => {
-      const dropped = db.prepare(`DELETE FROM rl_tickets WHERE broker = ? AND ticket_id = ?`).run(this.broker, ticketId);
-      return dropped.changes > 0 && this.ticketCount(db) > 0;
+    const ring = this.file.transact((sql) => {
+      const dropped = sql(`DELETE FROM rl_tickets WHERE broker = ? AND ticket_id = ?`).run(
+        this.broker,
+        ticketId,
+      );
+      return dropped.changes > 0 && this.ticketCount(sql) > 0;
     });
     if (ring) this.file.doorbell.ring();
   }
 
   async heartbeat(rules: readonly EffectiveRateLimitRule[]): Promise<LedgerHeartbeat> {
-    return this.file.transact((db, now) => {
-      const epoch = this.prepare(db, now);
-      const usage = this.usageOf(db, rules.map((rule) => rule.id));
+    return this.file.transact((sql, now) => {
+      const epoch = this.prepare(sql, now);
+      const usage = this.usageOf(
+        sql,
+        rules.map((rule) => rule.id),
+      );
       return { now, epoch, usage: rules.map((rule) => usage.get(rule.id) as LedgerRuleUsage) };
     });
   }
 
   async restore(grants: readonly LedgerRestoredGrant[]): Promise<{ now: number; epoch: string }> {
-    return this.file.transact((db, now) => {
-      const epoch = this.prepare(db, now);
-      const insert = db.prepare(
+    return this.file.transact((sql, now) => {
+      const epoch = this.prepare(sql, now);
+      const insert = sql(
         `INSERT OR IGNORE INTO rl_grants (broker, lease_id, rule, weight, window_ms, owner, priority, free_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       for (const grant of grants) {
@@ -213,7 +255,16 @@ export class SqliteRateLimitLedger implements SharedRateLimitLedger {
           const freeAt = grant.answeredAt === undefined ? null : grant.answeredAt + cost.windowMs;
           if (freeAt !== null && freeAt <= now) continue;
           const priority = grant.priority === 'priority' ? 1 : 0;
-          insert.run(this.broker, grant.leaseId, cost.ruleId, cost.weight, cost.windowMs, this.owner.ownerId, priority, freeAt);
+          insert.run(
+            this.broker,
+            grant.leaseId,
+            cost.ruleId,
+            cost.weight,
+            cost.windowMs,
+            this.owner.ownerId,
+            priority,
+            freeAt,
+          );
         }
       }
       return { now, epoch };
@@ -221,10 +272,13 @@ export class SqliteRateLimitLedger implements SharedRateLimitLedger {
   }
 
   async estimateWaitMs(costs: readonly LedgerCost[], priority: RateLimitPriority): Promise<number | null> {
-    return this.file.transact((db, now) => {
-      this.prepare(db, now);
-      const usage = this.usageOf(db, costs.map((cost) => cost.ruleId));
-      const at = earliestRoomAt(costs, priority, usage, now, (ruleId) => this.countedGrants(db, ruleId));
+    return this.file.transact((sql, now) => {
+      this.prepare(sql, now);
+      const usage = this.usageOf(
+        sql,
+        costs.map((cost) => cost.ruleId),
+      );
+      const at = earliestRoomAt(costs, priority, usage, now, (ruleId) => this.countedGrants(sql, ruleId));
       return Number.isFinite(at) ? at - now : null;
     });
   }
@@ -242,58 +296,62 @@ export class SqliteRateLimitLedger implements SharedRateLimitLedger {
    * their held grants counted as answered when their liveness lapsed; freed grants and lapsed tickets
    * go. Returns the ledger's epoch.
    */
-  private prepare(db: Database.Database, now: number): string {
-    db.prepare(
+  private prepare(sql: Sql, now: number): string {
+    sql(
       `INSERT INTO rl_owners (broker, owner, expires_at) VALUES (?, ?, ?)
        ON CONFLICT (broker, owner) DO UPDATE SET expires_at = excluded.expires_at`,
     ).run(this.broker, this.owner.ownerId, now + this.owner.ownerTtlMs);
-    const lapsed = db
-      .prepare(`SELECT owner, expires_at AS expiresAt FROM rl_owners WHERE broker = ? AND expires_at <= ?`)
-      .all(this.broker, now) as Array<{ owner: string; expiresAt: number }>;
+    const lapsed = sql(
+      `SELECT owner, expires_at AS expiresAt FROM rl_owners WHERE broker = ? AND expires_at <= ?`,
+    ).all(this.broker, now) as Array<{ owner: string; expiresAt: number }>;
     for (const { owner, expiresAt } of lapsed) {
-      db.prepare(
+      sql(
         `UPDATE rl_grants SET free_at = ? + window_ms WHERE broker = ? AND owner = ? AND free_at IS NULL`,
       ).run(expiresAt, this.broker, owner);
-      db.prepare(`DELETE FROM rl_tickets WHERE broker = ? AND owner = ?`).run(this.broker, owner);
-      db.prepare(`DELETE FROM rl_owners WHERE broker = ? AND owner = ?`).run(this.broker, owner);
+      sql(`DELETE FROM rl_tickets WHERE broker = ? AND owner = ?`).run(this.broker, owner);
+      sql(`DELETE FROM rl_owners WHERE broker = ? AND owner = ?`).run(this.broker, owner);
     }
-    db.prepare(`DELETE FROM rl_grants WHERE broker = ? AND free_at IS NOT NULL AND free_at <= ?`).run(this.broker, now);
-    db.prepare(`DELETE FROM rl_tickets WHERE broker = ? AND expires_at <= ?`).run(this.broker, now);
-    const row = db.prepare(`SELECT value FROM rl_meta WHERE broker = '' AND key = 'epoch'`).get() as { value: string };
+    sql(`DELETE FROM rl_grants WHERE broker = ? AND free_at IS NOT NULL AND free_at <= ?`).run(
+      this.broker,
+      now,
+    );
+    sql(`DELETE FROM rl_tickets WHERE broker = ? AND expires_at <= ?`).run(this.broker, now);
+    const row = sql(`SELECT value FROM rl_meta WHERE broker = '' AND key = 'epoch'`).get() as {
+      value: string;
+    };
     return row.value;
   }
 
-  private usageOf(db: Database.Database, ruleIds: readonly string[]): Map<string, LedgerRuleUsage> {
-    const rows = db
-      .prepare(
-        `SELECT rule, SUM(weight) AS used, SUM(CASE WHEN free_at IS NULL THEN weight ELSE 0 END) AS held,
+  private usageOf(sql: Sql, ruleIds: readonly string[]): Map<string, LedgerRuleUsage> {
+    const rows = sql(
+      `SELECT rule, SUM(weight) AS used, SUM(CASE WHEN free_at IS NULL THEN weight ELSE 0 END) AS held,
                 SUM(CASE WHEN priority = 1 THEN weight ELSE 0 END) AS priorityUsed
          FROM rl_grants WHERE broker = ? GROUP BY rule`,
-      )
-      .all(this.broker) as Array<{ rule: string; used: number; held: number; priorityUsed: number }>;
+    ).all(this.broker) as Array<{ rule: string; used: number; held: number; priorityUsed: number }>;
     const byRule = new Map(rows.map((row) => [row.rule, row]));
     return new Map(
       ruleIds.map((ruleId) => {
         const row = byRule.get(ruleId);
-        return [ruleId, { ruleId, used: row?.used ?? 0, held: row?.held ?? 0, priorityUsed: row?.priorityUsed ?? 0 }];
+        return [
+          ruleId,
+          { ruleId, used: row?.used ?? 0, held: row?.held ?? 0, priorityUsed: row?.priorityUsed ?? 0 },
+        ];
       }),
     );
   }
 
   /** Counted grants of a rule, oldest free time first. */
-  private countedGrants(db: Database.Database, ruleId: string): CountedGrant[] {
-    const rows = db
-      .prepare(
-        `SELECT weight, free_at AS freeAt, priority FROM rl_grants WHERE broker = ? AND rule = ? AND free_at IS NOT NULL ORDER BY free_at`,
-      )
-      .all(this.broker, ruleId) as Array<{ weight: number; freeAt: number; priority: number }>;
+  private countedGrants(sql: Sql, ruleId: string): CountedGrant[] {
+    const rows = sql(
+      `SELECT weight, free_at AS freeAt, priority FROM rl_grants WHERE broker = ? AND rule = ? AND free_at IS NOT NULL ORDER BY free_at`,
+    ).all(this.broker, ruleId) as Array<{ weight: number; freeAt: number; priority: number }>;
     return rows.map((row) => ({ weight: row.weight, freeAt: row.freeAt, priority: row.priority === 1 }));
   }
 
-  private tickets(db: Database.Database): LedgerTicket[] {
-    const rows = db
-      .prepare(`SELECT ticket_id AS ticketId, priority, rules, seq FROM rl_tickets WHERE broker = ? ORDER BY seq`)
-      .all(this.broker) as Array<{ ticketId: string; priority: number; rules: string; seq: number }>;
+  private tickets(sql: Sql): LedgerTicket[] {
+    const rows = sql(
+      `SELECT ticket_id AS ticketId, priority, rules, seq FROM rl_tickets WHERE broker = ? ORDER BY seq`,
+    ).all(this.broker) as Array<{ ticketId: string; priority: number; rules: string; seq: number }>;
     return rows.map((row) => ({
       ticketId: row.ticketId,
       priority: row.priority === 1 ? 'priority' : 'standard',
@@ -302,17 +360,15 @@ export class SqliteRateLimitLedger implements SharedRateLimitLedger {
     }));
   }
 
-  private ticketCount(db: Database.Database): number {
-    return (db.prepare(`SELECT COUNT(*) AS n FROM rl_tickets WHERE broker = ?`).get(this.broker) as { n: number }).n;
+  private ticketCount(sql: Sql): number {
+    return (sql(`SELECT COUNT(*) AS n FROM rl_tickets WHERE broker = ?`).get(this.broker) as { n: number }).n;
   }
 
-  private nextSeq(db: Database.Database): number {
-    const row = db
-      .prepare(
-        `INSERT INTO rl_meta (broker, key, value) VALUES (?, 'seq', '1')
+  private nextSeq(sql: Sql): number {
+    const row = sql(
+      `INSERT INTO rl_meta (broker, key, value) VALUES (?, 'seq', '1')
          ON CONFLICT (broker, key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value`,
-      )
-      .get(this.broker) as { value: string | number };
+    ).get(this.broker) as { value: string | number };
     return Number(row.value);
   }
 }
