@@ -21,3 +21,5 @@ export type {
   RestSimulatorProcess,
   StartRestSimulatorOptions,
 } from './lib/rest-simulator-process';
+export { redisServerBinary, startRedisServer } from './lib/redis-server';
+export type { RedisServerProcess, StartRedisServerOptions } from './lib/redis-server';

@@ -1,8 +1,8 @@
 import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { BrokerGrpcModule, type BrokerGrpcModuleOptions } from '@qts/broker-grpc';
-import { PLATFORM_CONFIG, PlatformConfigModule, type PlatformConfig } from '@qts/platform-config';
+import { BrokerGrpcModule, RateLimitHealthIndicator, type BrokerGrpcModuleOptions } from '@qts/broker-grpc';
+import { PLATFORM_CONFIG, PlatformConfigModule, rateLimitBackendSettings, type PlatformConfig } from '@qts/platform-config';
 import { FailSafeAdminController } from './admin/fail-safe-admin.controller';
 import { WORKER_SETTINGS, type WorkerSettings } from './config/worker-settings';
 import { WorkerSettingsModule, type WorkerSettingsModuleOptions } from './config/worker-settings.module';
@@ -33,8 +33,8 @@ export interface AppModuleOptions extends WorkerSettingsModuleOptions {
  * The execution worker: gRPC ExecutionService (started by WorkerGrpcServer), HTTP health, metrics and admin,
  * persistence, and the broker engines of ExecutionEngineModule over BrokerGrpcModule's registry.
  *
- * Rate limits: the worker takes `WORKER_RATE_LIMIT_SHARE` (default 0.5) of every broker's budget, unless the broker's
- * YAML sets `rateLimit.share` (then that share applies to each process using the file); the gateway takes the rest.
+ * Rate limits: RATE_LIMIT_MODE says how the worker shares each broker's budget with the gateway and other replicas
+ * (one shared ledger, or `WORKER_RATE_LIMIT_SHARE` of it in the static split); see docs/operations.md.
  */
 @Module({})
 export class AppModule {
@@ -46,12 +46,12 @@ export class AppModule {
         WorkerSettingsModule.forRoot(options),
         BrokerGrpcModule.forRootAsync({
           isGlobal: true,
-          inject: [PLATFORM_CONFIG, WORKER_SETTINGS],
-          useFactory: (config: PlatformConfig, settings: WorkerSettings): BrokerGrpcModuleOptions => ({
+          inject: [PLATFORM_CONFIG],
+          useFactory: (config: PlatformConfig): BrokerGrpcModuleOptions => ({
             brokers: config.brokers,
             deadlineMs: config.brokerDeadlineMs,
             healthIntervalMs: config.brokerHealthIntervalMs,
-            rateLimitShare: settings.rateLimitShare,
+            rateLimit: rateLimitBackendSettings(config, 'worker'),
           }),
         }),
         ExecutionEngineModule.forRoot(),
@@ -88,6 +88,7 @@ export class AppModule {
         WorkerGrpcServer,
         DatabaseHealthIndicator,
         RequiredBrokersHealthIndicator,
+        RateLimitHealthIndicator,
       ],
     };
   }

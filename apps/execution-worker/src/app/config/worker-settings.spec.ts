@@ -2,15 +2,14 @@ import { ConfigValidationError } from '@qts/platform-config';
 import { DEFAULT_WORKER_SETTINGS, loadWorkerSettings } from './worker-settings';
 
 describe('loadWorkerSettings', () => {
-  it('uses the defaults when nothing is set: half of each broker budget, 30 s grace', () => {
+  it('uses the defaults when nothing is set: 16 intents at once, 30 s grace', () => {
     expect(loadWorkerSettings({}, 5_000)).toEqual(DEFAULT_WORKER_SETTINGS);
-    expect(DEFAULT_WORKER_SETTINGS.rateLimitShare).toBe(0.5);
+    expect(DEFAULT_WORKER_SETTINGS).toMatchObject({ maxConcurrency: 16, reconcileGraceMs: 30_000 });
   });
 
   it('reads every variable', () => {
     const settings = loadWorkerSettings(
       {
-        WORKER_RATE_LIMIT_SHARE: '0.25',
         WORKER_MAX_CONCURRENCY: '4',
         WORKER_RECONCILE_GRACE_MS: '8000',
         WORKER_RECONCILE_INITIAL_DELAY_MS: '100',
@@ -25,7 +24,6 @@ describe('loadWorkerSettings', () => {
     );
 
     expect(settings).toEqual({
-      rateLimitShare: 0.25,
       maxConcurrency: 4,
       reconcileGraceMs: 8_000,
       reconcileInitialDelayMs: 100,
@@ -36,24 +34,21 @@ describe('loadWorkerSettings', () => {
       openOrderPollMs: 500,
       openOrderPollBatch: 5,
     });
-    expect(loadWorkerSettings({ WORKER_RATE_LIMIT_SHARE: '1' }, 2_000).rateLimitShare).toBe(1);
   });
 
   it('reports every bad variable at once, by name', () => {
     let error: unknown;
     try {
-      loadWorkerSettings({ WORKER_RATE_LIMIT_SHARE: '1.5', WORKER_MAX_CONCURRENCY: 'many', WORKER_SHUTDOWN_GRACE_MS: '-1' }, 5_000);
+      loadWorkerSettings({ WORKER_MAX_CONCURRENCY: 'many', WORKER_SHUTDOWN_GRACE_MS: '-1' }, 5_000);
     } catch (caught) {
       error = caught;
     }
 
     expect(error).toBeInstanceOf(ConfigValidationError);
     expect((error as ConfigValidationError).problems).toEqual([
-      "WORKER_RATE_LIMIT_SHARE must be a number in (0, 1], got '1.5'",
       "WORKER_MAX_CONCURRENCY must be an integer between 1 and 1000, got 'many'",
       "WORKER_SHUTDOWN_GRACE_MS must be an integer between 0 and 600000, got '-1'",
     ]);
-    expect(() => loadWorkerSettings({ WORKER_RATE_LIMIT_SHARE: '0' }, 5_000)).toThrow('WORKER_RATE_LIMIT_SHARE');
   });
 
   it('refuses a grace period that does not outlast the broker deadline', () => {

@@ -1,15 +1,10 @@
 import { ConfigValidationError } from '@qts/platform-config';
 
 /**
- * Settings of the execution worker beyond the shared platform configuration (brief section 7): its share of
- * the brokers' request budget, how many intents run at once and how unknown order outcomes are reconciled.
+ * Settings of the execution worker beyond the shared platform configuration (brief section 7): how many intents
+ * run at once and how unknown order outcomes are reconciled. (Its rate-limit mode and share are platform settings.)
  */
 export interface WorkerSettings {
-  /**
-   * This process's share (0 < share <= 1) of each broker's rate limit, for brokers whose YAML sets no
-   * `rateLimit.share`. The gateway and the worker may use one broker account: together they must stay under it.
-   */
-  rateLimitShare: number;
   /** Intents of different (broker, account, symbol) keys processed at the same time. */
   maxConcurrency: number;
   /**
@@ -41,7 +36,6 @@ export interface WorkerSettings {
 export const WORKER_SETTINGS = Symbol('WORKER_SETTINGS');
 
 export const DEFAULT_WORKER_SETTINGS: Readonly<WorkerSettings> = Object.freeze({
-  rateLimitShare: 0.5,
   maxConcurrency: 16,
   reconcileGraceMs: 30_000,
   reconcileInitialDelayMs: 250,
@@ -55,7 +49,6 @@ export const DEFAULT_WORKER_SETTINGS: Readonly<WorkerSettings> = Object.freeze({
 
 /** Environment variable of each setting. */
 export const WORKER_SETTINGS_ENV: Readonly<Record<keyof WorkerSettings, string>> = Object.freeze({
-  rateLimitShare: 'WORKER_RATE_LIMIT_SHARE',
   maxConcurrency: 'WORKER_MAX_CONCURRENCY',
   reconcileGraceMs: 'WORKER_RECONCILE_GRACE_MS',
   reconcileInitialDelayMs: 'WORKER_RECONCILE_INITIAL_DELAY_MS',
@@ -67,7 +60,7 @@ export const WORKER_SETTINGS_ENV: Readonly<Record<keyof WorkerSettings, string>>
   openOrderPollBatch: 'WORKER_OPEN_ORDER_POLL_BATCH',
 });
 
-const INTEGER_RANGES: Readonly<Record<Exclude<keyof WorkerSettings, 'rateLimitShare'>, [number, number]>> = {
+const INTEGER_RANGES: Readonly<Record<keyof WorkerSettings, [number, number]>> = {
   maxConcurrency: [1, 1_000],
   reconcileGraceMs: [100, 3_600_000],
   reconcileInitialDelayMs: [10, 600_000],
@@ -90,16 +83,6 @@ const MIN_OPEN_ORDER_POLL_MS = 100;
 export function loadWorkerSettings(env: NodeJS.ProcessEnv, brokerDeadlineMs: number): WorkerSettings {
   const problems: string[] = [];
   const settings: WorkerSettings = { ...DEFAULT_WORKER_SETTINGS };
-
-  const share = env[WORKER_SETTINGS_ENV.rateLimitShare]?.trim();
-  if (share) {
-    const parsed = /^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(share) ? Number(share) : Number.NaN;
-    if (!(parsed > 0 && parsed <= 1)) {
-      problems.push(`${WORKER_SETTINGS_ENV.rateLimitShare} must be a number in (0, 1], got '${share}'`);
-    } else {
-      settings.rateLimitShare = parsed;
-    }
-  }
 
   for (const key of Object.keys(INTEGER_RANGES) as (keyof typeof INTEGER_RANGES)[]) {
     const name = WORKER_SETTINGS_ENV[key];

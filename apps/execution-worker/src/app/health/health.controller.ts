@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { RateLimitHealthIndicator } from '@qts/broker-grpc';
 import { DatabaseHealthIndicator } from './database.health';
 import { RequiredBrokersHealthIndicator } from './required-brokers.health';
 
@@ -9,6 +10,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: DatabaseHealthIndicator,
     private readonly brokers: RequiredBrokersHealthIndicator,
+    private readonly rateLimits: RateLimitHealthIndicator,
   ) {}
 
   /** Liveness checks the process only: a broker outage must never make Kubernetes restart the worker. */
@@ -18,10 +20,10 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Readiness: the intents database and the brokers configured as required. */
+  /** Readiness: the intents database, the brokers configured as required, and the shared rate-limit ledger. */
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.database.check(), () => this.brokers.check()]);
+    return this.health.check([() => this.database.check(), () => this.brokers.check(), () => this.rateLimits.check()]);
   }
 }

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { RateLimitHealthIndicator } from '@qts/broker-grpc';
 import type { ServerResponse } from 'node:http';
 import { BrokerDirectory } from '../brokers/broker-directory';
 import { ApiErrorResponses } from '../openapi/api-error-responses.decorator';
@@ -19,6 +20,7 @@ export class HealthController {
     private readonly directory: BrokerDirectory,
     private readonly brokers: BrokerHealthIndicator,
     private readonly database: DatabaseHealthIndicator,
+    private readonly rateLimits: RateLimitHealthIndicator,
   ) {}
 
   /** The process only: a broker or database outage must never make Kubernetes restart the gateway. */
@@ -29,15 +31,19 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Database reachable and every `required: true` broker CONNECTED or DEGRADED; 503 otherwise. */
+  /**
+   * Database reachable, every `required: true` broker CONNECTED or DEGRADED, and the rate-limit ledger
+   * reachable (while it is not, no broker call is granted); 503 otherwise.
+   */
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: database and every required broker' })
+  @ApiOperation({ summary: 'Readiness: database, every required broker, the shared rate-limit ledger' })
   @ApiResponse({ status: 503, description: 'Not ready (Terminus body naming what is down)' })
   ready(@Res({ passthrough: true }) response: ServerResponse): Promise<HealthCheckResult> {
     const required = this.directory.list().filter((broker) => broker.required);
     return this.answer(response, [
       () => this.database.ping(),
+      () => this.rateLimits.check(),
       ...required.map((broker) => () => this.brokers.check(broker.id)),
     ]);
   }

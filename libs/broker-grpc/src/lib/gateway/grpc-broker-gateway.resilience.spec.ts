@@ -12,6 +12,7 @@ import {
 } from '@qts/broker-domain';
 import { SlidingWindowLimiter } from '@qts/rate-limit';
 import { deadlineMsOf, freezeDate } from '../../../test/frozen-date';
+import { RecordingLimiter } from '../../../test/recording-limiter';
 import { BROKER_ID, GatewayHarness, startGatewayHarness } from '../../../test/gateway-harness';
 import { grpcError, WIRE_QUOTE } from '../../../test/scripted-jts-server';
 import { waitUntil } from '../../../test/wait-until';
@@ -96,15 +97,15 @@ describe('GrpcBrokerGateway resilience of reads', () => {
 
     it('stops retrying when no permit comes before the deadline', async () => {
       failQuoteTimes(10);
-      const limiter = {
-        calls: 0,
-        acquire: async () => ++limiter.calls === 1,
-        estimateWaitMs: () => 0,
-      };
+      const limiter = new RecordingLimiter();
+      const acquireLease = limiter.acquireLease.bind(limiter);
+      limiter.acquireLease = async (operation, options) => (limiter.acquired.length === 0 ? acquireLease(operation, options) : (limiter.acquired.push(operation), null));
 
       await expect(harness.gateway({ limiter }).getQuote('005930')).rejects.toBeInstanceOf(BrokerUnavailableError);
       expect(harness.server.calls.getQuote).toBe(1);
-      expect(limiter.calls).toBe(2);
+      expect(limiter.acquired).toHaveLength(2);
+      // The one sent got UNAVAILABLE: no answer, so it may still reach the broker.
+      expect(limiter.outcomes()).toEqual(['abandoned']);
     });
 
     it.each([
