@@ -86,7 +86,9 @@ describe('GrpcBrokerGateway resilience of reads', () => {
       });
 
       const outcome = gateway.getQuote('005930').catch((e: unknown) => e);
-      await settled(() => backoffs === 1);
+      // Two draws after the first failure: the progress probe for the abandoned request, then the retry's backoff
+      // (whose timer is armed right after its draw).
+      await settled(() => backoffs === 2);
       await jest.advanceTimersByTimeAsync(1_999);
       expect(harness.server.calls.getQuote).toBe(1);
       await jest.advanceTimersByTimeAsync(1);
