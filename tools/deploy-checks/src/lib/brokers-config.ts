@@ -14,7 +14,9 @@ export interface BrokerEndpoint {
 
 /** The brokers.yaml of a rendered overlay: the one ConfigMap carrying a brokers.yaml key. */
 export function renderedBrokersFile(objects: readonly KubernetesObject[]): string {
-  const carriers = objectsOfKind<IConfigMap>(objects, 'ConfigMap').filter((configMap) => configMap.data?.[BROKERS_FILE] !== undefined);
+  const carriers = objectsOfKind<IConfigMap>(objects, 'ConfigMap').filter(
+    (configMap) => configMap.data?.[BROKERS_FILE] !== undefined,
+  );
   if (carriers.length !== 1) {
     throw new Error(`expected one ConfigMap with a ${BROKERS_FILE} key, found ${carriers.length}`);
   }
@@ -22,7 +24,9 @@ export function renderedBrokersFile(objects: readonly KubernetesObject[]): strin
 }
 
 export function brokerEndpoints(brokersYaml: string): BrokerEndpoint[] {
-  const document = parse(brokersYaml) as { brokers?: Array<{ id?: unknown; grpc?: { host?: unknown; port?: unknown } }> } | null;
+  const document = parse(brokersYaml) as {
+    brokers?: Array<{ id?: unknown; grpc?: { host?: unknown; port?: unknown } }>;
+  } | null;
   return (document?.brokers ?? []).map((broker, index) => {
     const { id, grpc } = broker;
     if (typeof id !== 'string' || typeof grpc?.host !== 'string' || typeof grpc.port !== 'number') {
@@ -36,7 +40,11 @@ export function brokerEndpoints(brokersYaml: string): BrokerEndpoint[] {
  * The same brokers.yaml with every broker's grpc.host and grpc.port replaced (everything else kept as written), so
  * that a test can point an environment's real brokers file at a simulator on loopback.
  */
-export function withBrokerEndpoints(brokersYaml: string, host: string, ports: Readonly<Record<string, number>>): string {
+export function withBrokerEndpoints(
+  brokersYaml: string,
+  host: string,
+  ports: Readonly<Record<string, number>>,
+): string {
   const document = parseDocument(brokersYaml);
   const brokers = brokerEndpoints(brokersYaml);
   brokers.forEach((broker, index) => {

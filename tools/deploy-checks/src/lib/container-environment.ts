@@ -19,20 +19,25 @@ export interface ContainerEnvironment {
   problems: string[];
 }
 
-export function containerEnvironment(container: IContainer, objects: readonly KubernetesObject[]): ContainerEnvironment {
+export function containerEnvironment(
+  container: IContainer,
+  objects: readonly KubernetesObject[],
+): ContainerEnvironment {
   const values: Record<string, string> = {};
   const secrets: SecretReference[] = [];
   const problems: string[] = [];
   const configMap = (name: string, optional: boolean): IConfigMap | undefined => {
     const found = findObject<IConfigMap>(objects, 'ConfigMap', name);
-    if (found === undefined && !optional) problems.push(`container ${container.name} reads ConfigMap ${name}, which is not rendered`);
+    if (found === undefined && !optional)
+      problems.push(`container ${container.name} reads ConfigMap ${name}, which is not rendered`);
     return found;
   };
 
   for (const source of container.envFrom ?? []) {
     const prefix = source.prefix ?? '';
     if (source.configMapRef) {
-      const data = configMap(source.configMapRef.name ?? '', source.configMapRef.optional === true)?.data ?? {};
+      const data =
+        configMap(source.configMapRef.name ?? '', source.configMapRef.optional === true)?.data ?? {};
       for (const [key, value] of Object.entries(data)) values[`${prefix}${key}`] = value;
     }
     if (source.secretRef) {
@@ -53,7 +58,9 @@ export function containerEnvironment(container: IContainer, objects: readonly Ku
       const reference = from.configMapKeyRef;
       const value = configMap(reference.name ?? '', reference.optional === true)?.data?.[reference.key];
       if (value === undefined && reference.optional !== true) {
-        problems.push(`container ${container.name}: ${variable.name} reads key ${reference.key} of ConfigMap ${reference.name}, which has none`);
+        problems.push(
+          `container ${container.name}: ${variable.name} reads key ${reference.key} of ConfigMap ${reference.name}, which has none`,
+        );
       } else if (value !== undefined) {
         values[variable.name] = value;
       }

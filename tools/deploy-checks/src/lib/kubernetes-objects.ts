@@ -11,7 +11,12 @@ export type LabelSelector = NonNullable<IDeployment['spec']>['selector'];
 export interface KubernetesObject {
   apiVersion: string;
   kind: string;
-  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   [field: string]: unknown;
 }
 
@@ -24,7 +29,11 @@ export function objectsOfKind<T>(objects: readonly KubernetesObject[], kind: str
   return objects.filter((object) => object.kind === kind) as unknown as T[];
 }
 
-export function findObject<T>(objects: readonly KubernetesObject[], kind: string, name: string): T | undefined {
+export function findObject<T>(
+  objects: readonly KubernetesObject[],
+  kind: string,
+  name: string,
+): T | undefined {
   return objects.find((object) => object.kind === kind && object.metadata?.name === name) as T | undefined;
 }
 
@@ -61,9 +70,14 @@ export function containersOf(podSpec: IPodSpec): IContainer[] {
  * Whether a label selector selects a set of labels (matchLabels and matchExpressions, as the API server reads
  * them). An empty selector selects everything; an absent one, nothing.
  */
-export function selectorMatches(selector: LabelSelector | Record<string, string> | undefined, labels: Record<string, string> = {}): boolean {
+export function selectorMatches(
+  selector: LabelSelector | Record<string, string> | undefined,
+  labels: Record<string, string> = {},
+): boolean {
   if (selector === undefined) return false;
-  const { matchLabels, matchExpressions } = isLabelSelector(selector) ? selector : { matchLabels: selector, matchExpressions: undefined };
+  const { matchLabels, matchExpressions } = isLabelSelector(selector)
+    ? selector
+    : { matchLabels: selector, matchExpressions: undefined };
   for (const [key, value] of Object.entries(matchLabels ?? {})) {
     if (labels[key] !== value) return false;
   }
@@ -95,9 +109,14 @@ function isLabelSelector(selector: LabelSelector | Record<string, string>): sele
 }
 
 /** The container port a probe, Service or policy names, by name or by number. */
-export function findContainerPort(containers: readonly IContainer[], port: number | string): IContainerPort | undefined {
+export function findContainerPort(
+  containers: readonly IContainer[],
+  port: number | string,
+): IContainerPort | undefined {
   for (const container of containers) {
-    const found = (container.ports ?? []).find((declared) => (typeof port === 'number' ? declared.containerPort === port : declared.name === port));
+    const found = (container.ports ?? []).find((declared) =>
+      typeof port === 'number' ? declared.containerPort === port : declared.name === port,
+    );
     if (found) return found;
   }
   return undefined;

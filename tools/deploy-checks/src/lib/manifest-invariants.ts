@@ -13,7 +13,10 @@ import {
 } from './workload-invariants';
 
 /** The invariants of a rendered overlay, by name; each lists what breaks it (empty when it holds). */
-export function manifestInvariants(objects: readonly KubernetesObject[], environment: Environment): Record<string, string[]> {
+export function manifestInvariants(
+  objects: readonly KubernetesObject[],
+  environment: Environment,
+): Record<string, string[]> {
   return {
     'containers are hardened, probed and bounded': containerHardeningProblems(objects),
     'workload selectors select exactly their own pods': workloadSelectorProblems(objects),
@@ -34,7 +37,10 @@ export function manifestInvariants(objects: readonly KubernetesObject[], environ
  * them: ports, probes, security context, lifecycle and grace period. Only images, replicas-independent settings and
  * resources may differ.
  */
-export function overlayParityProblems(first: readonly KubernetesObject[], second: readonly KubernetesObject[]): string[] {
+export function overlayParityProblems(
+  first: readonly KubernetesObject[],
+  second: readonly KubernetesObject[],
+): string[] {
   const problems: string[] = [];
   const shape = (objects: readonly KubernetesObject[]): Map<string, string> =>
     new Map(
@@ -57,8 +63,10 @@ export function overlayParityProblems(first: readonly KubernetesObject[], second
   const a = shape(first);
   const b = shape(second);
   for (const name of new Set([...a.keys(), ...b.keys()])) {
-    if (a.get(name) === undefined || b.get(name) === undefined) problems.push(`${name} is deployed by one overlay only`);
-    else if (a.get(name) !== b.get(name)) problems.push(`${name} differs between the overlays in ports, probes, security or lifecycle`);
+    if (a.get(name) === undefined || b.get(name) === undefined)
+      problems.push(`${name} is deployed by one overlay only`);
+    else if (a.get(name) !== b.get(name))
+      problems.push(`${name} differs between the overlays in ports, probes, security or lifecycle`);
   }
   return problems;
 }

@@ -47,13 +47,18 @@ function directionAllows(
 ): boolean {
   if (subject.kind !== 'pod' || !subject.governed) return true;
   const applying = policies.filter(
-    (policy) => policyTypes(policy).includes(direction) && selectorMatches(policy.spec?.podSelector ?? {}, subject.labels),
+    (policy) =>
+      policyTypes(policy).includes(direction) &&
+      selectorMatches(policy.spec?.podSelector ?? {}, subject.labels),
   );
   if (applying.length === 0) return true;
   // The named ports of a rule are those of the receiving pod.
   const receiver = direction === 'Ingress' ? subject : peer;
   return applying.some((policy) =>
-    (direction === 'Ingress' ? (policy.spec?.ingress ?? []).map((rule) => ({ peers: rule.from, ports: rule.ports })) : (policy.spec?.egress ?? []).map((rule) => ({ peers: rule.to, ports: rule.ports }))).some(
+    (direction === 'Ingress'
+      ? (policy.spec?.ingress ?? []).map((rule) => ({ peers: rule.from, ports: rule.ports }))
+      : (policy.spec?.egress ?? []).map((rule) => ({ peers: rule.to, ports: rule.ports }))
+    ).some(
       (rule) => peersMatch(rule.peers, peer, subject) && portsMatch(rule.ports, port, protocol, receiver),
     ),
   );
@@ -64,30 +69,48 @@ export function policyTypes(policy: INetworkPolicy): string[] {
   return policy.spec?.policyTypes ?? ['Ingress', ...(policy.spec?.egress ? ['Egress'] : [])];
 }
 
-function peersMatch(peers: INetworkPolicyPeer[] | undefined, peer: NetworkEndpoint, subject: NetworkEndpoint): boolean {
+function peersMatch(
+  peers: INetworkPolicyPeer[] | undefined,
+  peer: NetworkEndpoint,
+  subject: NetworkEndpoint,
+): boolean {
   if (peers === undefined || peers.length === 0) return true;
   return peers.some((candidate) => peerMatches(candidate, peer, subject));
 }
 
 function peerMatches(rule: INetworkPolicyPeer, peer: NetworkEndpoint, subject: NetworkEndpoint): boolean {
   if (rule.ipBlock) {
-    return peer.kind === 'external' && inCidr(peer.ip, rule.ipBlock.cidr) && !(rule.ipBlock.except ?? []).some((cidr) => inCidr(peer.ip, cidr));
+    return (
+      peer.kind === 'external' &&
+      inCidr(peer.ip, rule.ipBlock.cidr) &&
+      !(rule.ipBlock.except ?? []).some((cidr) => inCidr(peer.ip, cidr))
+    );
   }
   if (peer.kind !== 'pod' || subject.kind !== 'pod') return false;
   if (rule.namespaceSelector === undefined) {
     // A podSelector alone means pods of the policy's own namespace.
     return peer.governed && selectorMatches(rule.podSelector ?? {}, peer.labels);
   }
-  return selectorMatches(rule.namespaceSelector, peer.namespaceLabels) && selectorMatches(rule.podSelector ?? {}, peer.labels);
+  return (
+    selectorMatches(rule.namespaceSelector, peer.namespaceLabels) &&
+    selectorMatches(rule.podSelector ?? {}, peer.labels)
+  );
 }
 
-function portsMatch(ports: INetworkPolicyPort[] | undefined, port: number, protocol: string, receiver: NetworkEndpoint): boolean {
+function portsMatch(
+  ports: INetworkPolicyPort[] | undefined,
+  port: number,
+  protocol: string,
+  receiver: NetworkEndpoint,
+): boolean {
   if (ports === undefined || ports.length === 0) return true;
   return ports.some((rule) => {
     if ((rule.protocol ?? 'TCP') !== protocol) return false;
     if (rule.port === undefined) return true;
     if (typeof rule.port === 'string') {
-      return receiver.kind === 'pod' && findContainerPort(receiver.containers, rule.port)?.containerPort === port;
+      return (
+        receiver.kind === 'pod' && findContainerPort(receiver.containers, rule.port)?.containerPort === port
+      );
     }
     return port >= rule.port && port <= (rule.endPort ?? rule.port);
   });
@@ -98,7 +121,8 @@ export function inCidr(ip: string, cidr: string): boolean {
   const [network, bits] = cidr.split('/');
   const toNumber = (address: string): number | undefined => {
     const parts = address.split('.').map(Number);
-    if (parts.length !== 4 || parts.some((part) => !Number.isInteger(part) || part < 0 || part > 255)) return undefined;
+    if (parts.length !== 4 || parts.some((part) => !Number.isInteger(part) || part < 0 || part > 255))
+      return undefined;
     return parts.reduce((total, part) => total * 256 + part, 0);
   };
   const address = toNumber(ip);

@@ -37,7 +37,11 @@ export interface PlatformImage {
 export type ProgramSetting = { variable: string } | { flag: string };
 
 /** The value a container gives a setting, from its environment or its arguments. */
-export function settingValue(setting: ProgramSetting, environment: Readonly<Record<string, string>>, args: readonly string[]): string | undefined {
+export function settingValue(
+  setting: ProgramSetting,
+  environment: Readonly<Record<string, string>>,
+  args: readonly string[],
+): string | undefined {
   if ('variable' in setting) return environment[setting.variable];
   const index = args.indexOf(setting.flag);
   return index === -1 ? undefined : args[index + 1];
@@ -51,7 +55,11 @@ export const GATEWAY_GRPC_SHUTDOWN_GRACE_MS = 3_000;
 /** The simulator's bound on its own shutdown. */
 const SIMULATOR_SHUTDOWN_DEADLINE_MS = 5_000;
 
-export function millisecondsSetting(environment: Readonly<Record<string, string>>, name: string, fallback: number): number {
+export function millisecondsSetting(
+  environment: Readonly<Record<string, string>>,
+  name: string,
+  fallback: number,
+): number {
   const value = environment[name];
   return value === undefined ? fallback : Number(value);
 }
@@ -70,7 +78,9 @@ export const PLATFORM_IMAGES: readonly PlatformImage[] = [
     writablePaths: ['/app/data', '/tmp'],
     // gRPC calls get their grace while HTTP requests in flight finish; a request is bounded by the broker deadline.
     drainSeconds: (environment) =>
-      (GATEWAY_GRPC_SHUTDOWN_GRACE_MS + millisecondsSetting(environment, 'BROKER_DEADLINE_MS', DEFAULT_BROKER_DEADLINE_MS)) / 1_000,
+      (GATEWAY_GRPC_SHUTDOWN_GRACE_MS +
+        millisecondsSetting(environment, 'BROKER_DEADLINE_MS', DEFAULT_BROKER_DEADLINE_MS)) /
+      1_000,
   },
   {
     repository: 'qts/execution-worker',
@@ -84,7 +94,9 @@ export const PLATFORM_IMAGES: readonly PlatformImage[] = [
     servesClients: true,
     writablePaths: ['/app/data', '/tmp'],
     // Intents in progress get the grace, then the gRPC server gets it again for the calls still open.
-    drainSeconds: (environment) => (2 * millisecondsSetting(environment, 'WORKER_SHUTDOWN_GRACE_MS', DEFAULT_WORKER_SHUTDOWN_GRACE_MS)) / 1_000,
+    drainSeconds: (environment) =>
+      (2 * millisecondsSetting(environment, 'WORKER_SHUTDOWN_GRACE_MS', DEFAULT_WORKER_SHUTDOWN_GRACE_MS)) /
+      1_000,
   },
   {
     repository: 'qts/jts-simulator',
@@ -106,7 +118,9 @@ export const PLATFORM_IMAGES: readonly PlatformImage[] = [
 export function platformImageOf(image: string | undefined): PlatformImage | undefined {
   if (image === undefined) return undefined;
   const repository = imageRepository(image);
-  return PLATFORM_IMAGES.find((candidate) => repository === candidate.repository || repository.endsWith(`/${candidate.repository}`));
+  return PLATFORM_IMAGES.find(
+    (candidate) => repository === candidate.repository || repository.endsWith(`/${candidate.repository}`),
+  );
 }
 
 /** `registry.example.com:5000/qts/gateway-api:0.1.0@sha256:...` -> `registry.example.com:5000/qts/gateway-api`. */

@@ -32,17 +32,31 @@ export function probeTargets(container: IContainer): { targets: ProbeTarget[]; p
     const port = (reference: number | string): ProbePort | undefined => {
       const declared = findContainerPort([container], reference);
       if (declared === undefined) {
-        problems.push(`container ${container.name}: ${kind} calls port ${reference}, which the container does not declare`);
+        problems.push(
+          `container ${container.name}: ${kind} calls port ${reference}, which the container does not declare`,
+        );
         return undefined;
       }
-      return { containerPort: declared.containerPort, ...(declared.name !== undefined && { name: declared.name }) };
+      return {
+        containerPort: declared.containerPort,
+        ...(declared.name !== undefined && { name: declared.name }),
+      };
     };
     if (probe.httpGet) {
       const resolved = port(probe.httpGet.port);
-      if (resolved) targets.push({ kind, probe, type: 'http', path: probe.httpGet.path ?? '/', scheme: probe.httpGet.scheme ?? 'HTTP', port: resolved });
+      if (resolved)
+        targets.push({
+          kind,
+          probe,
+          type: 'http',
+          path: probe.httpGet.path ?? '/',
+          scheme: probe.httpGet.scheme ?? 'HTTP',
+          port: resolved,
+        });
     } else if (probe.grpc) {
       const resolved = port(probe.grpc.port);
-      if (resolved) targets.push({ kind, probe, type: 'grpc', service: probe.grpc.service ?? '', port: resolved });
+      if (resolved)
+        targets.push({ kind, probe, type: 'grpc', service: probe.grpc.service ?? '', port: resolved });
     } else if (probe.tcpSocket) {
       const resolved = port(probe.tcpSocket.port);
       if (resolved) targets.push({ kind, probe, type: 'tcp', port: resolved });
@@ -57,7 +71,8 @@ export function probeTargets(container: IContainer): { targets: ProbeTarget[]; p
 
 /** One line naming a probe, for test titles and messages: `readinessProbe GET /health/ready on http (3000)`. */
 export function describeProbe(target: ProbeTarget): string {
-  const on = (port: ProbePort): string => (port.name ? `${port.name} (${port.containerPort})` : String(port.containerPort));
+  const on = (port: ProbePort): string =>
+    port.name ? `${port.name} (${port.containerPort})` : String(port.containerPort);
   switch (target.type) {
     case 'http':
       return `${target.kind} GET ${target.path} on ${on(target.port)}`;

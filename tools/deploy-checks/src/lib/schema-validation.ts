@@ -14,7 +14,8 @@ const loadModule = createRequire(__filename);
  * know (a custom resource, or a typo in apiVersion or kind).
  */
 export function kubernetesModelOf(apiVersion: string, kind: string): KubernetesModelClass | undefined {
-  if (!/^([a-z0-9.-]+\/)?v\d+[a-z0-9]*$/.test(apiVersion) || !/^[A-Z][A-Za-z0-9]*$/.test(kind)) return undefined;
+  if (!/^([a-z0-9.-]+\/)?v\d+[a-z0-9]*$/.test(apiVersion) || !/^[A-Z][A-Za-z0-9]*$/.test(kind))
+    return undefined;
   try {
     const module = loadModule(`kubernetes-models/${apiVersion}/${kind}`) as Record<string, unknown>;
     return typeof module[kind] === 'function' ? (module[kind] as KubernetesModelClass) : undefined;
@@ -41,7 +42,9 @@ export function schemaProblems(object: KubernetesObject): string[] {
   }
   const tracked = trackFieldReads(object, '');
   Model.prototype.validate.call(tracked.proxy as KubernetesModel);
-  return tracked.unreadFields().map((path) => `${path} is not a field of ${object.kind} (${object.apiVersion})`);
+  return tracked
+    .unreadFields()
+    .map((path) => `${path} is not a field of ${object.kind} (${object.apiVersion})`);
 }
 
 interface TrackedValue {
@@ -83,7 +86,12 @@ function trackFieldReads(value: object, path: string): TrackedValue {
   return {
     proxy,
     unreadFields: () => {
-      const unread = enumerated || Array.isArray(value) ? [] : Object.keys(value).filter((key) => !read.has(key)).map((key) => `${path}/${key}`);
+      const unread =
+        enumerated || Array.isArray(value)
+          ? []
+          : Object.keys(value)
+              .filter((key) => !read.has(key))
+              .map((key) => `${path}/${key}`);
       for (const child of children.values()) unread.push(...child.unreadFields());
       return unread;
     },

@@ -1,14 +1,22 @@
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { ISecret } from 'kubernetes-models/v1/Secret';
 import { containerEnvironment, type SecretReference } from './container-environment';
-import { containersOf, describeObject, findObject, objectsOfKind, workloadsOf, type KubernetesObject } from './kubernetes-objects';
+import {
+  containersOf,
+  describeObject,
+  findObject,
+  objectsOfKind,
+  workloadsOf,
+  type KubernetesObject,
+} from './kubernetes-objects';
 import { platformContainers } from './workload-invariants';
 import { DEV_ONLY_LABEL } from './service-invariants';
 
 export type Environment = 'dev' | 'prod';
 
 /** Variables that carry credentials: they come from Secrets, never from literal values or ConfigMaps. */
-const SECRET_VARIABLE = /(^ADMIN_API_KEY$|^DATABASE_URL$|^REDIS_URL$|PASSWORD|SECRET|TOKEN|API_KEY|CREDENTIAL|APP_KEY)/;
+const SECRET_VARIABLE =
+  /(^ADMIN_API_KEY$|^DATABASE_URL$|^REDIS_URL$|PASSWORD|SECRET|TOKEN|API_KEY|CREDENTIAL|APP_KEY)/;
 /** A URL with a password in it (scheme://user:password@host). */
 const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^@\s/]+@/i;
 
@@ -18,21 +26,33 @@ const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^@\s/]+@/i;
  * dev-only. Everywhere, credential variables come from secretKeyRef, no ConfigMap holds a password, and every
  * Secret key a container needs exists when the overlay generates the Secret.
  */
-export function secretHandlingProblems(objects: readonly KubernetesObject[], environment: Environment): string[] {
+export function secretHandlingProblems(
+  objects: readonly KubernetesObject[],
+  environment: Environment,
+): string[] {
   const problems: string[] = [];
   const secrets = objectsOfKind<ISecret>(objects, 'Secret');
   if (environment === 'prod') {
-    for (const secret of secrets) problems.push(`${describeObject(secret as unknown as KubernetesObject)}: prod must not carry Secret values`);
+    for (const secret of secrets)
+      problems.push(
+        `${describeObject(secret as unknown as KubernetesObject)}: prod must not carry Secret values`,
+      );
     for (const object of objects) {
-      if (object.metadata?.labels?.[DEV_ONLY_LABEL] === 'true') problems.push(`${describeObject(object)}: dev-only object in prod`);
+      if (object.metadata?.labels?.[DEV_ONLY_LABEL] === 'true')
+        problems.push(`${describeObject(object)}: dev-only object in prod`);
     }
     for (const { workload, image } of platformContainers(objects)) {
-      if (!image.servesClients) problems.push(`${describeObject(workload.object)}: runs ${image.repository}, which is for staging and demos only`);
+      if (!image.servesClients)
+        problems.push(
+          `${describeObject(workload.object)}: runs ${image.repository}, which is for staging and demos only`,
+        );
     }
   } else {
     for (const secret of secrets) {
       if (secret.metadata?.labels?.[DEV_ONLY_LABEL] !== 'true') {
-        problems.push(`${describeObject(secret as unknown as KubernetesObject)}: a generated Secret must be labelled ${DEV_ONLY_LABEL}`);
+        problems.push(
+          `${describeObject(secret as unknown as KubernetesObject)}: a generated Secret must be labelled ${DEV_ONLY_LABEL}`,
+        );
       }
     }
   }
@@ -46,14 +66,17 @@ export function secretHandlingProblems(objects: readonly KubernetesObject[], env
         }
       }
       for (const reference of containerEnvironment(container, objects).secrets) {
-        if (secrets.length > 0) problems.push(...missingSecretKey(objects, reference).map((problem) => `${where}: ${problem}`));
+        if (secrets.length > 0)
+          problems.push(...missingSecretKey(objects, reference).map((problem) => `${where}: ${problem}`));
       }
     }
   }
   for (const configMap of objectsOfKind<IConfigMap>(objects, 'ConfigMap')) {
     for (const [key, value] of Object.entries(configMap.data ?? {})) {
       if (SECRET_VARIABLE.test(key) || URL_WITH_PASSWORD.test(value)) {
-        problems.push(`${describeObject(configMap as unknown as KubernetesObject)}: ${key} looks like a credential; credentials go in Secrets`);
+        problems.push(
+          `${describeObject(configMap as unknown as KubernetesObject)}: ${key} looks like a credential; credentials go in Secrets`,
+        );
       }
     }
   }
@@ -64,25 +87,41 @@ function missingSecretKey(objects: readonly KubernetesObject[], reference: Secre
   if (reference.optional) return [];
   const secret = findObject<ISecret>(objects, 'Secret', reference.secret);
   if (secret === undefined) return [`reads Secret ${reference.secret}, which the overlay does not generate`];
-  if (reference.key !== undefined && secret.data?.[reference.key] === undefined && secret.stringData?.[reference.key] === undefined) {
-    return [`${reference.variable ?? 'envFrom'} reads key ${reference.key} of Secret ${reference.secret}, which has none`];
+  if (
+    reference.key !== undefined &&
+    secret.data?.[reference.key] === undefined &&
+    secret.stringData?.[reference.key] === undefined
+  ) {
+    return [
+      `${reference.variable ?? 'envFrom'} reads key ${reference.key} of Secret ${reference.secret}, which has none`,
+    ];
   }
   return [];
 }
 
 /** The Secrets (name and key) an operator must create before applying an overlay that does not generate them. */
-export function requiredSecrets(objects: readonly KubernetesObject[]): { secret: string; key: string; optional: boolean }[] {
+export function requiredSecrets(
+  objects: readonly KubernetesObject[],
+): { secret: string; key: string; optional: boolean }[] {
   const required = new Map<string, { secret: string; key: string; optional: boolean }>();
   for (const workload of workloadsOf(objects)) {
     for (const container of containersOf(workload.podSpec)) {
       for (const reference of containerEnvironment(container, objects).secrets) {
         const key = reference.key ?? '*';
-        required.set(`${reference.secret}/${key}`, { secret: reference.secret, key, optional: reference.optional });
+        required.set(`${reference.secret}/${key}`, {
+          secret: reference.secret,
+          key,
+          optional: reference.optional,
+        });
       }
     }
     for (const volume of workload.podSpec.volumes ?? []) {
       if (volume.secret?.secretName) {
-        required.set(`${volume.secret.secretName}/*`, { secret: volume.secret.secretName, key: '*', optional: volume.secret.optional === true });
+        required.set(`${volume.secret.secretName}/*`, {
+          secret: volume.secret.secretName,
+          key: '*',
+          optional: volume.secret.optional === true,
+        });
       }
     }
   }

@@ -1,15 +1,29 @@
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IService } from 'kubernetes-models/v1/Service';
 import { brokerEndpoints, renderedBrokersFile } from './brokers-config';
-import { containersOf, describeObject, findContainerPort, objectsOfKind, selectorMatches, workloadsOf, type KubernetesObject, type Workload } from './kubernetes-objects';
+import {
+  containersOf,
+  describeObject,
+  findContainerPort,
+  objectsOfKind,
+  selectorMatches,
+  workloadsOf,
+  type KubernetesObject,
+  type Workload,
+} from './kubernetes-objects';
 
 /** Label of the objects that exist only in dev (the simulator, in-cluster datastores, throwaway Secrets). */
 export const DEV_ONLY_LABEL = 'qts.io/dev-only';
 
 /** The workloads whose pods a Service (or another selector-based object) selects. */
-export function selectedWorkloads(objects: readonly KubernetesObject[], selector: Record<string, string> | undefined): Workload[] {
+export function selectedWorkloads(
+  objects: readonly KubernetesObject[],
+  selector: Record<string, string> | undefined,
+): Workload[] {
   if (selector === undefined || Object.keys(selector).length === 0) return [];
-  return workloadsOf(objects).filter((workload) => selectorMatches(selector, workload.template.metadata?.labels ?? {}));
+  return workloadsOf(objects).filter((workload) =>
+    selectorMatches(selector, workload.template.metadata?.labels ?? {}),
+  );
 }
 
 /**
@@ -23,9 +37,12 @@ export function serviceProblems(objects: readonly KubernetesObject[]): string[] 
     const spec = service.spec ?? {};
     for (const port of spec.ports ?? []) {
       if (port.name === undefined || !/^(http|grpc|postgres|redis|tcp|udp)(-[a-z0-9]+)*$/.test(port.name)) {
-        problems.push(`${subject}: port ${port.port} must be named for its protocol (http, grpc, postgres, redis ...)`);
+        problems.push(
+          `${subject}: port ${port.port} must be named for its protocol (http, grpc, postgres, redis ...)`,
+        );
       }
-      if (port.name?.startsWith('grpc') && port.appProtocol !== 'grpc') problems.push(`${subject}: gRPC port ${port.name} needs appProtocol: grpc`);
+      if (port.name?.startsWith('grpc') && port.appProtocol !== 'grpc')
+        problems.push(`${subject}: gRPC port ${port.name} needs appProtocol: grpc`);
     }
     if (spec.type === 'ExternalName') {
       if (!spec.externalName) problems.push(`${subject}: ExternalName without externalName`);
@@ -40,7 +57,9 @@ export function serviceProblems(objects: readonly KubernetesObject[]): string[] 
       const target = port.targetPort ?? port.port;
       for (const workload of workloads) {
         if (findContainerPort(containersOf(workload.podSpec), target) === undefined) {
-          problems.push(`${subject}: port ${port.name ?? port.port} targets ${target}, which ${describeObject(workload.object)} does not declare`);
+          problems.push(
+            `${subject}: port ${port.name ?? port.port} targets ${target}, which ${describeObject(workload.object)} does not declare`,
+          );
         }
       }
     }
@@ -58,7 +77,9 @@ export function disruptionBudgetProblems(objects: readonly KubernetesObject[]): 
   const workloads = workloadsOf(objects);
   for (const budget of budgets) {
     const subject = describeObject(budget as unknown as KubernetesObject);
-    const selected = workloads.filter((workload) => selectorMatches(budget.spec?.selector, workload.template.metadata?.labels ?? {}));
+    const selected = workloads.filter((workload) =>
+      selectorMatches(budget.spec?.selector, workload.template.metadata?.labels ?? {}),
+    );
     if (selected.length !== 1) {
       problems.push(`${subject}: selects the pods of ${selected.length} workloads, expected 1`);
       continue;
@@ -66,13 +87,23 @@ export function disruptionBudgetProblems(objects: readonly KubernetesObject[]): 
     const replicas = selected[0].replicas;
     const { maxUnavailable, minAvailable } = budget.spec ?? {};
     const blocksDrains =
-      maxUnavailable !== undefined ? resolveCount(maxUnavailable, replicas) < 1 : minAvailable !== undefined && resolveCount(minAvailable, replicas) >= replicas;
-    if (blocksDrains) problems.push(`${subject}: allows no disruption of ${describeObject(selected[0].object)} (${replicas} replicas): node drains would hang`);
+      maxUnavailable !== undefined
+        ? resolveCount(maxUnavailable, replicas) < 1
+        : minAvailable !== undefined && resolveCount(minAvailable, replicas) >= replicas;
+    if (blocksDrains)
+      problems.push(
+        `${subject}: allows no disruption of ${describeObject(selected[0].object)} (${replicas} replicas): node drains would hang`,
+      );
   }
   for (const workload of workloads) {
     if (workload.object.metadata?.labels?.[DEV_ONLY_LABEL] === 'true') continue;
-    const covering = budgets.filter((budget) => selectorMatches(budget.spec?.selector, workload.template.metadata?.labels ?? {}));
-    if (covering.length !== 1) problems.push(`${describeObject(workload.object)}: covered by ${covering.length} PodDisruptionBudgets, expected 1`);
+    const covering = budgets.filter((budget) =>
+      selectorMatches(budget.spec?.selector, workload.template.metadata?.labels ?? {}),
+    );
+    if (covering.length !== 1)
+      problems.push(
+        `${describeObject(workload.object)}: covered by ${covering.length} PodDisruptionBudgets, expected 1`,
+      );
   }
   return problems;
 }
@@ -92,7 +123,9 @@ export function brokerEndpointProblems(objects: readonly KubernetesObject[]): st
   for (const broker of brokerEndpoints(renderedBrokersFile(objects))) {
     const where = `brokers.yaml broker ${broker.id} (${broker.host}:${broker.port})`;
     if (broker.host.includes('.')) continue;
-    const service = objectsOfKind<IService>(objects, 'Service').find((candidate) => candidate.metadata?.name === broker.host);
+    const service = objectsOfKind<IService>(objects, 'Service').find(
+      (candidate) => candidate.metadata?.name === broker.host,
+    );
     if (service === undefined) {
       problems.push(`${where}: no Service named ${broker.host}`);
       continue;
@@ -105,7 +138,9 @@ export function brokerEndpointProblems(objects: readonly KubernetesObject[]): st
     if (service.spec?.type === 'ExternalName') continue;
     for (const workload of selectedWorkloads(objects, service.spec?.selector)) {
       if (findContainerPort(containersOf(workload.podSpec), port.targetPort ?? port.port) === undefined) {
-        problems.push(`${where}: ${describeObject(workload.object)} does not declare port ${port.targetPort ?? port.port}`);
+        problems.push(
+          `${where}: ${describeObject(workload.object)} does not declare port ${port.targetPort ?? port.port}`,
+        );
       }
     }
   }

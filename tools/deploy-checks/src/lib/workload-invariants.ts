@@ -1,14 +1,23 @@
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import { containerEnvironment } from './container-environment';
-import { containersOf, describeObject, workloadsOf, type KubernetesObject, type Workload } from './kubernetes-objects';
+import {
+  containersOf,
+  describeObject,
+  workloadsOf,
+  type KubernetesObject,
+  type Workload,
+} from './kubernetes-objects';
 import {
   DEFAULT_BROKER_DEADLINE_MS,
   DEFAULT_WORKER_SHUTDOWN_GRACE_MS,
   imageTag,
   millisecondsSetting,
   platformImageOf,
-  settingValue, type PlatformImage, type ProgramSetting } from './platform-images';
+  settingValue,
+  type PlatformImage,
+  type ProgramSetting,
+} from './platform-images';
 import { PROBE_KINDS, probeTargets } from './probe-targets';
 import { parseQuantity } from './quantity';
 
@@ -25,7 +34,8 @@ export function containerHardeningProblems(objects: readonly KubernetesObject[])
   for (const workload of workloadsOf(objects)) {
     const subject = describeObject(workload.object);
     const pod = workload.podSpec;
-    if (pod.automountServiceAccountToken !== false) problems.push(`${subject}: automountServiceAccountToken must be false`);
+    if (pod.automountServiceAccountToken !== false)
+      problems.push(`${subject}: automountServiceAccountToken must be false`);
     for (const container of containersOf(pod)) {
       const where = `${subject} container ${container.name}`;
       for (const kind of PROBE_KINDS) {
@@ -35,8 +45,14 @@ export function containerHardeningProblems(objects: readonly KubernetesObject[])
       problems.push(...resourceProblems(container).map((problem) => `${where}: ${problem}`));
       problems.push(...securityProblems(pod, container).map((problem) => `${where}: ${problem}`));
       const tag = container.image === undefined ? undefined : imageTag(container.image);
-      if (container.image === undefined || (tag === undefined && !container.image.includes('@')) || tag === 'latest') {
-        problems.push(`${where}: image ${container.image ?? '<none>'} must name a tag other than latest, or a digest`);
+      if (
+        container.image === undefined ||
+        (tag === undefined && !container.image.includes('@')) ||
+        tag === 'latest'
+      ) {
+        problems.push(
+          `${where}: image ${container.image ?? '<none>'} must name a tag other than latest, or a digest`,
+        );
       }
     }
   }
@@ -50,7 +66,11 @@ function resourceProblems(container: IContainer): string[] {
   if (requests['cpu'] === undefined) problems.push('no CPU request');
   if (requests['memory'] === undefined) problems.push('no memory request');
   if (limits['memory'] === undefined) problems.push('no memory limit');
-  if (requests['memory'] !== undefined && limits['memory'] !== undefined && parseQuantity(requests['memory']) > parseQuantity(limits['memory'])) {
+  if (
+    requests['memory'] !== undefined &&
+    limits['memory'] !== undefined &&
+    parseQuantity(requests['memory']) > parseQuantity(limits['memory'])
+  ) {
     problems.push('memory request above the limit');
   }
   return problems;
@@ -66,9 +86,11 @@ function securityProblems(pod: IPodSpec, container: IContainer): string[] {
   if (context.privileged === true) problems.push('must not be privileged');
   if (context.readOnlyRootFilesystem !== true) problems.push('readOnlyRootFilesystem must be true');
   if (!(context.capabilities?.drop ?? []).includes('ALL')) problems.push('capabilities must drop ALL');
-  if ((context.capabilities?.add ?? []).length > 0) problems.push(`adds capabilities ${context.capabilities?.add?.join(', ')}`);
+  if ((context.capabilities?.add ?? []).length > 0)
+    problems.push(`adds capabilities ${context.capabilities?.add?.join(', ')}`);
   const seccomp = context.seccompProfile?.type ?? podContext.seccompProfile?.type;
-  if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') problems.push('seccompProfile must be RuntimeDefault (or Localhost)');
+  if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost')
+    problems.push('seccompProfile must be RuntimeDefault (or Localhost)');
   return problems;
 }
 
@@ -79,7 +101,8 @@ export function workloadSelectorProblems(objects: readonly KubernetesObject[]): 
   for (const workload of workloads) {
     const subject = describeObject(workload.object);
     const labels = workload.template.metadata?.labels ?? {};
-    if (!matches(workload, labels)) problems.push(`${subject}: spec.selector does not match the pod template's labels`);
+    if (!matches(workload, labels))
+      problems.push(`${subject}: spec.selector does not match the pod template's labels`);
     for (const other of workloads) {
       if (other !== workload && matches(workload, other.template.metadata?.labels ?? {})) {
         problems.push(`${subject}: spec.selector also selects the pods of ${describeObject(other.object)}`);
@@ -92,7 +115,10 @@ export function workloadSelectorProblems(objects: readonly KubernetesObject[]): 
 function matches(workload: Workload, labels: Record<string, string>): boolean {
   const selector = workload.selector;
   if (selector === undefined) return false;
-  return Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value) && (selector.matchExpressions ?? []).length === 0;
+  return (
+    Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value) &&
+    (selector.matchExpressions ?? []).length === 0
+  );
 }
 
 /**
@@ -112,7 +138,9 @@ export function platformContainerProblems(objects: readonly KubernetesObject[]):
       const declared = (container.ports ?? []).find((port) => port.name === portName);
       if (declared === undefined) problems.push(`${where}: declares no port named ${portName}`);
       else if (values[variable] !== String(declared.containerPort)) {
-        problems.push(`${where}: ${variable} is ${values[variable] ?? 'unset'}, the container declares ${portName} ${declared.containerPort}`);
+        problems.push(
+          `${where}: ${variable} is ${values[variable] ?? 'unset'}, the container declares ${portName} ${declared.containerPort}`,
+        );
       }
     }
     for (const [portName, flag] of Object.entries(image.portFlags)) {
@@ -124,17 +152,23 @@ export function platformContainerProblems(objects: readonly KubernetesObject[]):
     }
     const args = container.args ?? [];
     if (settingValue(image.bindAddress, values, args) !== '0.0.0.0') {
-      problems.push(`${where}: ${describeSetting(image.bindAddress)} must be 0.0.0.0 (probes and Services reach the pod's IP, not its loopback)`);
+      problems.push(
+        `${where}: ${describeSetting(image.bindAddress)} must be 0.0.0.0 (probes and Services reach the pod's IP, not its loopback)`,
+      );
     }
     const brokersConfig = settingValue(image.brokersConfig, values, args);
     if (brokersConfig === undefined || !mountedFromConfigMap(workload.podSpec, container, brokersConfig)) {
       problems.push(`${where}: the brokers file ${brokersConfig ?? '<unset>'} is not in a mounted ConfigMap`);
     }
-    problems.push(...writableMountProblems(workload.podSpec, container, image).map((problem) => `${where}: ${problem}`));
+    problems.push(
+      ...writableMountProblems(workload.podSpec, container, image).map((problem) => `${where}: ${problem}`),
+    );
     const heap = /--max-old-space-size=(\d+)/.exec(values['NODE_OPTIONS'] ?? '');
     const memoryLimit = container.resources?.limits?.['memory'];
     if (heap && memoryLimit !== undefined && Number(heap[1]) * 1024 * 1024 >= parseQuantity(memoryLimit)) {
-      problems.push(`${where}: --max-old-space-size=${heap[1]} MiB does not fit the memory limit ${memoryLimit}`);
+      problems.push(
+        `${where}: --max-old-space-size=${heap[1]} MiB does not fit the memory limit ${memoryLimit}`,
+      );
     }
   }
   return problems;
@@ -156,11 +190,15 @@ function writableMountProblems(pod: IPodSpec, container: IContainer, image: Plat
   const writable = (container.volumeMounts ?? []).filter((mount) => mount.readOnly !== true);
   for (const mount of writable) {
     const volume = (pod.volumes ?? []).find((candidate) => candidate.name === mount.name);
-    if (!image.writablePaths.includes(mount.mountPath)) problems.push(`${mount.mountPath} is mounted writable, the program writes only ${image.writablePaths.join(', ')}`);
+    if (!image.writablePaths.includes(mount.mountPath))
+      problems.push(
+        `${mount.mountPath} is mounted writable, the program writes only ${image.writablePaths.join(', ')}`,
+      );
     else if (volume?.emptyDir === undefined) problems.push(`${mount.mountPath} must be an emptyDir`);
   }
   for (const path of image.writablePaths) {
-    if (!writable.some((mount) => mount.mountPath === path)) problems.push(`${path} must be mounted writable (the root filesystem is read-only)`);
+    if (!writable.some((mount) => mount.mountPath === path))
+      problems.push(`${path} must be mounted writable (the root filesystem is read-only)`);
   }
   return problems;
 }
@@ -195,17 +233,24 @@ export function gracefulTerminationProblems(objects: readonly KubernetesObject[]
     const preStop = container.lifecycle?.preStop;
     const preStopSeconds = preStop?.sleep?.seconds ?? 0;
     if (image.servesClients && preStopSeconds < 1) {
-      problems.push(`${where}: needs a preStop sleep action, so that endpoints drop the pod before it drains`);
+      problems.push(
+        `${where}: needs a preStop sleep action, so that endpoints drop the pod before it drains`,
+      );
     }
     const needed = preStopSeconds + image.drainSeconds(values) + TERMINATION_MARGIN_SECONDS;
     const grace = workload.podSpec.terminationGracePeriodSeconds ?? 30;
     if (grace < needed) {
-      problems.push(`${where}: terminationGracePeriodSeconds ${grace} < ${needed} (preStop ${preStopSeconds} s + drain ${image.drainSeconds(values)} s + ${TERMINATION_MARGIN_SECONDS} s)`);
+      problems.push(
+        `${where}: terminationGracePeriodSeconds ${grace} < ${needed} (preStop ${preStopSeconds} s + drain ${image.drainSeconds(values)} s + ${TERMINATION_MARGIN_SECONDS} s)`,
+      );
     }
     if (image.project === 'execution-worker') {
       const grace = millisecondsSetting(values, 'WORKER_SHUTDOWN_GRACE_MS', DEFAULT_WORKER_SHUTDOWN_GRACE_MS);
       const deadline = millisecondsSetting(values, 'BROKER_DEADLINE_MS', DEFAULT_BROKER_DEADLINE_MS);
-      if (!(grace > deadline)) problems.push(`${where}: WORKER_SHUTDOWN_GRACE_MS (${grace}) must exceed BROKER_DEADLINE_MS (${deadline})`);
+      if (!(grace > deadline))
+        problems.push(
+          `${where}: WORKER_SHUTDOWN_GRACE_MS (${grace}) must exceed BROKER_DEADLINE_MS (${deadline})`,
+        );
     }
   }
   return problems;
@@ -220,14 +265,21 @@ export function rolloutProblems(objects: readonly KubernetesObject[]): string[] 
   const problems: string[] = [];
   for (const workload of workloadsOf(objects)) {
     const subject = describeObject(workload.object);
-    const strategy = (workload.object['spec'] as { strategy?: { type?: string; rollingUpdate?: { maxSurge?: unknown; maxUnavailable?: unknown } } }).strategy;
+    const strategy = (
+      workload.object['spec'] as {
+        strategy?: { type?: string; rollingUpdate?: { maxSurge?: unknown; maxUnavailable?: unknown } };
+      }
+    ).strategy;
     const image = platformImageOf(containersOf(workload.podSpec)[0]?.image);
     if (image?.servesClients === true) {
       const rolling = strategy?.rollingUpdate;
       if (strategy?.type !== 'RollingUpdate' || rolling?.maxSurge !== 1 || rolling?.maxUnavailable !== 0) {
         problems.push(`${subject}: must roll out with maxSurge 1 and maxUnavailable 0`);
       }
-    } else if (workload.object.metadata?.labels?.['app.kubernetes.io/component'] === 'database' && strategy?.type !== 'Recreate') {
+    } else if (
+      workload.object.metadata?.labels?.['app.kubernetes.io/component'] === 'database' &&
+      strategy?.type !== 'Recreate'
+    ) {
       problems.push(`${subject}: a single database instance must use the Recreate strategy`);
     }
   }
@@ -245,11 +297,20 @@ export function rateLimitShareProblems(objects: readonly KubernetesObject[]): st
   let total = 0;
   const terms: string[] = [];
   for (const { workload, container, image } of platformContainers(objects)) {
-    const variable = image.project === 'gateway-api' ? 'GATEWAY_RATE_LIMIT_SHARE' : image.project === 'execution-worker' ? 'WORKER_RATE_LIMIT_SHARE' : undefined;
+    const variable =
+      image.project === 'gateway-api'
+        ? 'GATEWAY_RATE_LIMIT_SHARE'
+        : image.project === 'execution-worker'
+          ? 'WORKER_RATE_LIMIT_SHARE'
+          : undefined;
     if (variable === undefined) continue;
-    const share = Number(containerEnvironment(container, objects).values[variable] ?? DEFAULT_RATE_LIMIT_SHARE);
+    const share = Number(
+      containerEnvironment(container, objects).values[variable] ?? DEFAULT_RATE_LIMIT_SHARE,
+    );
     total += workload.replicas * share;
     terms.push(`${workload.replicas} x ${share} (${workload.name})`);
   }
-  return total > 1 + 1e-9 ? [`static rate-limit shares add up to ${terms.join(' + ')} = ${total.toFixed(2)} > 1`] : [];
+  return total > 1 + 1e-9
+    ? [`static rate-limit shares add up to ${terms.join(' + ')} = ${total.toFixed(2)} > 1`]
+    : [];
 }
