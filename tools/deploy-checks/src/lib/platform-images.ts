@@ -24,6 +24,8 @@ export interface PlatformImage {
    * (The simulator, a test fixture, stops at once.)
    */
   servesClients: boolean;
+  /** Start of the line the program prints on stdout once every port listens. */
+  readyLine: string;
   /** Paths the program writes, mounted writable (emptyDir) on a read-only root filesystem. */
   writablePaths: readonly string[];
   /**
@@ -75,6 +77,7 @@ export const PLATFORM_IMAGES: readonly PlatformImage[] = [
     bindAddress: { variable: 'BIND_HOST' },
     brokersConfig: { variable: 'BROKERS_CONFIG' },
     servesClients: true,
+    readyLine: 'gateway-api ready',
     writablePaths: ['/app/data', '/tmp'],
     // gRPC calls get their grace while HTTP requests in flight finish; a request is bounded by the broker deadline.
     drainSeconds: (environment) =>
@@ -92,6 +95,7 @@ export const PLATFORM_IMAGES: readonly PlatformImage[] = [
     bindAddress: { variable: 'BIND_HOST' },
     brokersConfig: { variable: 'BROKERS_CONFIG' },
     servesClients: true,
+    readyLine: 'EXECUTION_WORKER_READY ',
     writablePaths: ['/app/data', '/tmp'],
     // Intents in progress get the grace, then the gRPC server gets it again for the calls still open.
     drainSeconds: (environment) =>
@@ -109,6 +113,7 @@ export const PLATFORM_IMAGES: readonly PlatformImage[] = [
     bindAddress: { flag: '--host' },
     brokersConfig: { flag: '--config' },
     servesClients: false,
+    readyLine: 'JTS_SIMULATOR_READY ',
     writablePaths: ['/tmp'],
     drainSeconds: () => SIMULATOR_SHUTDOWN_DEADLINE_MS / 1_000,
   },
