@@ -4,7 +4,7 @@ import { containerIn, deploymentIn, editedFixture, platformFixture } from './tes
 describe('manifestInvariants', () => {
   it('runs every invariant and finds nothing in a sound environment', () => {
     const results = manifestInvariants(platformFixture(), 'dev');
-    expect(Object.keys(results)).toHaveLength(11);
+    expect(Object.keys(results)).toHaveLength(12);
     expect(Object.values(results).flat()).toEqual([]);
   });
 

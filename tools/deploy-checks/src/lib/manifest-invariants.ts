@@ -5,6 +5,7 @@ import { brokerEndpointProblems, disruptionBudgetProblems, serviceProblems } fro
 import {
   containerHardeningProblems,
   gracefulTerminationProblems,
+  namespaceProblems,
   platformContainerProblems,
   platformContainers,
   rateLimitShareProblems,
@@ -18,6 +19,7 @@ export function manifestInvariants(
   environment: Environment,
 ): Record<string, string[]> {
   return {
+    'the namespace enforces the restricted Pod Security Standard': namespaceProblems(objects),
     'containers are hardened, probed and bounded': containerHardeningProblems(objects),
     'workload selectors select exactly their own pods': workloadSelectorProblems(objects),
     'platform containers match what their images read': platformContainerProblems(objects),

@@ -1,6 +1,7 @@
 import {
   containerHardeningProblems,
   gracefulTerminationProblems,
+  namespaceProblems,
   platformContainerProblems,
   rateLimitShareProblems,
   rolloutProblems,
@@ -247,5 +248,31 @@ describe('rateLimitShareProblems', () => {
     expect(rateLimitShareProblems(objects)).toEqual([
       'static rate-limit shares add up to 3 x 0.16 (gateway-api) + 2 x 0.5 (execution-worker) = 1.48 > 1',
     ]);
+  });
+});
+
+describe('namespaceProblems', () => {
+  it('wants the overlay to create its one namespace with the restricted Pod Security Standard enforced', () => {
+    expect(namespaceProblems(platformFixture())).toEqual([]);
+    const baseline = editedFixture((all) => {
+      const namespace = all.find((object) => object.kind === 'Namespace');
+      if (namespace?.metadata)
+        namespace.metadata.labels = { 'pod-security.kubernetes.io/enforce': 'baseline' };
+    });
+    expect(namespaceProblems(baseline)).toEqual([
+      'Namespace/qts-test must enforce the restricted Pod Security Standard (pod-security.kubernetes.io/enforce: restricted)',
+    ]);
+    const missing = editedFixture((all) =>
+      all.splice(
+        all.findIndex((object) => object.kind === 'Namespace'),
+        1,
+      ),
+    );
+    expect(namespaceProblems(missing)).toEqual(['the overlay does not create its namespace qts-test']);
+    const spread = editedFixture((all) => {
+      const service = all.find((object) => object.kind === 'Service');
+      if (service?.metadata) service.metadata.namespace = 'elsewhere';
+    });
+    expect(namespaceProblems(spread)).toEqual(['objects are spread over 2 namespaces, expected 1']);
   });
 });

@@ -314,3 +314,26 @@ export function rateLimitShareProblems(objects: readonly KubernetesObject[]): st
     ? [`static rate-limit shares add up to ${terms.join(' + ')} = ${total.toFixed(2)} > 1`]
     : [];
 }
+
+/**
+ * The overlay creates the namespace its objects live in, and the namespace enforces the restricted Pod Security
+ * Standard: the API server itself then refuses a pod that would run as root, escalate or keep capabilities.
+ */
+export function namespaceProblems(objects: readonly KubernetesObject[]): string[] {
+  const namespaces = new Set(
+    objects.map((object) => object.metadata?.namespace).filter((name): name is string => name !== undefined),
+  );
+  const declared = objects.filter((object) => object.kind === 'Namespace');
+  if (namespaces.size !== 1) return [`objects are spread over ${namespaces.size} namespaces, expected 1`];
+  const [name] = namespaces;
+  const namespace = declared.find((object) => object.metadata?.name === name);
+  if (namespace === undefined) return [`the overlay does not create its namespace ${name}`];
+  const problems: string[] = [];
+  if (declared.length !== 1) problems.push(`the overlay declares ${declared.length} namespaces, expected 1`);
+  if (namespace.metadata?.labels?.['pod-security.kubernetes.io/enforce'] !== 'restricted') {
+    problems.push(
+      `Namespace/${name} must enforce the restricted Pod Security Standard (pod-security.kubernetes.io/enforce: restricted)`,
+    );
+  }
+  return problems;
+}

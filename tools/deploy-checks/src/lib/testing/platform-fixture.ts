@@ -242,6 +242,11 @@ export function platformFixture(): KubernetesObject[] {
   return [
     {
       apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: namespace, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
+    },
+    {
+      apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: meta('platform-settings'),
       data: {
