@@ -10,11 +10,10 @@ import { brokerEndpoints, renderedBrokersFile, withBrokerEndpoints } from '../li
 import { bundleExternals } from '../lib/bundle-externals';
 import { parseDockerfile } from '../lib/dockerfile';
 import { imageUser } from '../lib/dockerfile-contract';
-import type { KubernetesObject } from '../lib/kubernetes-objects';
+import { workloadsOf, type KubernetesObject } from '../lib/kubernetes-objects';
 import { PLATFORM_IMAGES, type PlatformImage } from '../lib/platform-images';
 import { describeProbe, probeTargets } from '../lib/probe-targets';
 import { OVERLAYS, renderOverlay } from '../lib/render-overlay';
-import { workloadsOf } from '../lib/kubernetes-objects';
 
 const root = findRepositoryRoot(__dirname);
 // Rendered when the suite is collected: one test per probe of the manifests.
