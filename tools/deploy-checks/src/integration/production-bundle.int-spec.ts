@@ -164,6 +164,20 @@ describe('the production bundle the images copy', () => {
     ].join('\n');
     expect(nodeIn(running('execution-worker').directory, script)).toBe('42');
   });
+  it('serves the gateway`s pages from the bundle and the production install: dashboard, OpenAPI UI and document', async () => {
+    const gateway = running('gateway-api');
+    const http = gateway.container.ports?.find((port) => port.name === 'http')?.containerPort ?? 0;
+    const statuses: Record<string, number> = {};
+    for (const page of ['/dashboard', '/docs', '/docs/swagger-ui.css', '/docs-json']) {
+      statuses[page] = (await fetch(`http://127.0.0.1:${gateway.localPort(http)}${page}`)).status;
+    }
+    expect(statuses).toEqual({
+      '/dashboard': 200,
+      '/docs': 200,
+      '/docs/swagger-ui.css': 200,
+      '/docs-json': 200,
+    });
+  });
 });
 
 describe('probe contract: the probes of the rendered manifests, against the apps started from the bundle', () => {
