@@ -33,6 +33,12 @@ function moduleBoundaries({ testCode }) {
   return {
     enforceBuildableLibDependency: true,
     allow: [],
+    // test-support uses the configuration's types only (no-restricted-imports below), while the tests of
+    // rate-limit, which the configuration uses, use test-support.
+    ignoredCircularDependencies: [
+      ['test-support', 'platform-config'],
+      ['rate-limit', 'test-support'],
+    ],
     banTransitiveDependencies: true,
     depConstraints: [
       {
@@ -75,6 +81,17 @@ export default [
     // Test code may also use the test-support library (simulator process control, free ports).
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries({ testCode: true })] },
+  },
+  {
+    // test-support is used by the tests of platform-config's own dependencies (rate-limit): it may use the
+    // configuration's types, never its code (its project.json drops the edge from the graph accordingly).
+    files: ['libs/test-support/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@qts/platform-config', message: 'types only (import type)', allowTypeImports: true }] },
+      ],
+    },
   },
   {
     files: ['**/*.ts'],

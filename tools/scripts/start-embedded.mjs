@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 // `npm start`: the embedded default. Builds the simulator and the apps, then runs them side by side on this
 // machine: the JTS simulator serving the brokers of config/brokers.yaml, the gateway and the execution worker
-// (SQLite under data/, in-memory rate limiter). Prints the URLs; stops everything on Ctrl-C / SIGTERM or as soon
-// as one of them dies.
+// (SQLite under data/; one rate-limit budget per broker shared by both through data/rate-limit.sqlite). Prints
+// the URLs; stops everything on Ctrl-C / SIGTERM or as soon as one of them dies.
+// START_SKIP_BUILD=1 runs existing builds as they are (scripts and tests that built them already);
+// QTS_DATA_DIR moves every file it keeps (default data/); SIMULATOR_ADMIN_PORT moves the simulator's admin port.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dataDir = process.env.QTS_DATA_DIR ?? join(root, 'data');
 const generatedAdminKey = process.env.ADMIN_API_KEY ? undefined : `qts_admin_${randomBytes(24).toString('hex')}`;
 const env = {
   ...process.env,
@@ -21,6 +24,9 @@ const env = {
   WORKER_HTTP_PORT: process.env.WORKER_HTTP_PORT ?? '3001',
   WORKER_GRPC_PORT: process.env.WORKER_GRPC_PORT ?? '50052',
   ADMIN_API_KEY: process.env.ADMIN_API_KEY ?? generatedAdminKey,
+  // Gateway and worker run on this one host: they share each broker's budget through one local ledger file.
+  RATE_LIMIT_MODE: process.env.RATE_LIMIT_MODE ?? 'local',
+  RATE_LIMIT_LEDGER_PATH: process.env.RATE_LIMIT_LEDGER_PATH ?? join(dataDir, 'rate-limit.sqlite'),
   NX_DAEMON: 'false',
 };
 const http = (port, path) => `http://127.0.0.1:${port}${path}`;
@@ -28,13 +34,14 @@ const http = (port, path) => `http://127.0.0.1:${port}${path}`;
 const simulator = {
   name: 'jts-simulator',
   main: 'dist/tools/jts-simulator/main.js',
-  args: ['--config', env.BROKERS_CONFIG],
+  args: ['--config', env.BROKERS_CONFIG, ...(process.env.SIMULATOR_ADMIN_PORT ? ['--admin-port', process.env.SIMULATOR_ADMIN_PORT] : [])],
   readyPrefix: 'JTS_SIMULATOR_READY ',
 };
 const apps = [
   {
     name: 'gateway-api',
     main: 'dist/apps/gateway-api/main.js',
+    env: { DATABASE_URL: process.env.DATABASE_URL ?? `sqlite:${join(dataDir, 'gateway.sqlite')}` },
     urls: [
       `REST      ${http(env.GATEWAY_HTTP_PORT, '/api/v1/brokers')}`,
       `OpenAPI   ${http(env.GATEWAY_HTTP_PORT, '/docs')}`,
@@ -47,6 +54,7 @@ const apps = [
   {
     name: 'execution-worker',
     main: 'dist/apps/execution-worker/main.js',
+    env: { DATABASE_URL: process.env.DATABASE_URL ?? `sqlite:${join(dataDir, 'worker.sqlite')}` },
     urls: [
       `gRPC      127.0.0.1:${env.WORKER_GRPC_PORT} (qts.execution.v1.ExecutionService)`,
       `health    ${http(env.WORKER_HTTP_PORT, '/health/ready')}`,
@@ -55,18 +63,23 @@ const apps = [
   },
 ];
 
-mkdirSync(join(root, 'data'), { recursive: true });
+mkdirSync(dataDir, { recursive: true });
 
 const projects = [simulator, ...apps].map((s) => s.name);
-console.log(`Building ${projects.join(', ')} ...`);
-const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', ...projects, '--outputStyle=static'], {
-  cwd: root,
-  env,
-  stdio: 'inherit',
-});
-if (build.status !== 0) {
-  console.error('Build failed; nothing started.');
-  process.exit(build.status ?? 1);
+const built = [simulator, ...apps].every((service) => existsSync(join(root, service.main)));
+if (process.env.START_SKIP_BUILD === '1' && built) {
+  console.log(`Using the existing builds of ${projects.join(', ')} (START_SKIP_BUILD=1).`);
+} else {
+  console.log(`Building ${projects.join(', ')} ...`);
+  const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', ...projects, '--outputStyle=static'], {
+    cwd: root,
+    env,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) {
+    console.error('Build failed; nothing started.');
+    process.exit(build.status ?? 1);
+  }
 }
 
 const children = new Map();
@@ -90,7 +103,11 @@ function stopAll(exitCode) {
 }
 
 function start(service, stdio) {
-  const child = spawn(process.execPath, [join(root, service.main), ...(service.args ?? [])], { cwd: root, env, stdio });
+  const child = spawn(process.execPath, [join(root, service.main), ...(service.args ?? [])], {
+    cwd: root,
+    env: { ...env, ...service.env },
+    stdio,
+  });
   children.set(service.name, child);
   child.on('exit', (code, signal) => {
     if (!stopping) {
@@ -120,7 +137,8 @@ createInterface({ input: sim.stdout }).on('line', (line) => {
   for (const app of apps) start(app, 'inherit');
   setTimeout(() => {
     if (stopping) return;
-    console.log('\nEmbedded default is running (SQLite under data/, in-memory rate limiter):');
+    const limits = env.RATE_LIMIT_MODE === 'local' ? `one rate-limit budget per broker in ${env.RATE_LIMIT_LEDGER_PATH}` : `rate-limit mode ${env.RATE_LIMIT_MODE}`;
+    console.log(`\nEmbedded default is running (SQLite under ${dataDir}, ${limits}):`);
     const brokers = Object.entries(ready.brokers).map(([id, port]) => `${id} 127.0.0.1:${port}`);
     console.log(`  jts-simulator      ${brokers.join(', ')}; admin 127.0.0.1:${ready.admin}`);
     for (const app of apps) {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { findRepositoryRoot, getFreePort, TEST_ACCOUNTS, type SimulatorProcess } from '@qts/test-support';
+import { findRepositoryRoot, startOnFreePort, TEST_ACCOUNTS, type SimulatorProcess } from '@qts/test-support';
 import { stringify } from 'yaml';
 import { ExecutionGrpcClient } from './execution-grpc-client';
 
@@ -79,7 +79,10 @@ export interface WorkerProcess {
 
 /**
  * Runs the built worker (`node dist/apps/execution-worker/main.js`) as a child process on free ports and resolves
- * once it printed its READY line. Every process is SIGKILLed when the test process exits.
+ * once it printed its READY line. Every process is SIGKILLed when the test process exits. The configuration
+ * refuses port 0, so the ports are picked first; when another process takes one before the worker binds it, the
+ * worker starts again on new ones. restart() binds the same ports again (another process could take one while
+ * the worker is down: the restart then fails, naming the port).
  */
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
   const root = findRepositoryRoot(__dirname);
@@ -87,9 +90,8 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   if (!existsSync(main)) {
     throw new Error(`${main} is missing: run \`npx nx run execution-worker:build\` first`);
   }
-  const grpcPort = await getFreePort(HOST);
-  const httpPort = await getFreePort(HOST);
-  const env: NodeJS.ProcessEnv = {
+  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
+  const environment = (grpcPort: number, httpPort: number): NodeJS.ProcessEnv => ({
     PATH: process.env['PATH'],
     NODE_ENV: 'production',
     TZ: 'UTC',
@@ -100,10 +102,17 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     WORKER_HTTP_PORT: String(httpPort),
     LOG_LEVEL: 'warn',
     ...options.env,
-  };
-  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
+  });
 
-  let child = await spawnUntilReady(main, root, env, readyTimeoutMs);
+  const started = await startOnFreePort(
+    async ([grpcPort, httpPort]) => {
+      const env = environment(grpcPort, httpPort);
+      return { env, grpcPort, httpPort, child: await spawnUntilReady(main, root, env, readyTimeoutMs) };
+    },
+    { ports: 2, host: HOST },
+  );
+  const { env, grpcPort, httpPort } = started;
+  let child = started.child;
   let client = new ExecutionGrpcClient(`${HOST}:${grpcPort}`);
 
   const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import { getFreePort } from '@qts/test-support';
+import { loadPlatformConfig, PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
 import { stringify } from 'yaml';
 import { AppModule } from '../src/app/app.module';
 import { startGateway } from '../src/app/gateway-app';
@@ -34,8 +34,8 @@ export interface E2eGateway {
 
 /**
  * The gateway exactly as main.ts builds it: the real AppModule configured from environment variables (a
- * temporary brokers.yaml, a temporary SQLite file, free ports on 127.0.0.1), the same app configuration,
- * listening on loopback. The environment is restored once the module is built.
+ * temporary brokers.yaml, a temporary SQLite file), the same app configuration, HTTP and gRPC on ports the OS
+ * picks on 127.0.0.1. The environment is restored once the module is built.
  */
 export async function startE2eGateway(
   brokers: GatewayBrokerEntry[],
@@ -44,12 +44,10 @@ export async function startE2eGateway(
   const folder = mkdtempSync(path.join(tmpdir(), 'gateway-e2e-'));
   const brokersFile = path.join(folder, 'brokers.yaml');
   writeFileSync(brokersFile, stringify({ brokers }), 'utf8');
-  const grpcPort = await getFreePort();
   const variables: Record<string, string> = {
     BROKERS_CONFIG: brokersFile,
     DATABASE_URL: `sqlite:${path.join(folder, 'gateway.sqlite')}`,
     GATEWAY_HTTP_PORT: '3000',
-    GATEWAY_GRPC_PORT: String(grpcPort),
     BIND_HOST: '127.0.0.1',
     ADMIN_API_KEY: E2E_ADMIN_KEY,
     LOG_LEVEL: 'silent',
@@ -61,10 +59,16 @@ export async function startE2eGateway(
   const saved = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
   Object.assign(process.env, variables);
   let app: NestExpressApplication;
+  let grpcPort: number;
   try {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+      // gRPC on port 0, read back from the server: a port picked ahead could be taken before the server binds it,
+      // and the environment accepts only 1-65535.
+      .overrideProvider(PLATFORM_CONFIG)
+      .useFactory({ factory: (): PlatformConfig => withGrpcPortZero(loadPlatformConfig()) })
+      .compile();
     app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
-    await startGateway(app);
+    grpcPort = (await startGateway(app)).port;
     await app.listen(0, '127.0.0.1');
   } finally {
     for (const [name, value] of Object.entries(saved)) {
@@ -83,4 +87,8 @@ export async function startE2eGateway(
       rmSync(folder, { recursive: true, force: true });
     },
   };
+}
+
+function withGrpcPortZero(config: PlatformConfig): PlatformConfig {
+  return { ...config, gateway: { ...config.gateway, grpcPort: 0 } };
 }

@@ -94,9 +94,13 @@ export type {
   OrderAdapter,
   OrderReference,
   OrderRequest,
+  PlacedOrderDescription,
   OrderResponse,
 } from './lib/execution/execution-contracts';
 export { validateExecutionIntent } from './lib/execution/validate-execution-intent';
+export { orderRequestToCommand, requireOrderForBroker } from './lib/execution/order-request-command';
+export { hasPayloadBuilder } from './lib/execution/order-payload';
+export type { OrderPayload, OrderPayloadBuilder } from './lib/execution/order-payload';
 export { FailSafeCode, FAIL_SAFE_CODES, isFailSafeCode } from './lib/execution/fail-safe-code';
 export { failSafeCodeForError } from './lib/execution/fail-safe-code-for-error';
 

@@ -49,6 +49,8 @@ export { BrokerGrpcModule } from './lib/module/broker-grpc.module';
 export type { BrokerGrpcModuleOptions } from './lib/module/broker-grpc-module-options';
 export { BROKER_GRPC_OPTIONS, BROKER_LIMITERS } from './lib/module/broker-grpc.tokens';
 export { createBrokerLimiters } from './lib/module/create-broker-limiters';
+export { BrokerRateLimiters, type BrokerRateLimitHealth } from './lib/module/broker-rate-limiters';
+export { RateLimitHealthIndicator } from './lib/module/rate-limit-health.indicator';
 export { createBrokerRegistry } from './lib/module/create-broker-registry';
 
 // Timing

@@ -278,7 +278,7 @@ export class ScriptedJtsServer {
       addService: (service: Parameters<Server['addService']>[0], impl: UntypedServiceImplementation) => {
         const check = impl['check'] as (call: unknown, callback: unknown) => void;
         const delayedCheck = (call: unknown, callback: unknown) => {
-          if (this.healthDelayMs > 0) setTimeout(() => check(call, callback), this.healthDelayMs);
+          if (this.healthDelayMs > 0) setTimeout(() => check(call, callback), this.healthDelayMs).unref();
           else check(call, callback);
         };
         server.addService(service, { ...impl, check: delayedCheck as UntypedHandleCall });

@@ -1,11 +1,12 @@
 import { AccountType, BrokerConfig, BrokerRegistry, BrokerType, ConnectionStatus } from '@qts/broker-domain';
-import { SlidingWindowLimiter } from '@qts/rate-limit';
+import type { RateLimitBackendSettings } from '@qts/rate-limit';
 import { SimulatorBrokerSpec, SimulatorProcess, startSimulatorProcess, waitFor } from '@qts/test-support';
 import { BrokerConnectionManager } from '../src/lib/connection/broker-connection-manager';
 import { GrpcBrokerGateway } from '../src/lib/gateway/grpc-broker-gateway';
 import { BrokerGrpcModuleOptions } from '../src/lib/module/broker-grpc-module-options';
 import { createBrokerLimiters } from '../src/lib/module/create-broker-limiters';
 import { createBrokerRegistry } from '../src/lib/module/create-broker-registry';
+import { BrokerRateLimiters } from '../src/lib/module/broker-rate-limiters';
 
 /**
  * The real simulator process plus the client side wired exactly as BrokerGrpcModule wires it (limiters
@@ -15,7 +16,7 @@ export interface SimulatorHarness {
   sim: SimulatorProcess;
   manager: BrokerConnectionManager;
   registry: BrokerRegistry;
-  limiters: ReadonlyMap<string, SlidingWindowLimiter>;
+  limiters: BrokerRateLimiters;
   options: BrokerGrpcModuleOptions;
   gateway(brokerId: string): GrpcBrokerGateway;
   waitForStatus(brokerId: string, status: ConnectionStatus, timeoutMs?: number): Promise<void>;
@@ -28,6 +29,10 @@ export interface SimulatorHarnessOptions {
   acquireTimeoutMs?: number;
   healthIntervalMs?: number;
   simulatorArgs?: string[];
+  /** Where the limiters keep their grants; default memory. */
+  rateLimit?: RateLimitBackendSettings;
+  /** Rate-limit settings of the broker entries beyond the preset (e.g. tradingReserve). */
+  brokerRateLimit?: Omit<BrokerConfig['rateLimit'], 'preset'>;
 }
 
 export async function startSimulatorHarness(options: SimulatorHarnessOptions): Promise<SimulatorHarness> {
@@ -45,7 +50,7 @@ export async function startSimulatorHarness(options: SimulatorHarnessOptions): P
     id,
     type: type as BrokerType,
     grpc: { host: '127.0.0.1', port: sim.brokerPorts[id] },
-    rateLimit: { preset },
+    rateLimit: { preset, ...options.brokerRateLimit },
     accounts: [{ id: accountId, name: 'paper', type: AccountType.PAPER, isDefault: true }],
     required: true,
     mock: false,
@@ -55,6 +60,7 @@ export async function startSimulatorHarness(options: SimulatorHarnessOptions): P
     deadlineMs: options.deadlineMs ?? 3_000,
     acquireTimeoutMs: options.acquireTimeoutMs ?? 30_000,
     seed: 42,
+    ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
   };
   const manager = new BrokerConnectionManager({ healthIntervalMs: options.healthIntervalMs ?? 1_000 });
   const limiters = createBrokerLimiters(moduleOptions);
@@ -77,7 +83,7 @@ export async function startSimulatorHarness(options: SimulatorHarnessOptions): P
     },
     close: async () => {
       manager.disconnectAll();
-      limiters.forEach((limiter) => limiter.close());
+      await limiters.close();
       await sim.stop();
     },
   };

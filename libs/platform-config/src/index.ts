@@ -1,7 +1,13 @@
 export { ConfigValidationError } from './lib/config-validation-error';
 export { loadBrokersConfig, parseBrokersConfig } from './lib/load-brokers-config';
-export { loadPlatformConfig, DEFAULT_BROKERS_CONFIG, type LoadPlatformConfigOptions } from './lib/load-platform-config';
-export { LOG_LEVELS, type LogLevel, type PlatformConfig } from './lib/platform-config';
+export {
+  loadPlatformConfig,
+  rateLimitBackendSettings,
+  DEFAULT_BROKERS_CONFIG,
+  DEFAULT_RATE_LIMIT_LEDGER,
+  type LoadPlatformConfigOptions,
+} from './lib/load-platform-config';
+export { LOG_LEVELS, type LogLevel, type PlatformConfig, type PlatformRateLimitConfig } from './lib/platform-config';
 export { DEFAULT_WORKER_SETTINGS, type WorkerSettings } from './lib/worker-settings';
 export { PLATFORM_CONFIG, PlatformConfigModule } from './lib/platform-config.module';
 export { flattenValidationErrors, type ValidationProblem } from './lib/flatten-validation-errors';

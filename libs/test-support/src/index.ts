@@ -1,7 +1,8 @@
 // Test helpers of the platform: free ports, polling, the JTS simulator and PostgreSQL as real processes, and the
 // builders of configurations and intents.
 // Only test files (*.spec.ts, *.int-spec.ts) may import this library (enforced by module boundaries).
-export { getFreePort, getFreePorts } from './lib/get-free-port';
+export { getFreePort, getFreePorts, isAddressInUse, startOnFreePort } from './lib/get-free-port';
+export type { StartOnFreePortOptions } from './lib/get-free-port';
 export { waitFor } from './lib/wait-for';
 export type { WaitForOptions } from './lib/wait-for';
 export { startSimulatorProcess, SIMULATOR_READY_PREFIX } from './lib/simulator-process';
@@ -20,9 +21,20 @@ export {
   mockBrokerConfig,
   ON_MOCK_BROKER,
   TEST_ACCOUNTS,
+  TEST_WORKER_SETTINGS,
   testAccounts,
   testBrokerConfig,
   testIntent,
   testPlatformConfig,
 } from './lib/platform-fixtures';
 export type { TestPlatformConfigOverrides } from './lib/platform-fixtures';
+export { startRestSimulatorProcess, restSimulatorMainPath, REST_SIMULATOR_READY_PREFIX } from './lib/rest-simulator-process';
+export type {
+  RestBrokerStats,
+  RestFaultsInput,
+  RestSimulatorBrokerSpec,
+  RestSimulatorProcess,
+  StartRestSimulatorOptions,
+} from './lib/rest-simulator-process';
+export { redisServerBinary, startRedisServer } from './lib/redis-server';
+export type { RedisServerProcess, StartRedisServerOptions } from './lib/redis-server';

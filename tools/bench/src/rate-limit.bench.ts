@@ -1,12 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import Bottleneck from 'bottleneck';
 import { RateLimiter as TokenBucketLimiter } from 'limiter';
-import { RATE_LIMIT_PRESETS, SlidingWindowLimiter } from '@qts/rate-limit';
-import { median } from './median';
+import { RATE_LIMIT_PRESETS, RateLimitBackend, type RateLimitBackendSettings } from '@qts/rate-limit';
+import { untilHealthy } from './backend-cost.bench';
 
 /**
  * Rate limiters side by side under the KIS real rule (20 requests in any 1 s window), in real time:
- * - qts SlidingWindowLimiter with the kis-real preset (50 ms safety margin);
+ * - the qts limiter with the kis-real preset, in each backend (memory; local: a SQLite ledger file;
+ *   redis): every grant is a lease answered after a simulated 1 ms round trip, so it holds its slot for
+ *   the round trip plus the window, as broker calls do;
  * - the npm `limiter` package (token bucket, 20 tokens per second: capacity = rate, continuous refill);
  * - Bottleneck with minTime 50 ms (strict 1/rate spacing, as CCXT does).
  * Each run: DEMAND requests queued at t=0 against an idle limiter; the run ends at the last grant (or RUN_MS).
@@ -15,6 +17,8 @@ const RULE_LIMIT = 20;
 const WINDOW_MS = 1000;
 const RUN_MS = 8000;
 const DEMAND = 100;
+/** Simulated broker round trip: a lease is answered this long after its grant. */
+const ROUND_TRIP_MS = 1;
 
 export interface LimiterRun {
   /** Grants in the most crowded 1 s window (what the broker counts). */
@@ -29,35 +33,61 @@ export interface LimiterRun {
 
 type Acquire = () => Promise<unknown>;
 
-interface Contender {
+export interface Contender {
   name: string;
-  create(): { acquire: Acquire; stop(): Promise<void> | void };
+  create(): Promise<{ acquire: Acquire; stop(): Promise<void> | void }>;
 }
 
-export const RATE_LIMIT_CONTENDERS: Contender[] = [
-  {
-    name: 'qts SlidingWindowLimiter (kis-real)',
-    create() {
+/** The qts limiter of one backend: each grant a lease, answered one round trip later. */
+function qtsContender(name: string, settings: () => RateLimitBackendSettings): Contender {
+  return {
+    name,
+    async create() {
       const preset = RATE_LIMIT_PRESETS['kis-real'];
-      const limiter = new SlidingWindowLimiter({
+      const backend = new RateLimitBackend(settings());
+      const limiter = backend.createLimiter({
+        name: 'bench',
         rules: preset.rules.map((rule) => ({ ...rule })),
         safetyMargin: { ...preset.safetyMargin },
         defaultTimeoutMs: 60_000,
         operations: { getQuote: [{ rule: 'requests' }] },
       });
-      return { acquire: () => limiter.acquire('getQuote'), stop: () => limiter.close() };
+      await untilHealthy(limiter);
+      return {
+        acquire: async () => {
+          const lease = await limiter.acquireLease('getQuote');
+          if (lease) setTimeout(() => lease.settle('answered'), ROUND_TRIP_MS);
+          return lease;
+        },
+        stop: () => backend.close(),
+      };
     },
-  },
+  };
+}
+
+/** Every contender; the shared qts backends only where their ledger is available (`ledgers`). */
+export function rateLimitContenders(ledgers: { ledgerPath: () => string; redisUrl?: string }): Contender[] {
+  return [
+    qtsContender('qts (kis-real), memory', () => ({ mode: 'memory' })),
+    qtsContender('qts (kis-real), local ledger', () => ({ mode: 'local', ledgerPath: ledgers.ledgerPath() })),
+    ...(ledgers.redisUrl === undefined
+      ? []
+      : [qtsContender('qts (kis-real), redis ledger', () => ({ mode: 'redis', redisUrl: ledgers.redisUrl, redisKeyPrefix: `bench-${Date.now()}` }))]),
+    ...OTHER_CONTENDERS,
+  ];
+}
+
+const OTHER_CONTENDERS: Contender[] = [
   {
     name: 'npm limiter (token bucket 20/s)',
-    create() {
+    async create() {
       const bucket = new TokenBucketLimiter({ tokensPerInterval: RULE_LIMIT, interval: WINDOW_MS });
       return { acquire: () => bucket.removeTokens(1), stop: () => undefined };
     },
   },
   {
     name: 'Bottleneck minTime 50 ms (strict spacing)',
-    create() {
+    async create() {
       const bottleneck = new Bottleneck({ minTime: WINDOW_MS / RULE_LIMIT });
       return {
         acquire: () => bottleneck.schedule(() => Promise.resolve()),
@@ -68,7 +98,7 @@ export const RATE_LIMIT_CONTENDERS: Contender[] = [
 ];
 
 export async function runLimiter(contender: Contender): Promise<LimiterRun> {
-  const { acquire, stop } = contender.create();
+  const { acquire, stop } = await contender.create();
   const grants: number[] = [];
   const start = performance.now();
   for (let i = 0; i < DEMAND; i += 1) {
@@ -108,29 +138,4 @@ function sustainedRate(sortedGrants: readonly number[]): number {
   return ((sortedGrants.length - RULE_LIMIT) / spanMs) * 1000;
 }
 
-export interface OverheadRun {
-  name: string;
-  nsPerCall: number;
-}
-
-/** Cost of an uncontended permit (a rule far from its limit), median ns per call. */
-export async function measureOverhead(repetitions: number): Promise<OverheadRun[]> {
-  const calls = 100_000;
-  const samples = { tryAcquire: [] as number[], acquire: [] as number[] };
-  for (let r = 0; r < repetitions; r += 1) {
-    const limiter = new SlidingWindowLimiter({ rules: [{ id: 'r', limit: 10_000_000, windowMs: 1000 }] });
-    let t0 = performance.now();
-    for (let i = 0; i < calls; i += 1) limiter.tryAcquire('op');
-    samples.tryAcquire.push(((performance.now() - t0) * 1e6) / calls);
-    t0 = performance.now();
-    for (let i = 0; i < calls; i += 1) await limiter.acquire('op');
-    samples.acquire.push(((performance.now() - t0) * 1e6) / calls);
-    limiter.close();
-  }
-  return [
-    { name: 'tryAcquire (uncontended)', nsPerCall: median(samples.tryAcquire) },
-    { name: 'await acquire (uncontended)', nsPerCall: median(samples.acquire) },
-  ];
-}
-
-export const RATE_LIMIT_BENCH_SETTINGS = { RULE_LIMIT, WINDOW_MS, RUN_MS, DEMAND };
+export const RATE_LIMIT_BENCH_SETTINGS = { RULE_LIMIT, WINDOW_MS, RUN_MS, DEMAND, ROUND_TRIP_MS };

@@ -1,8 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { BrokerGrpcModule } from '@qts/broker-grpc';
+import { BrokerGrpcModule, RateLimitHealthIndicator, type BrokerGrpcModuleOptions } from '@qts/broker-grpc';
 import { EXECUTION_PROTO_FILES, qtsExecutionV1 } from '@qts/grpc-contracts';
-import { PLATFORM_CONFIG, PlatformConfigModule, type PlatformConfig, type WorkerSettings } from '@qts/platform-config';
+import {
+  PLATFORM_CONFIG,
+  PlatformConfigModule,
+  rateLimitBackendSettings,
+  type PlatformConfig,
+  type WorkerSettings,
+} from '@qts/platform-config';
 import {
   ApiKeyAuthModule,
   createRequestValidationPipe,
@@ -44,8 +50,8 @@ export interface AppModuleOptions {
  * of ExecutionEngineModule over BrokerGrpcModule's registry. The global pipeline (validation pipe, exception filter,
  * API-key guard) serves the HTTP routes and the gRPC methods alike.
  *
- * Rate limits: the worker takes WORKER_RATE_LIMIT_SHARE (default 0.5) of every broker's budget, unless the broker's
- * YAML sets `rateLimit.share` (then that share applies to each process using the file); the gateway takes the rest.
+ * Rate limits: RATE_LIMIT_MODE says how the worker shares each broker's budget with the gateway and other replicas
+ * (one shared ledger, or `WORKER_RATE_LIMIT_SHARE` of it in the static split); see docs/operations.md.
  */
 @Module({})
 export class AppModule {
@@ -61,11 +67,11 @@ export class AppModule {
         BrokerGrpcModule.forRootAsync({
           isGlobal: true,
           inject: [PLATFORM_CONFIG],
-          useFactory: (config: PlatformConfig) => ({
+          useFactory: (config: PlatformConfig): BrokerGrpcModuleOptions => ({
             brokers: config.brokers,
             deadlineMs: config.brokerDeadlineMs,
             healthIntervalMs: config.brokerHealthIntervalMs,
-            rateLimitShare: config.worker.rateLimitShare,
+            rateLimit: rateLimitBackendSettings(config, 'worker'),
           }),
         }),
         GrpcServingModule.forService({
@@ -75,7 +81,7 @@ export class AppModule {
           port: (config) => config.worker.grpcPort,
           shutdownGraceMs: (config) => config.worker.shutdownGraceMs,
         }),
-        HealthModule.forRoot(),
+        HealthModule.forRoot({ readiness: [RateLimitHealthIndicator] }),
         ExecutionEngineModule.forRoot(),
         PersistenceModule,
       ],

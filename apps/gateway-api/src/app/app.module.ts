@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { RateLimitHealthIndicator } from '@qts/broker-grpc';
 import { PlatformConfigModule } from '@qts/platform-config';
 import {
   createRequestValidationPipe,
@@ -32,7 +33,7 @@ import { SecurityModule } from './security/security.module';
     SecurityModule,
     BrokerAccessModule,
     RestModule,
-    HealthModule.forRoot({ imports: [BrokerAccessModule] }),
+    HealthModule.forRoot({ imports: [BrokerAccessModule], readiness: [RateLimitHealthIndicator] }),
     DashboardModule,
     GrpcApiModule,
   ],

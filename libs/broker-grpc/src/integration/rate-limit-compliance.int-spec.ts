@@ -41,7 +41,7 @@ describe('rate-limit compliance against the JTS simulator (kis-paper: 2 requests
     const stats = await harness.sim.admin.getBrokerStats('kis');
     expect(Number(stats.totalViolations)).toBe(0);
     expect(Number(stats.totalRequests)).toBe(18);
-    // 18 requests at 2 per (1 s + 50 ms margin) cannot finish in less than ~8 windows.
+    // 18 requests at 2 per second (each slot held from send to answer plus 1 s) need at least 8 windows.
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(8_000);
   });
 });

@@ -50,6 +50,23 @@ export class RateLimitSchema {
   @Min(0.01)
   @Max(1)
   share?: number;
+
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(0.9)
+  tradingReserve?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  maxInFlight?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  marginMs?: number;
 }
 
 export class GrpcEndpointSchema {

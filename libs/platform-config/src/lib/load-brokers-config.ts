@@ -79,6 +79,9 @@ function toBrokerConfig(broker: BrokerEntrySchema): BrokerConfig {
         rules: broker.rateLimit.rules.map((rule) => ({ id: rule.id, limit: rule.limit, windowMs: rule.windowMs })),
       }),
       ...(broker.rateLimit.share !== undefined && { share: broker.rateLimit.share }),
+      ...(broker.rateLimit.tradingReserve !== undefined && { tradingReserve: broker.rateLimit.tradingReserve }),
+      ...(broker.rateLimit.maxInFlight !== undefined && { maxInFlight: broker.rateLimit.maxInFlight }),
+      ...(broker.rateLimit.marginMs !== undefined && { marginMs: broker.rateLimit.marginMs }),
     },
     accounts: (broker.accounts ?? []).map((account) => ({
       id: account.id,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ConfigValidationError } from './config-validation-error';
-import { loadPlatformConfig } from './load-platform-config';
+import { loadPlatformConfig, rateLimitBackendSettings } from './load-platform-config';
 
 const repoRoot = join(__dirname, '../../../..');
 
@@ -20,8 +20,17 @@ describe('loadPlatformConfig', () => {
     expect(config).toMatchObject({
       brokersConfigPath: join(repoRoot, 'config/brokers.yaml'),
       bindHost: '0.0.0.0',
-      gateway: { httpPort: 3000, grpcPort: 50051, rateLimitShare: 0.5 },
+      gateway: { httpPort: 3000, grpcPort: 50051 },
       worker: { httpPort: 3001, grpcPort: 50052 },
+      rateLimit: {
+        mode: 'split',
+        modeSource: 'default',
+        ledgerPath: join(repoRoot, 'data/rate-limit.sqlite'),
+        redisKeyPrefix: 'qts:rate-limit',
+        ownerTtlMs: 5_000,
+        gatewayShare: 0.5,
+        workerShare: 0.5,
+      },
       liveTradingEnabled: false,
       logLevel: 'info',
       brokerHealthIntervalMs: 30_000,
@@ -55,10 +64,12 @@ describe('loadPlatformConfig', () => {
     });
     expect(config).toMatchObject({
       bindHost: '127.0.0.1',
-      gateway: { httpPort: 8080, grpcPort: 9090, rateLimitShare: 0.25 },
+      gateway: { httpPort: 8080, grpcPort: 9090 },
       worker: { httpPort: 8081, grpcPort: 9091 },
       databaseUrl: 'postgres://qts:secret@127.0.0.1:5432/qts',
       redisUrl: 'redis://127.0.0.1:6379',
+      // REDIS_URL alone selects the shared Redis ledger.
+      rateLimit: expect.objectContaining({ mode: 'redis', modeSource: 'REDIS_URL', gatewayShare: 0.25 }),
       liveTradingEnabled: true,
       adminApiKey: 'a-very-long-admin-key',
       logLevel: 'debug',
@@ -77,8 +88,8 @@ describe('loadPlatformConfig', () => {
         GATEWAY_RATE_LIMIT_SHARE: '1.5',
       }),
     ).toEqual([
-      "GATEWAY_HTTP_PORT must be an integer between 1 and 65535, got 'eighty'",
       "GATEWAY_RATE_LIMIT_SHARE must be a number in (0, 1], got '1.5'",
+      "GATEWAY_HTTP_PORT must be an integer between 1 and 65535, got 'eighty'",
       "WORKER_GRPC_PORT must be an integer between 1 and 65535, got '0'",
       "LIVE_TRADING_ENABLED must be true or false, got 'yes'",
       "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'verbose'",
@@ -92,8 +103,8 @@ describe('loadPlatformConfig', () => {
       REDIS_URL: 'http://user:hunter2@cache',
     });
     expect(problems).toEqual([
-      'DATABASE_URL must be sqlite:<path> or postgres://... (value not shown)',
       'REDIS_URL must be a redis:// or rediss:// URL',
+      'DATABASE_URL must be sqlite:<path> or postgres://... (value not shown)',
       'ADMIN_API_KEY must be at least 16 characters long (value not shown)',
     ]);
     expect(problems.join('\n')).not.toMatch(/hunter2|short-key/);
@@ -106,6 +117,74 @@ describe('loadPlatformConfig', () => {
     });
     expect(config.databaseUrl).toBe('sqlite:data/test.sqlite');
     expect(config.liveTradingEnabled).toBe(false);
+  });
+
+  describe('rate-limit mode', () => {
+    const load = (env: NodeJS.ProcessEnv) => loadPlatformConfig({ env, cwd: repoRoot });
+
+    it('is explicit: RATE_LIMIT_MODE wins, REDIS_URL alone means redis, else the warned-about static split', () => {
+      expect(load({ RATE_LIMIT_MODE: 'local' }).rateLimit).toMatchObject({ mode: 'local', modeSource: 'RATE_LIMIT_MODE' });
+      expect(load({ RATE_LIMIT_MODE: 'memory', REDIS_URL: 'redis://127.0.0.1:6379' }).rateLimit?.mode).toBe('memory');
+      expect(load({ REDIS_URL: 'redis://127.0.0.1:6379' }).rateLimit).toMatchObject({ mode: 'redis', modeSource: 'REDIS_URL' });
+      expect(load({}).rateLimit).toMatchObject({ mode: 'split', modeSource: 'default' });
+    });
+
+    it('reads the ledger path (relative to the working directory), the Redis prefix, the owner TTL and the shares', () => {
+      const rateLimit = load({
+        RATE_LIMIT_MODE: 'local',
+        RATE_LIMIT_LEDGER_PATH: 'tmp/ledger.sqlite',
+        RATE_LIMIT_REDIS_PREFIX: 'desk-a:rl',
+        RATE_LIMIT_OWNER_TTL_MS: '8000',
+        WORKER_RATE_LIMIT_SHARE: '0.3',
+      }).rateLimit;
+      expect(rateLimit).toMatchObject({
+        ledgerPath: join(repoRoot, 'tmp/ledger.sqlite'),
+        redisKeyPrefix: 'desk-a:rl',
+        ownerTtlMs: 8_000,
+        workerShare: 0.3,
+      });
+    });
+
+    it('refuses an unknown mode, redis without REDIS_URL, a bad prefix and a TTL too short for the heartbeat', () => {
+      expect(environmentProblems({ RATE_LIMIT_MODE: 'cluster' })).toEqual([
+        "RATE_LIMIT_MODE must be one of memory, local, redis, split, got 'cluster'",
+      ]);
+      expect(environmentProblems({ RATE_LIMIT_MODE: 'redis' })).toEqual(['RATE_LIMIT_MODE=redis needs REDIS_URL (redis://host:6379)']);
+      expect(environmentProblems({ RATE_LIMIT_REDIS_PREFIX: 'a b', RATE_LIMIT_OWNER_TTL_MS: '1000' })).toEqual([
+        "RATE_LIMIT_REDIS_PREFIX must be 1-64 letters, digits or ':._-', got 'a b'",
+        "RATE_LIMIT_OWNER_TTL_MS must be an integer between 2500 and 600000, got '1000'",
+      ]);
+    });
+
+    it('refuses the local file on Kubernetes (every pod has its own), unless the pod holds every process', () => {
+      const problems = environmentProblems({ RATE_LIMIT_MODE: 'local', KUBERNETES_SERVICE_HOST: '10.0.0.1' });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^RATE_LIMIT_MODE=local .* Use RATE_LIMIT_MODE=redis/);
+      expect(
+        load({ RATE_LIMIT_MODE: 'local', KUBERNETES_SERVICE_HOST: '10.0.0.1', RATE_LIMIT_LEDGER_SHARED_BY_POD: 'true' }).rateLimit?.mode,
+      ).toBe('local');
+    });
+
+    it('turns into the settings of each process\'s backend', () => {
+      const split = load({ GATEWAY_RATE_LIMIT_SHARE: '0.7', WORKER_RATE_LIMIT_SHARE: '0.3' });
+      expect(rateLimitBackendSettings(split, 'gateway')).toEqual({ mode: 'split', share: 0.7 });
+      expect(rateLimitBackendSettings(split, 'worker')).toEqual({ mode: 'split', share: 0.3 });
+      expect(rateLimitBackendSettings(load({ RATE_LIMIT_MODE: 'local' }), 'worker')).toEqual({
+        mode: 'local',
+        ledgerPath: join(repoRoot, 'data/rate-limit.sqlite'),
+        ownerTtlMs: 5_000,
+      });
+      expect(rateLimitBackendSettings(load({ REDIS_URL: 'redis://127.0.0.1:6390' }), 'gateway')).toEqual({
+        mode: 'redis',
+        redisUrl: 'redis://127.0.0.1:6390',
+        redisKeyPrefix: 'qts:rate-limit',
+        ownerTtlMs: 5_000,
+      });
+      expect(rateLimitBackendSettings(load({ RATE_LIMIT_MODE: 'memory' }), 'gateway')).toEqual({ mode: 'memory' });
+      const handBuilt = { ...split };
+      delete handBuilt.rateLimit;
+      expect(rateLimitBackendSettings(handBuilt, 'gateway')).toEqual({ mode: 'memory' });
+    });
   });
 
   it('stops on a missing brokers file, naming it', () => {

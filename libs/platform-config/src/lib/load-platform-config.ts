@@ -1,10 +1,12 @@
 import { isAbsolute, resolve } from 'node:path';
+import { RATE_LIMIT_MODES, type RateLimitBackendSettings, type RateLimitMode } from '@qts/rate-limit';
 import { ConfigValidationError } from './config-validation-error';
 import { loadBrokersConfig } from './load-brokers-config';
-import { LOG_LEVELS, type LogLevel, type PlatformConfig } from './platform-config';
+import { LOG_LEVELS, type LogLevel, type PlatformConfig, type PlatformRateLimitConfig } from './platform-config';
 import { readWorkerSettings } from './worker-settings';
 
 export const DEFAULT_BROKERS_CONFIG = 'config/brokers.yaml';
+export const DEFAULT_RATE_LIMIT_LEDGER = 'data/rate-limit.sqlite';
 
 export interface LoadPlatformConfigOptions {
   env?: NodeJS.ProcessEnv;
@@ -20,19 +22,22 @@ export function loadPlatformConfig(options: LoadPlatformConfigOptions = {}): Pla
   const env = options.env ?? process.env;
   const reader = new EnvironmentReader(env);
 
+  const cwd = options.cwd ?? process.cwd();
   const brokersConfig = reader.string('BROKERS_CONFIG') ?? DEFAULT_BROKERS_CONFIG;
-  const brokersConfigPath = isAbsolute(brokersConfig) ? brokersConfig : resolve(options.cwd ?? process.cwd(), brokersConfig);
+  const brokersConfigPath = isAbsolute(brokersConfig) ? brokersConfig : resolve(cwd, brokersConfig);
   const brokerDeadlineMs = reader.integer('BROKER_DEADLINE_MS', 5_000, 100, 600_000);
+  const gatewayShare = reader.share('GATEWAY_RATE_LIMIT_SHARE', 0.5);
+  const redisUrl = reader.url('REDIS_URL', ['redis:', 'rediss:']);
   const partial = {
     bindHost: reader.string('BIND_HOST') ?? '0.0.0.0',
     gateway: {
       httpPort: reader.port('GATEWAY_HTTP_PORT', 3000),
       grpcPort: reader.port('GATEWAY_GRPC_PORT', 50051),
-      rateLimitShare: reader.share('GATEWAY_RATE_LIMIT_SHARE', 0.5),
     },
     worker: readWorkerSettings(reader, brokerDeadlineMs),
     databaseUrl: reader.databaseUrl('DATABASE_URL'),
-    redisUrl: reader.url('REDIS_URL', ['redis:', 'rediss:']),
+    redisUrl,
+    rateLimit: readRateLimit(reader, env, cwd, redisUrl, gatewayShare),
     liveTradingEnabled: reader.boolean('LIVE_TRADING_ENABLED', false),
     adminApiKey: reader.secret('ADMIN_API_KEY', 16),
     logLevel: reader.oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
@@ -42,6 +47,45 @@ export function loadPlatformConfig(options: LoadPlatformConfigOptions = {}): Pla
   if (reader.problems.length > 0) throw new ConfigValidationError('environment', reader.problems);
 
   return { brokersConfigPath, brokers: loadBrokersConfig(brokersConfigPath), ...withoutUndefined(partial) };
+}
+
+/**
+ * The rate-limit mode is chosen explicitly: RATE_LIMIT_MODE, or redis when only REDIS_URL is set, or else
+ * the static split (safe for one gateway and one worker on any hosts, warned about at start-up). The
+ * local shared file is never a default: on Kubernetes every pod has its own filesystem, so a default
+ * local ledger would silently give every replica the whole budget.
+ */
+function readRateLimit(
+  reader: EnvironmentReader,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  redisUrl: string | undefined,
+  gatewayShare: number,
+): PlatformRateLimitConfig {
+  const explicit = reader.oneOf<RateLimitMode>('RATE_LIMIT_MODE', RATE_LIMIT_MODES, 'split');
+  const modeSource = reader.string('RATE_LIMIT_MODE') !== undefined ? 'RATE_LIMIT_MODE' : redisUrl !== undefined ? 'REDIS_URL' : 'default';
+  const mode: RateLimitMode = modeSource === 'REDIS_URL' ? 'redis' : explicit;
+  const ledger = reader.string('RATE_LIMIT_LEDGER_PATH') ?? DEFAULT_RATE_LIMIT_LEDGER;
+  const config: PlatformRateLimitConfig = {
+    mode,
+    modeSource,
+    ledgerPath: isAbsolute(ledger) ? ledger : resolve(cwd, ledger),
+    redisKeyPrefix: reader.pattern('RATE_LIMIT_REDIS_PREFIX', /^[A-Za-z0-9:._-]{1,64}$/, 'qts:rate-limit', "1-64 letters, digits or ':._-'"),
+    ownerTtlMs: reader.integer('RATE_LIMIT_OWNER_TTL_MS', 5_000, 2_500, 600_000),
+    gatewayShare,
+    workerShare: reader.share('WORKER_RATE_LIMIT_SHARE', 0.5),
+  };
+  if (mode === 'redis' && redisUrl === undefined && reader.string('REDIS_URL') === undefined) {
+    reader.problems.push('RATE_LIMIT_MODE=redis needs REDIS_URL (redis://host:6379)');
+  }
+  if (mode === 'local' && env['KUBERNETES_SERVICE_HOST'] && !reader.boolean('RATE_LIMIT_LEDGER_SHARED_BY_POD', false)) {
+    reader.problems.push(
+      'RATE_LIMIT_MODE=local shares the budget only between processes that open the same file on one host: on ' +
+        'Kubernetes every replica would get the whole budget. Use RATE_LIMIT_MODE=redis, or set ' +
+        'RATE_LIMIT_LEDGER_SHARED_BY_POD=true if every process using these broker accounts runs in this one pod',
+    );
+  }
+  return config;
 }
 
 function withoutUndefined<T extends object>(value: T): T {
@@ -75,6 +119,14 @@ export class EnvironmentReader {
       return fallback;
     }
     return parsed;
+  }
+
+  pattern(name: string, pattern: RegExp, fallback: string, description: string): string {
+    const value = this.string(name);
+    if (value === undefined) return fallback;
+    if (pattern.test(value)) return value;
+    this.problems.push(`${name} must be ${description}, got '${value}'`);
+    return fallback;
   }
 
   /** A fraction in (0, 1]. */
@@ -139,5 +191,26 @@ export class EnvironmentReader {
       return undefined;
     }
     return value;
+  }
+}
+
+/** What a process of `role` passes to its rate-limit backend (BrokerGrpcModule's `rateLimit`). */
+export function rateLimitBackendSettings(config: PlatformConfig, role: 'gateway' | 'worker'): RateLimitBackendSettings {
+  const rateLimit = config.rateLimit;
+  if (rateLimit === undefined) return { mode: 'memory' };
+  switch (rateLimit.mode) {
+    case 'local':
+      return { mode: 'local', ledgerPath: rateLimit.ledgerPath, ownerTtlMs: rateLimit.ownerTtlMs };
+    case 'redis':
+      return {
+        mode: 'redis',
+        redisUrl: config.redisUrl as string,
+        redisKeyPrefix: rateLimit.redisKeyPrefix,
+        ownerTtlMs: rateLimit.ownerTtlMs,
+      };
+    case 'split':
+      return { mode: 'split', share: role === 'gateway' ? rateLimit.gatewayShare : rateLimit.workerShare };
+    default:
+      return { mode: 'memory' };
   }
 }

@@ -1,4 +1,5 @@
 import type { BrokerConfig } from '@qts/broker-domain';
+import type { RateLimitMode } from '@qts/rate-limit';
 import type { WorkerSettings } from './worker-settings';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -11,22 +12,36 @@ export interface PlatformConfig {
   brokers: BrokerConfig[];
   /** Interface the HTTP and gRPC servers bind to. */
   bindHost: string;
-  /**
-   * rateLimitShare: the gateway's share of every broker's budget (GATEWAY_RATE_LIMIT_SHARE, default 0.5; the worker
-   * takes WORKER_RATE_LIMIT_SHARE, default 0.5, so that together they never exceed the broker's limit). A broker's
-   * own `rateLimit.share` in the YAML wins. Unset (hand-built configurations in tests): the whole budget.
-   */
-  gateway: { httpPort: number; grpcPort: number; rateLimitShare?: number };
+  gateway: { httpPort: number; grpcPort: number };
   /** The execution worker's settings (WORKER_*). */
   worker: WorkerSettings;
   /** Unset: each app uses its own SQLite file under data/. */
   databaseUrl?: string;
-  /** Unset: the in-memory rate limiter. */
+  /** Redis for the rate-limit ledger shared by every process and replica (RATE_LIMIT_MODE=redis). */
   redisUrl?: string;
+  /** How the processes share each broker's budget. Unset (hand-built configurations in tests): memory. */
+  rateLimit?: PlatformRateLimitConfig;
   liveTradingEnabled: boolean;
   /** Bootstrap admin key. Secret: never logged. */
   adminApiKey?: string;
   logLevel: LogLevel;
   brokerHealthIntervalMs: number;
   brokerDeadlineMs: number;
+}
+
+/** Where each process keeps its rate-limit grants, and what it needs for that (docs/operations.md). */
+export interface PlatformRateLimitConfig {
+  /** RATE_LIMIT_MODE: memory, local, redis or split. */
+  mode: RateLimitMode;
+  /** Where the mode came from: RATE_LIMIT_MODE itself, REDIS_URL set without it (redis), or the default (split). */
+  modeSource: 'RATE_LIMIT_MODE' | 'REDIS_URL' | 'default';
+  /** local: RATE_LIMIT_LEDGER_PATH, default data/rate-limit.sqlite under the working directory. */
+  ledgerPath: string;
+  /** redis: RATE_LIMIT_REDIS_PREFIX, default qts:rate-limit. */
+  redisKeyPrefix: string;
+  /** local, redis: RATE_LIMIT_OWNER_TTL_MS, how long a silent process keeps its grants held (default 5000). */
+  ownerTtlMs: number;
+  /** split: GATEWAY_RATE_LIMIT_SHARE and WORKER_RATE_LIMIT_SHARE (default 0.5 each). */
+  gatewayShare: number;
+  workerShare: number;
 }

@@ -21,9 +21,9 @@ function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
 }
 
 describe('the worker settings of the platform configuration', () => {
-  it('uses the defaults when nothing is set: half of each broker budget, 30 s grace', () => {
+  it('uses the defaults when nothing is set: 16 keys at once, 30 s grace', () => {
     expect(workerSettings({})).toEqual(DEFAULT_WORKER_SETTINGS);
-    expect(DEFAULT_WORKER_SETTINGS.rateLimitShare).toBe(0.5);
+    expect(DEFAULT_WORKER_SETTINGS).toMatchObject({ maxConcurrency: 16, reconcileGraceMs: 30_000 });
   });
 
   it('reads every variable', () => {
@@ -31,7 +31,6 @@ describe('the worker settings of the platform configuration', () => {
       BROKER_DEADLINE_MS: '2000',
       WORKER_HTTP_PORT: '8081',
       WORKER_GRPC_PORT: '9091',
-      WORKER_RATE_LIMIT_SHARE: '0.25',
       WORKER_MAX_CONCURRENCY: '4',
       WORKER_RECONCILE_GRACE_MS: '8000',
       WORKER_RECONCILE_INITIAL_DELAY_MS: '100',
@@ -46,7 +45,6 @@ describe('the worker settings of the platform configuration', () => {
     expect(settings).toEqual({
       httpPort: 8081,
       grpcPort: 9091,
-      rateLimitShare: 0.25,
       maxConcurrency: 4,
       reconcileGraceMs: 8_000,
       reconcileInitialDelayMs: 100,
@@ -57,16 +55,13 @@ describe('the worker settings of the platform configuration', () => {
       openOrderPollMs: 500,
       openOrderPollBatch: 5,
     });
-    expect(workerSettings({ WORKER_RATE_LIMIT_SHARE: '1' }).rateLimitShare).toBe(1);
   });
 
   it('reports every bad variable at once, by name', () => {
-    expect(problemsOf({ WORKER_RATE_LIMIT_SHARE: '1.5', WORKER_MAX_CONCURRENCY: 'many', WORKER_SHUTDOWN_GRACE_MS: '-1' })).toEqual([
-      "WORKER_RATE_LIMIT_SHARE must be a number in (0, 1], got '1.5'",
+    expect(problemsOf({ WORKER_MAX_CONCURRENCY: 'many', WORKER_SHUTDOWN_GRACE_MS: '-1' })).toEqual([
       "WORKER_MAX_CONCURRENCY must be an integer between 1 and 1000, got 'many'",
       "WORKER_SHUTDOWN_GRACE_MS must be an integer between 0 and 600000, got '-1'",
     ]);
-    expect(problemsOf({ WORKER_RATE_LIMIT_SHARE: '0' })).toEqual(["WORKER_RATE_LIMIT_SHARE must be a number in (0, 1], got '0'"]);
   });
 
   it('refuses a grace period that does not outlast the broker deadline', () => {

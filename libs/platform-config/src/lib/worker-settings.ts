@@ -1,19 +1,14 @@
 import type { EnvironmentReader } from './load-platform-config';
 
 /**
- * The execution worker's part of the configuration: its ports, its share of the brokers' request budget, how many
- * intents run at once and how unknown order outcomes are reconciled.
+ * The execution worker's part of the configuration: its ports, how many intents run at once and how unknown order
+ * outcomes are reconciled. (Its share of the brokers' request budget is part of `rateLimit`.)
  */
 export interface WorkerSettings {
   /** WORKER_HTTP_PORT: health, metrics and admin. */
   httpPort: number;
   /** WORKER_GRPC_PORT: qts.execution.v1.ExecutionService. */
   grpcPort: number;
-  /**
-   * This process's share (0 < share <= 1) of each broker's rate limit, for brokers whose YAML sets no
-   * `rateLimit.share`. The gateway and the worker may use one broker account: together they must stay under it.
-   */
-  rateLimitShare: number;
   /** Intents of different (broker, account, symbol) keys processed at the same time. */
   maxConcurrency: number;
   /**
@@ -45,7 +40,6 @@ export interface WorkerSettings {
 export const DEFAULT_WORKER_SETTINGS: Readonly<WorkerSettings> = Object.freeze({
   httpPort: 3001,
   grpcPort: 50052,
-  rateLimitShare: 0.5,
   maxConcurrency: 16,
   reconcileGraceMs: 30_000,
   reconcileInitialDelayMs: 250,
@@ -70,7 +64,6 @@ export function readWorkerSettings(reader: EnvironmentReader, brokerDeadlineMs: 
   const settings: WorkerSettings = {
     httpPort: reader.port('WORKER_HTTP_PORT', defaults.httpPort),
     grpcPort: reader.port('WORKER_GRPC_PORT', defaults.grpcPort),
-    rateLimitShare: reader.share('WORKER_RATE_LIMIT_SHARE', defaults.rateLimitShare),
     maxConcurrency: reader.integer('WORKER_MAX_CONCURRENCY', defaults.maxConcurrency, 1, 1_000),
     reconcileGraceMs: reader.integer('WORKER_RECONCILE_GRACE_MS', defaults.reconcileGraceMs, 100, 3_600_000),
     reconcileInitialDelayMs: reader.integer('WORKER_RECONCILE_INITIAL_DELAY_MS', defaults.reconcileInitialDelayMs, 10, 600_000),

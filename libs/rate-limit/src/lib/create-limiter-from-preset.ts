@@ -17,6 +17,8 @@ export function presetToLimiterOptions(preset: RatePreset): RateLimiterOptions {
     }),
     defaultCosts: copyCosts(preset.defaultCosts),
     safetyMargin: { ...preset.safetyMargin },
+    priorityOperations: [...preset.priorityOperations],
+    priorityReserve: preset.priorityReserve,
   };
 }
 

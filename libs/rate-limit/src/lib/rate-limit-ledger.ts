@@ -1,12 +1,17 @@
 /** A rule as enforced: limits after share and margin, window after padding. */
 export interface EffectiveRateLimitRule {
   readonly id: string;
-  /** Limit enforced by this process. */
+  /** Limit enforced by this process (the whole platform's in a shared mode). */
   readonly limit: number;
   readonly configuredLimit: number;
-  /** Window enforced: configured window plus the safety margin's `ms`. */
+  /** Window enforced: configured window plus the safety margin's `ms`. 0 for the in-flight bound. */
   readonly windowMs: number;
   readonly configuredWindowMs: number;
+  /**
+   * Weight of `limit` kept for priority (trading) operations: a standard grant must leave
+   * `reserved - (priority weight in use)` free, so trading always gets at least `reserved`.
+   */
+  readonly reserved: number;
 }
 
 /** What one operation takes from one rule; `ruleIndex` indexes {@link RateLimitLedger.rules}. */
@@ -15,23 +20,36 @@ export interface ResolvedCost {
   readonly weight: number;
 }
 
+/** Which part of a rule an operation may use: `priority` operations (trading) may use the reserve. */
+export type RateLimitPriority = 'priority' | 'standard';
+
+
 /**
- * The grant decision, kept apart from waiting and queueing: the storage seam of the limiter.
+ * The grant decision of one process, kept apart from waiting and queueing: the synchronous seam of
+ * the in-memory limiter. (Ledgers shared by several processes have their own, asynchronous seam,
+ * {@link SharedRateLimitLedger}, with the same semantics.)
  *
- * The in-memory implementation keeps one sliding-window log per rule. A Redis backend (shared by
- * replicas) implements the same contract as one atomic server-side script per call: trim every
- * involved rule's sorted set to its window, and either add the grant to all of them or add nothing
- * and return the earliest retry time. Its calls become asynchronous; the semantics must not change:
- * a grant is recorded on every rule of the cost list or on none (linked rules).
+ * A grant is held from the moment it is taken (the request leaves) until it is completed (its answer
+ * came back), then counted for one more window; a grant that is cancelled (never sent) frees at once.
+ * A grant is recorded on every rule of its cost list or on none (linked rules).
  */
 export interface RateLimitLedger {
   readonly rules: readonly EffectiveRateLimitRule[];
-  /** Earliest time >= now at which every rule has room for its weight (now if they all have room now). */
-  earliestGrantAt(costs: readonly ResolvedCost[], now: number): number;
-  /** Records the grant on every rule at once if all have room; false (and nothing recorded) otherwise. */
-  tryTake(costs: readonly ResolvedCost[], now: number): boolean;
-  /** Weight granted on a rule within its window ending at now. */
+  /**
+   * Earliest time >= now at which every rule has room for its weight (for its class), assuming nothing
+   * held is released meanwhile: Infinity when only a release can make room.
+   */
+  earliestGrantAt(costs: readonly ResolvedCost[], now: number, priority: RateLimitPriority): number;
+  /** Holds the grant on every rule at once if all have room; false (and nothing recorded) otherwise. */
+  tryTake(costs: readonly ResolvedCost[], now: number, priority: RateLimitPriority): boolean;
+  /** A held grant's answer came back at `now`: it stays counted until `now` + window. */
+  complete(costs: readonly ResolvedCost[], now: number, priority: RateLimitPriority): void;
+  /** A held grant was never sent: it frees at once. */
+  cancel(costs: readonly ResolvedCost[], priority: RateLimitPriority): void;
+  /** Weight occupying a rule at `now` (held and counted). */
   used(ruleIndex: number, now: number): number;
+  /** Weight held by requests in flight on a rule. */
+  held(ruleIndex: number): number;
   /** Independent copy for what-if planning (e.g. wait estimates). */
   clone(): RateLimitLedger;
 }

@@ -17,7 +17,11 @@ export interface OperationCost {
 export interface RateLimitSafetyMargin {
   /** Fraction of each rule's limit held back, in [0, 1): effective limit = floor(limit * (1 - ratio)), min 1. */
   ratio?: number;
-  /** Milliseconds added to every window, to absorb network jitter between this process and the broker. */
+  /**
+   * Milliseconds added to every window. Not needed for network delay: a grant is counted from the
+   * moment its request leaves until its answer arrives, plus the window. Use it for a broker whose
+   * clock or counting is known to be coarser than its stated window.
+   */
   ms?: number;
 }
 
@@ -30,8 +34,25 @@ export interface RateLimiterOptions {
   /** Costs of operations not listed in `operations`; default: weight 1 on every rule. */
   defaultCosts?: OperationCost[];
   safetyMargin?: RateLimitSafetyMargin;
-  /** This process's share of the broker budget, in (0, 1], when several processes use one account. */
+  /** This limiter's share of the broker budget, in (0, 1], when the budget is split statically. */
   share?: number;
+  /**
+   * Operations served before all others and allowed to use the reserved part of every rule (trading:
+   * placing, cancelling and looking up orders). Default: none.
+   */
+  priorityOperations?: string[];
+  /**
+   * Part of each rule's limit, in [0, 1), that only `priorityOperations` may use:
+   * floor(limit * priorityReserve) weights per window. Default 0.
+   */
+  priorityReserve?: number;
+  /** At most this many requests in flight at once (granted, not yet answered). Default: bounded by the rules alone. */
+  maxInFlight?: number;
+  /**
+   * How long a request that ended without an answer (deadline, cancel, lost connection) keeps its slot
+   * when nothing proves the broker has processed it. Default 60 000 ms.
+   */
+  unansweredHoldMs?: number;
   /** Monotonic time source and timers; defaults to performance.now() and the global timers. */
   clock?: RateLimitClock;
   /** Timeout of `acquire` when the caller gives none; default 30_000 ms. */

@@ -30,7 +30,12 @@ describe('RATE_LIMIT_PRESETS', () => {
       token: 'EGW00133',
     });
     for (const id of RATE_PRESET_IDS) {
-      expect(RATE_LIMIT_PRESETS[id]).toMatchObject({ id, safetyMargin: { ms: 50 } });
+      expect(RATE_LIMIT_PRESETS[id]).toMatchObject({
+        id,
+        safetyMargin: {},
+        priorityOperations: ['placeOrder', 'cancelOrder', 'getOrderStatus'],
+        priorityReserve: 0.1,
+      });
       expect(RATE_LIMIT_PRESETS[id].description.length).toBeGreaterThan(20);
     }
   });
@@ -52,27 +57,31 @@ describe('RATE_LIMIT_PRESETS', () => {
 });
 
 describe('createLimiterFromPreset', () => {
-  it('kis-real: 20 requests per 1050 ms; issueToken also counts against the 1-per-minute token rule', async () => {
+  it('kis-real: 20 requests per 1000 ms; issueToken also counts against the 1-per-minute token rule', async () => {
     const clock = new ManualRateLimitClock();
     const limiter = createLimiterFromPreset('kis-real', { clock });
     expect(limiter.name).toBe('kis-real');
     expect(limiter.tryAcquire('issueToken')).toBe(true);
     expect(limiter.tryAcquire('issueToken')).toBe(false);
+    // Reads may take 18 of the 20: the trading reserve keeps 2 for orders.
     let granted = 1;
     while (limiter.tryAcquire('getQuote')) granted++;
-    expect(granted).toBe(20);
-    await clock.advanceTo(1049);
+    expect(granted).toBe(18);
+    expect(limiter.tryAcquire('placeOrder')).toBe(true);
+    expect(limiter.tryAcquire('getOrderStatus')).toBe(true);
+    expect(limiter.tryAcquire('placeOrder')).toBe(false);
+    await clock.advanceTo(999);
     expect(limiter.tryAcquire('getQuote')).toBe(false);
-    await clock.advanceTo(1050);
+    await clock.advanceTo(1000);
     expect(limiter.tryAcquire('getQuote')).toBe(true);
     expect(limiter.tryAcquire('issueToken')).toBe(false);
-    expect(limiter.estimateWaitMs('issueToken')).toBe(60_050 - 1050);
+    expect(limiter.estimateWaitMs('issueToken')).toBe(60_000 - 1000);
   });
 
-  it('kis-paper: 2 requests per 1050 ms', () => {
+  it('kis-paper: 2 requests per 1000 ms, all of them usable by reads (a reserve of 10 % of 2 is none)', () => {
     const limiter = createLimiterFromPreset('kis-paper', { clock: new ManualRateLimitClock() });
     expect([1, 2, 3].map(() => limiter.tryAcquire('getBalance'))).toEqual([true, true, false]);
-    expect(limiter.estimateWaitMs('getBalance')).toBe(1050);
+    expect(limiter.estimateWaitMs('getBalance')).toBe(1000);
   });
 
   it('creon: orders and queries have separate budgets', () => {
@@ -80,12 +89,15 @@ describe('createLimiterFromPreset', () => {
     let orders = 0;
     while (limiter.tryAcquire(orders % 2 ? 'cancelOrder' : 'placeOrder')) orders++;
     expect(orders).toBe(20);
+    // 54 queries for market data; the last 6 are kept for order-status look-ups.
     let queries = 0;
     while (limiter.tryAcquire('getCandles')) queries++;
+    expect(queries).toBe(54);
+    while (limiter.tryAcquire('getOrderStatus')) queries++;
     expect(queries).toBe(60);
-    expect(limiter.usage().rules.map(({ ruleId, used }) => [ruleId, used])).toEqual([
-      ['queries', 60],
-      ['orders', 20],
+    expect(limiter.usage().rules.map(({ ruleId, used, reserved }) => [ruleId, used, reserved])).toEqual([
+      ['queries', 60, 6],
+      ['orders', 20, 2],
     ]);
   });
 

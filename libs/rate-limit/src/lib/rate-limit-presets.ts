@@ -10,6 +10,10 @@ export interface RatePreset {
   /** Costs of every operation not listed in `operations`. */
   readonly defaultCosts: readonly Readonly<OperationCost>[];
   readonly safetyMargin: Readonly<RateLimitSafetyMargin>;
+  /** Operations served first, which may use the reserve (trading). */
+  readonly priorityOperations: readonly string[];
+  /** Default part of each rule only priority operations may use (floor(limit * ratio)). */
+  readonly priorityReserve: number;
   /** What the broker answers when a rule is exceeded (the simulator answers the same). */
   readonly violationCode: 'EGW00201' | 'CREON_LIMIT' | '1700';
   /** Per-rule codes where a rule has its own (KIS token reissue: EGW00133); else `violationCode`. */
@@ -18,14 +22,36 @@ export interface RatePreset {
 }
 
 /**
- * Padding added to every preset window. The broker counts requests when they arrive, we count them
- * when they leave: two requests sent exactly one window apart can arrive less than a window apart if
- * the first one is held up longer (TLS, connection pool, the JTS hop, broker-side queueing). 50 ms
- * absorbs that jitter on the usual paths and costs under 5% of a 1 s window's throughput (0.3% of
- * Creon's 15 s windows). It also covers brokers that count per calendar second: compliance in every
- * sliding window implies compliance in every fixed one.
+ * No padding on preset windows. A grant holds its slot from the moment its request leaves until its
+ * answer arrives, plus the window: the broker counts the request somewhere in between, so however the
+ * network or the broker delays it, it falls in no broker window together with more than the limit.
+ * A padding would only cost throughput (50 ms cost 5 % of a 1 s window). Configurable per broker.
  */
-export const PRESET_SAFETY_MARGIN: Readonly<RateLimitSafetyMargin> = Object.freeze({ ms: 50 });
+export const PRESET_SAFETY_MARGIN: Readonly<RateLimitSafetyMargin> = Object.freeze({});
+
+/**
+ * Trading: placing, cancelling and looking up orders. Served before market data and accounts, and
+ * allowed to use the reserve, so that orders never starve behind reads.
+ */
+export const TRADING_OPERATIONS: readonly string[] = Object.freeze(['placeOrder', 'cancelOrder', 'getOrderStatus']);
+
+/**
+ * Default trading reserve: floor(limit * 0.1) of each rule. 2 of KIS real's 20 per second, 6 of Creon's
+ * 60 queries per 15 s, and nothing of KIS paper's 2 per second, where a reserve of 1 would halve what
+ * reads can ever use (trading is still served first there). Configurable per broker (`tradingReserve`).
+ */
+export const DEFAULT_TRADING_RESERVE = 0.1;
+
+/*
+ * Sources (looked up 2026-12-01):
+ * - KIS: KIS Developers (apiportal.koreainvestment.com) call limits, as recorded in the platform's design
+ *   brief: real accounts 20 requests per second, paper (모의투자) 2 per second, EGW00201 when exceeded;
+ *   access-token issue at most once per minute, EGW00133.
+ * - Creon: CYBOS Plus interface guide, "요청제한" (money2.creontrade.com HTS_Plus_Helper, 2017-05-30;
+ *   mirrored at cybosplus.github.io): quote requests (RQ) 60 per 15 s, order objects 20 per 15 s,
+ *   real-time subscriptions (SB) 400.
+ * - Kiwoom REST: no published figure (the OpenAPI+ COM client documents 5 per second for queries).
+ */
 
 /** KIS: token reissue at most once a minute (EGW00133); the request also counts as a request. */
 const KIS_TOKEN_RULE: RateLimitRule = { id: 'token', limit: 1, windowMs: 60_000 };
@@ -38,6 +64,8 @@ export const RATE_LIMIT_PRESETS: Readonly<Record<RatePresetId, RatePreset>> = de
     operations: KIS_OPERATIONS,
     defaultCosts: [{ rule: 'requests' }],
     safetyMargin: PRESET_SAFETY_MARGIN,
+    priorityOperations: TRADING_OPERATIONS,
+    priorityReserve: DEFAULT_TRADING_RESERVE,
     violationCode: 'EGW00201',
     ruleViolationCodes: { requests: 'EGW00201', token: 'EGW00133' },
     description:
@@ -49,6 +77,8 @@ export const RATE_LIMIT_PRESETS: Readonly<Record<RatePresetId, RatePreset>> = de
     operations: KIS_OPERATIONS,
     defaultCosts: [{ rule: 'requests' }],
     safetyMargin: PRESET_SAFETY_MARGIN,
+    priorityOperations: TRADING_OPERATIONS,
+    priorityReserve: DEFAULT_TRADING_RESERVE,
     violationCode: 'EGW00201',
     ruleViolationCodes: { requests: 'EGW00201', token: 'EGW00133' },
     description:
@@ -63,6 +93,8 @@ export const RATE_LIMIT_PRESETS: Readonly<Record<RatePresetId, RatePreset>> = de
     operations: { placeOrder: [{ rule: 'orders' }], cancelOrder: [{ rule: 'orders' }] },
     defaultCosts: [{ rule: 'queries' }],
     safetyMargin: PRESET_SAFETY_MARGIN,
+    priorityOperations: TRADING_OPERATIONS,
+    priorityReserve: DEFAULT_TRADING_RESERVE,
     // Creon Plus (COM) has no wire error code for this: it refuses the request through its request
     // status and exposes the remaining budget (GetLimitRemainCount). CREON_LIMIT is this project's
     // code for that refusal, as JTS and the simulator report it.
@@ -74,6 +106,8 @@ export const RATE_LIMIT_PRESETS: Readonly<Record<RatePresetId, RatePreset>> = de
     rules: [{ id: 'requests', limit: 5, windowMs: 1_000 }],
     defaultCosts: [{ rule: 'requests' }],
     safetyMargin: PRESET_SAFETY_MARGIN,
+    priorityOperations: TRADING_OPERATIONS,
+    priorityReserve: DEFAULT_TRADING_RESERVE,
     violationCode: '1700',
     description:
       'Kiwoom REST: no published limit; conservative default 5 requests per second, override rule ' +

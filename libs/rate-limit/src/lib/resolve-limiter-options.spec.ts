@@ -46,6 +46,7 @@ describe('resolveLimiterOptions', () => {
       configuredLimit: 20,
       windowMs: 1050,
       configuredWindowMs: 1000,
+      reserved: 0,
     });
     expect(resolved.operationCosts.get('issueToken')).toEqual([
       { ruleIndex: 0, weight: 1 },
@@ -56,6 +57,58 @@ describe('resolveLimiterOptions', () => {
       { ruleIndex: 1, weight: 1 },
     ]);
     expect(resolved.defaultTimeoutMs).toBe(30_000);
+  });
+
+  it('adds the in-flight bound as a rule of window 0 that every operation counts against', () => {
+    const resolved = resolveLimiterOptions({
+      rules,
+      operations: { placeOrder: [{ rule: 'requests' }] },
+      priorityOperations: ['placeOrder'],
+      priorityReserve: 0.25,
+      maxInFlight: 8,
+    });
+    expect(resolved.rules.map(({ id, limit, reserved, windowMs }) => [id, limit, reserved, windowMs])).toEqual([
+      ['requests', 20, 5, 1000],
+      ['in-flight', 8, 2, 0],
+    ]);
+    expect(resolved.operationCosts.get('placeOrder')).toEqual([
+      { ruleIndex: 0, weight: 1 },
+      { ruleIndex: 1, weight: 1 },
+    ]);
+    expect(resolved.defaultCosts).toEqual([
+      { ruleIndex: 0, weight: 1 },
+      { ruleIndex: 1, weight: 1 },
+    ]);
+    expect([...resolved.priorityOperations]).toEqual(['placeOrder']);
+    expect(resolved.unansweredHoldMs).toBe(60_000);
+  });
+
+  it('refuses a reserve that leaves an ordinary operation less than its weight', () => {
+    expect(() =>
+      resolveLimiterOptions({
+        rules: [{ id: 'requests', limit: 4, windowMs: 1000 }],
+        operations: { getCandles: [{ rule: 'requests', weight: 3 }], placeOrder: [{ rule: 'requests', weight: 4 }] },
+        priorityOperations: ['placeOrder'],
+        priorityReserve: 0.5,
+      }),
+    ).toThrow("operations.getCandles[0].weight 3 exceeds the 2 of rule 'requests' left outside the priority reserve");
+  });
+
+  it.each<[string, unknown, string, string]>([
+    ['a reserve of 1 or more', { rules, priorityReserve: 1 }, 'priorityReserve', 'must be a number in [0, 1)'],
+    ['priority operations that are not names', { rules, priorityOperations: [3] }, 'priorityOperations', 'must be an array'],
+    ['a fractional in-flight bound', { rules, maxInFlight: 1.5 }, 'maxInFlight', 'must be a positive integer'],
+    ['a negative hold', { rules, unansweredHoldMs: -1 }, 'unansweredHoldMs', 'must be a non-negative finite number'],
+    [
+      'a rule named like the in-flight bound',
+      { rules: [{ id: 'in-flight', limit: 1, windowMs: 1 }], maxInFlight: 2 },
+      'rules',
+      "must not use the rule id 'in-flight'",
+    ],
+  ])('refuses %s, naming the field', (_name, options, field, message) => {
+    expect(() => resolveLimiterOptions(options as RateLimiterOptions)).toThrow(
+      expect.objectContaining({ field, message: expect.stringContaining(message) }),
+    );
   });
 
   it.each<[string, unknown, string, string]>([

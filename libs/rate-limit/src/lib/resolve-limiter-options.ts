@@ -4,6 +4,9 @@ import type { EffectiveRateLimitRule, ResolvedCost } from './rate-limit-ledger';
 import type { OperationCost, RateLimiterOptions, RateLimitRule } from './rate-limit-options';
 
 export const DEFAULT_ACQUIRE_TIMEOUT_MS = 30_000;
+export const DEFAULT_UNANSWERED_HOLD_MS = 60_000;
+/** Id of the rule that bounds requests in flight (`maxInFlight`); counts held grants only. */
+export const IN_FLIGHT_RULE_ID = 'in-flight';
 
 /** Options checked and turned into what the limiter enforces. */
 export interface ResolvedLimiterOptions {
@@ -11,6 +14,8 @@ export interface ResolvedLimiterOptions {
   rules: EffectiveRateLimitRule[];
   operationCosts: ReadonlyMap<string, readonly ResolvedCost[]>;
   defaultCosts: readonly ResolvedCost[];
+  priorityOperations: ReadonlySet<string>;
+  unansweredHoldMs: number;
   clock: RateLimitClock;
   defaultTimeoutMs: number;
 }
@@ -55,23 +60,78 @@ export function resolveLimiterOptions(options: RateLimiterOptions, path = ''): R
     );
   }
 
-  const rules = resolveRules(options.rules, field('rules'), share, ratio, paddingMs);
+  const reserveRatio = options.priorityReserve ?? 0;
+  if (typeof reserveRatio !== 'number' || !(reserveRatio >= 0 && reserveRatio < 1)) {
+    throw new RateLimitConfigError(
+      field('priorityReserve'),
+      `must be a number in [0, 1) (got ${String(reserveRatio)})`,
+    );
+  }
+  const priorityOperations = new Set<string>();
+  if (options.priorityOperations !== undefined) {
+    if (!Array.isArray(options.priorityOperations) || options.priorityOperations.some((op) => typeof op !== 'string')) {
+      throw new RateLimitConfigError(field('priorityOperations'), 'must be an array of operation names');
+    }
+    options.priorityOperations.forEach((operation) => priorityOperations.add(operation));
+  }
+  const maxInFlight = options.maxInFlight;
+  if (maxInFlight !== undefined && (!Number.isSafeInteger(maxInFlight) || maxInFlight < 1)) {
+    throw new RateLimitConfigError(field('maxInFlight'), `must be a positive integer (got ${String(maxInFlight)})`);
+  }
+  const unansweredHoldMs = options.unansweredHoldMs ?? DEFAULT_UNANSWERED_HOLD_MS;
+  if (typeof unansweredHoldMs !== 'number' || !(unansweredHoldMs >= 0) || !Number.isFinite(unansweredHoldMs)) {
+    throw new RateLimitConfigError(
+      field('unansweredHoldMs'),
+      `must be a non-negative finite number of milliseconds (got ${String(unansweredHoldMs)})`,
+    );
+  }
+
+  const rules = resolveRules(options.rules, field('rules'), share, ratio, paddingMs, reserveRatio);
+  if (maxInFlight !== undefined) {
+    if (rules.some((rule) => rule.id === IN_FLIGHT_RULE_ID)) {
+      throw new RateLimitConfigError(field('rules'), `must not use the rule id '${IN_FLIGHT_RULE_ID}' with maxInFlight`);
+    }
+    rules.push({
+      id: IN_FLIGHT_RULE_ID,
+      limit: maxInFlight,
+      configuredLimit: maxInFlight,
+      windowMs: 0,
+      configuredWindowMs: 0,
+      reserved: Math.floor(maxInFlight * reserveRatio + 1e-9),
+    });
+  }
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
-  const resolveCosts = (costs: unknown, costsField: string): ResolvedCost[] =>
-    resolveCostList(costs, costsField, rules, ruleIndex);
+  const resolveCosts = (costs: unknown, costsField: string, priority: boolean): ResolvedCost[] =>
+    withInFlight(resolveCostList(costs, costsField, rules, ruleIndex, priority), rules);
 
   const operationCosts = new Map<string, readonly ResolvedCost[]>();
   if (options.operations !== undefined) {
     if (!isRecord(options.operations))
       throw new RateLimitConfigError(field('operations'), 'must be an object');
     for (const [operation, costs] of Object.entries(options.operations)) {
-      operationCosts.set(operation, resolveCosts(costs, field(`operations.${operation}`)));
+      operationCosts.set(
+        operation,
+        resolveCosts(costs, field(`operations.${operation}`), priorityOperations.has(operation)),
+      );
     }
   }
+  const configuredRules = maxInFlight === undefined ? rules : rules.slice(0, -1);
   const defaultCosts =
     options.defaultCosts === undefined
-      ? rules.map((_, index) => ({ ruleIndex: index, weight: 1 }))
-      : resolveCosts(options.defaultCosts, field('defaultCosts'));
+      ? withInFlight(
+          configuredRules.map((_, index) => ({ ruleIndex: index, weight: 1 })),
+          rules,
+        )
+      : resolveCosts(options.defaultCosts, field('defaultCosts'), false);
+  // Default costs serve unlisted operations, priority ones among them: they must fit the standard ceiling.
+  for (const { ruleIndex: at, weight } of defaultCosts) {
+    if (weight > rules[at].limit - rules[at].reserved) {
+      throw new RateLimitConfigError(
+        field('priorityReserve'),
+        `leaves ${rules[at].limit - rules[at].reserved} of rule '${rules[at].id}' to other operations, less than their weight ${weight}`,
+      );
+    }
+  }
 
   const clock = options.clock ?? systemRateLimitClock;
   if (
@@ -90,7 +150,23 @@ export function resolveLimiterOptions(options: RateLimiterOptions, path = ''): R
     );
   }
 
-  return { name: options.name, rules, operationCosts, defaultCosts, clock, defaultTimeoutMs };
+  return {
+    name: options.name,
+    rules,
+    operationCosts,
+    defaultCosts,
+    priorityOperations,
+    unansweredHoldMs,
+    clock,
+    defaultTimeoutMs,
+  };
+}
+
+/** Adds weight 1 on the in-flight rule (the last rule, when configured) to a cost list. */
+function withInFlight(costs: ResolvedCost[], rules: readonly EffectiveRateLimitRule[]): ResolvedCost[] {
+  const last = rules.length - 1;
+  if (rules[last]?.id !== IN_FLIGHT_RULE_ID || costs.some((cost) => cost.ruleIndex === last)) return costs;
+  return [...costs, { ruleIndex: last, weight: 1 }];
 }
 
 function resolveRules(
@@ -99,6 +175,7 @@ function resolveRules(
   share: number,
   ratio: number,
   paddingMs: number,
+  reserveRatio: number,
 ): EffectiveRateLimitRule[] {
   if (!Array.isArray(rules) || rules.length === 0) {
     throw new RateLimitConfigError(rulesField, 'must be a non-empty array of { id, limit, windowMs }');
@@ -127,12 +204,14 @@ function resolveRules(
         `must be a positive finite number of milliseconds (got ${String(windowMs)})`,
       );
     }
+    const enforced = effectiveLimit(limit, share, ratio);
     return {
       id,
-      limit: effectiveLimit(limit, share, ratio),
+      limit: enforced,
       configuredLimit: limit,
       windowMs: windowMs + paddingMs,
       configuredWindowMs: windowMs,
+      reserved: Math.floor(enforced * reserveRatio + 1e-9),
     };
   });
 }
@@ -142,6 +221,7 @@ function resolveCostList(
   costsField: string,
   rules: readonly EffectiveRateLimitRule[],
   ruleIndex: ReadonlyMap<string, number>,
+  priority: boolean,
 ): ResolvedCost[] {
   if (!Array.isArray(costs) || costs.length === 0) {
     throw new RateLimitConfigError(costsField, 'must be a non-empty array of { rule, weight? }');
@@ -172,6 +252,13 @@ function resolveCostList(
       throw new RateLimitConfigError(
         `${costField}.weight`,
         `${weight} exceeds the effective limit ${rules[ruleAt].limit} of rule '${rule}'`,
+      );
+    }
+    const ceiling = rules[ruleAt].limit - rules[ruleAt].reserved;
+    if (!priority && weight > ceiling) {
+      throw new RateLimitConfigError(
+        `${costField}.weight`,
+        `${weight} exceeds the ${ceiling} of rule '${rule}' left outside the priority reserve`,
       );
     }
     return { ruleIndex: ruleAt, weight };

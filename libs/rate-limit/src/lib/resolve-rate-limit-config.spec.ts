@@ -13,7 +13,7 @@ function fieldOf(cfg: unknown, path?: string): string {
 }
 
 describe('resolveRateLimitConfig', () => {
-  it('resolves a preset to its rules, operations and 50 ms margin', () => {
+  it('resolves a preset to its rules, operations, trading priority and reserve, without a margin', () => {
     expect(resolveRateLimitConfig({ preset: 'kis-paper' })).toEqual({
       name: 'kis-paper',
       rules: [
@@ -22,7 +22,9 @@ describe('resolveRateLimitConfig', () => {
       ],
       operations: { issueToken: [{ rule: 'requests' }, { rule: 'token' }] },
       defaultCosts: [{ rule: 'requests' }],
-      safetyMargin: { ms: 50 },
+      safetyMargin: {},
+      priorityOperations: ['placeOrder', 'cancelOrder', 'getOrderStatus'],
+      priorityReserve: 0.1,
     });
   });
 
@@ -35,16 +37,34 @@ describe('resolveRateLimitConfig', () => {
     expect(options.rules).toEqual([{ id: 'requests', limit: 10, windowMs: 1000 }]);
     expect(new SlidingWindowLimiter(options).usage().rules[0]).toMatchObject({
       limit: 5,
-      effectiveWindowMs: 1050,
+      effectiveWindowMs: 1000,
     });
   });
 
-  it('resolves custom rules alone: every operation counts against every rule, 50 ms margin', () => {
+  it('resolves custom rules alone: every operation counts against every rule, trading first, no margin', () => {
     const options = resolveRateLimitConfig({ rules: [{ id: 'requests', limit: 20, windowMs: 1000 }] });
     expect(options).toEqual({
       rules: [{ id: 'requests', limit: 20, windowMs: 1000 }],
-      safetyMargin: { ms: 50 },
+      safetyMargin: {},
+      priorityOperations: ['placeOrder', 'cancelOrder', 'getOrderStatus'],
+      priorityReserve: 0.1,
     });
+  });
+
+  it('applies tradingReserve, maxInFlight and marginMs from the broker block', () => {
+    const options = resolveRateLimitConfig({ preset: 'kis-real', tradingReserve: 0.25, maxInFlight: 4, marginMs: 20 });
+    const limiter = new SlidingWindowLimiter(options);
+    expect(limiter.rules.map(({ id, limit, reserved, windowMs }) => [id, limit, reserved, windowMs])).toEqual([
+      ['requests', 20, 5, 1020],
+      ['token', 1, 0, 60_020],
+      ['in-flight', 4, 1, 0],
+    ]);
+  });
+
+  it('names tradingReserve and marginMs, not the limiter options they become, when they are wrong', () => {
+    expect(fieldOf({ preset: 'kis-real', tradingReserve: 1 })).toBe('rateLimit.tradingReserve');
+    expect(fieldOf({ preset: 'kis-real', marginMs: -5 })).toBe('rateLimit.marginMs');
+    expect(fieldOf({ preset: 'kis-real', maxInFlight: 0 })).toBe('rateLimit.maxInFlight');
   });
 
   it('returns fresh options each time', () => {

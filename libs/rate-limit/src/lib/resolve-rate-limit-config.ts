@@ -1,6 +1,6 @@
 import { RateLimitConfigError } from './rate-limit-config-error';
 import type { RateLimiterOptions, RateLimitRule } from './rate-limit-options';
-import { PRESET_SAFETY_MARGIN } from './rate-limit-presets';
+import { DEFAULT_TRADING_RESERVE, PRESET_SAFETY_MARGIN, TRADING_OPERATIONS } from './rate-limit-presets';
 import { getRatePreset, presetToLimiterOptions } from './create-limiter-from-preset';
 import { resolveLimiterOptions } from './resolve-limiter-options';
 
@@ -8,10 +8,17 @@ import { resolveLimiterOptions } from './resolve-limiter-options';
 export interface RateLimitConfig {
   preset?: string;
   rules?: RateLimitRule[];
+  /** The platform's share of the broker account's budget (all its processes together), (0, 1]. */
   share?: number;
+  /** Part of each rule, [0, 1), only trading operations (place, cancel, order status) may use. */
+  tradingReserve?: number;
+  /** At most this many requests in flight at once for the broker. */
+  maxInFlight?: number;
+  /** Milliseconds added to every window (none by default). */
+  marginMs?: number;
 }
 
-const CONFIG_KEYS = ['preset', 'rules', 'share'];
+const CONFIG_KEYS = ['preset', 'rules', 'share', 'tradingReserve', 'maxInFlight', 'marginMs'];
 
 /**
  * Turns a configuration block into validated limiter options, or throws a {@link RateLimitConfigError}
@@ -21,7 +28,9 @@ const CONFIG_KEYS = ['preset', 'rules', 'share'];
  * - `preset` + `rules`: each rule replaces the preset rule of the same id (how Kiwoom's budget is
  *   configured); an id the preset does not have is refused, since no preset operation would count
  *   against it.
- * - `rules` alone: every operation counts weight 1 against every rule, with the presets' 50 ms margin.
+ * - `rules` alone: every operation counts weight 1 against every rule; trading operations are served
+ *   first, with the presets' default reserve.
+ * - `tradingReserve`, `maxInFlight`, `marginMs` replace the preset's (or the defaults).
  */
 export function resolveRateLimitConfig(cfg: RateLimitConfig, path = 'rateLimit'): RateLimiterOptions {
   if (typeof cfg !== 'object' || cfg === null || Array.isArray(cfg)) {
@@ -46,6 +55,8 @@ export function resolveRateLimitConfig(cfg: RateLimitConfig, path = 'rateLimit')
     options = {
       rules: (cfg.rules ?? []).map((rule) => ({ ...rule })),
       safetyMargin: { ...PRESET_SAFETY_MARGIN },
+      priorityOperations: [...TRADING_OPERATIONS],
+      priorityReserve: DEFAULT_TRADING_RESERVE,
     };
   } else {
     const presetOptions = presetToLimiterOptions(getRatePreset(cfg.preset, `${path}.preset`));
@@ -63,6 +74,27 @@ export function resolveRateLimitConfig(cfg: RateLimitConfig, path = 'rateLimit')
     options = presetOptions;
   }
   if (cfg.share !== undefined) options.share = cfg.share;
-  resolveLimiterOptions(options, path);
+  if (cfg.tradingReserve !== undefined) options.priorityReserve = checkedReserve(cfg.tradingReserve, path, 'tradingReserve');
+  if (cfg.maxInFlight !== undefined) options.maxInFlight = cfg.maxInFlight;
+  if (cfg.marginMs !== undefined) options.safetyMargin = { ...options.safetyMargin, ms: cfg.marginMs };
+  try {
+    resolveLimiterOptions(options, path);
+  } catch (error) {
+    // Name the YAML keys, not the limiter options they became.
+    if (error instanceof RateLimitConfigError) {
+      const field = error.field
+        .replace(`${path}.priorityReserve`, `${path}.tradingReserve`)
+        .replace(`${path}.safetyMargin.ms`, `${path}.marginMs`);
+      if (field !== error.field) throw new RateLimitConfigError(field, error.message.slice(error.field.length + 1));
+    }
+    throw error;
+  }
   return options;
+}
+
+function checkedReserve(value: unknown, path: string, key: string): number {
+  if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
+    throw new RateLimitConfigError(`${path}.${key}`, `must be a number in [0, 1) (got ${String(value)})`);
+  }
+  return value;
 }

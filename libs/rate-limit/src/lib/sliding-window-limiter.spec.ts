@@ -545,8 +545,10 @@ describe('SlidingWindowLimiter usage() and estimateWaitMs()', () => {
     });
     expect(limiter.usage()).toEqual({
       name: 'creon',
+      backend: 'memory',
       ratio: 0,
       waiting: 0,
+      unanswered: 0,
       rules: [
         {
           ruleId: 'queries',
@@ -554,7 +556,9 @@ describe('SlidingWindowLimiter usage() and estimateWaitMs()', () => {
           configuredLimit: 4,
           windowMs: 1000,
           effectiveWindowMs: 1000,
+          reserved: 0,
           used: 0,
+          held: 0,
           ratio: 0,
           waiters: 0,
         },
@@ -564,7 +568,9 @@ describe('SlidingWindowLimiter usage() and estimateWaitMs()', () => {
           configuredLimit: 2,
           windowMs: 1000,
           effectiveWindowMs: 1000,
+          reserved: 0,
           used: 0,
+          held: 0,
           ratio: 0,
           waiters: 0,
         },
@@ -590,7 +596,7 @@ describe('SlidingWindowLimiter usage() and estimateWaitMs()', () => {
     expect(limiter.usage()).not.toHaveProperty('name');
     expect(limiter.name).toBeUndefined();
     expect(limiter.rules).toEqual([
-      { id: 'requests', limit: 1, configuredLimit: 1, windowMs: 1000, configuredWindowMs: 1000 },
+      { id: 'requests', limit: 1, configuredLimit: 1, windowMs: 1000, configuredWindowMs: 1000, reserved: 0 },
     ]);
   });
 

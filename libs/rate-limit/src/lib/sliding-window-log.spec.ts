@@ -87,10 +87,78 @@ describe('SlidingWindowLog', () => {
     expect(copy.earliestRoomAt(1, 10)).toBe(1000);
   });
 
-  it('rejects a non-positive or fractional limit and a non-positive or infinite window', () => {
+  it('rejects a non-positive or fractional limit and a negative or infinite window', () => {
     expect(() => new SlidingWindowLog(0, 1000)).toThrow('limit must be a positive integer (got 0)');
     expect(() => new SlidingWindowLog(2.5, 1000)).toThrow(RangeError);
-    expect(() => new SlidingWindowLog(1, 0)).toThrow('windowMs must be a positive finite number (got 0)');
+    expect(() => new SlidingWindowLog(1, -1)).toThrow('windowMs must be a non-negative finite number (got -1)');
     expect(() => new SlidingWindowLog(1, Infinity)).toThrow(RangeError);
+  });
+
+  it('holds a request in flight until it is released, then counts it for one window from the release', () => {
+    const log = new SlidingWindowLog(2, 1000);
+    log.hold(1, 0);
+    log.add(1, 0);
+    expect(log.used(5_000)).toBe(1);
+    expect(log.held).toBe(1);
+    // Only the release can free the held weight: no time does.
+    expect(log.earliestRoomAt(2, 5_000)).toBe(Infinity);
+    expect(log.earliestRoomAt(1, 5_000)).toBe(5_000);
+    log.release(1, 7_000);
+    expect(log.held).toBe(0);
+    expect(log.used(7_999)).toBe(1);
+    expect(log.earliestRoomAt(2, 7_500)).toBe(8_000);
+    expect(log.used(8_000)).toBe(0);
+  });
+
+  it('frees a cancelled hold at once, and refuses to release more than it holds', () => {
+    const log = new SlidingWindowLog(1, 1000);
+    log.hold(1, 0);
+    expect(log.hasRoom(1, 0)).toBe(false);
+    log.cancel(1);
+    expect(log.hasRoom(1, 0)).toBe(true);
+    expect(() => log.release(1, 10)).toThrow('cannot release weight 1: only 0 held');
+    expect(() => log.hold(2, 0)).toThrow('no room for weight 2');
+  });
+
+  it('keeps the unused part of the reserve free of standard grants; priority grants may use all of it', () => {
+    // limit 4, 2 of it reserved for the priority class.
+    const log = new SlidingWindowLog(4, 1000);
+    log.add(1, 0, false);
+    expect(log.hasRoom(2, 0, false, 2)).toBe(false);
+    expect(log.hasRoom(3, 0, true, 2)).toBe(true);
+    log.add(2, 100, true);
+    // Trading uses its whole reserve: standard grants keep the other half.
+    expect(log.usedByPriority(100)).toBe(2);
+    expect(log.hasRoom(1, 100, false, 2)).toBe(true);
+    log.add(1, 200, false);
+    expect(log.hasRoom(1, 200, true, 2)).toBe(false);
+    // One standard weight fits when the standard grant of t=0 leaves; two only once trading's grants left
+    // too, since the reserve they used must then stay free.
+    expect(log.earliestRoomAt(1, 300, false, 2)).toBe(1000);
+    expect(log.earliestRoomAt(2, 300, false, 2)).toBe(1200);
+    expect(log.earliestRoomAt(2, 300, true, 2)).toBe(1100);
+    // Only a release can make room for what held weight blocks.
+    log.hold(2, 1300, true);
+    expect(log.earliestRoomAt(3, 1300, true, 2)).toBe(Infinity);
+    log.release(2, 1400, true);
+    expect(log.earliestRoomAt(3, 1400, true, 2)).toBe(2400);
+  });
+
+  it('with a window of 0 counts only what is held (the in-flight bound)', () => {
+    const log = new SlidingWindowLog(2, 0);
+    log.hold(1, 0);
+    log.hold(1, 0);
+    expect(log.hasRoom(1, 0)).toBe(false);
+    log.release(1, 3);
+    expect(log.used(3)).toBe(1);
+    expect(log.entries).toBe(0);
+  });
+
+  it('plans with held weight released at a given time when cloned that way', () => {
+    const log = new SlidingWindowLog(1, 1000);
+    log.hold(1, 0);
+    expect(log.clone(50).earliestRoomAt(1, 50)).toBe(1050);
+    expect(log.clone().earliestRoomAt(1, 50)).toBe(Infinity);
+    expect(log.held).toBe(1);
   });
 });

@@ -1,10 +1,10 @@
 import { AccountType, BrokerType, OrderType } from '@qts/broker-domain';
-import { DEFAULT_WORKER_SETTINGS } from '@qts/platform-config';
 import {
   MOCK_GATEWAY_ACCOUNTS,
   mockBrokerConfig,
   ON_MOCK_BROKER,
   TEST_ACCOUNTS,
+  TEST_WORKER_SETTINGS,
   testBrokerConfig,
   testIntent,
   testPlatformConfig,
@@ -26,12 +26,13 @@ describe('configuration and intent builders', () => {
       [TEST_ACCOUNTS.paper, AccountType.PAPER, true],
       [TEST_ACCOUNTS.real, AccountType.REAL, false],
     ]);
-    expect(config.worker).toEqual({ ...DEFAULT_WORKER_SETTINGS, httpPort: 0, grpcPort: 0 });
+    expect(config.worker).toEqual(TEST_WORKER_SETTINGS);
+    expect(config.worker).toMatchObject({ httpPort: 0, grpcPort: 0 });
   });
 
   it('merge worker overrides into the worker defaults and replace everything else', () => {
     const config = testPlatformConfig({ worker: { shutdownGraceMs: 1_000 }, adminApiKey: 'k'.repeat(16), brokers: [] });
-    expect(config.worker).toEqual({ ...DEFAULT_WORKER_SETTINGS, httpPort: 0, grpcPort: 0, shutdownGraceMs: 1_000 });
+    expect(config.worker).toEqual({ ...TEST_WORKER_SETTINGS, shutdownGraceMs: 1_000 });
     expect(config.adminApiKey).toBe('k'.repeat(16));
     expect(config.brokers).toEqual([]);
   });

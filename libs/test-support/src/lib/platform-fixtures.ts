@@ -8,7 +8,7 @@ import {
   type BrokerConfig,
   type ExecutionIntent,
 } from '@qts/broker-domain';
-import { DEFAULT_WORKER_SETTINGS, type PlatformConfig, type WorkerSettings } from '@qts/platform-config';
+import type { PlatformConfig, WorkerSettings } from '@qts/platform-config';
 
 /** The accounts of the test brokers: a PAPER one (the default) and a REAL one. */
 export const TEST_ACCOUNTS = Object.freeze({ paper: '50012345-01', real: '70000001-01' });
@@ -46,6 +46,25 @@ export function mockBrokerConfig(id = 'mock', overrides: Partial<BrokerConfig> =
   return testBrokerConfig({ id, rateLimit: {}, accounts: testAccounts(MOCK_GATEWAY_ACCOUNTS), required: false, ...overrides });
 }
 
+/**
+ * The worker settings of tests: the production defaults (docs/execution-worker.md) on free ports. Written out
+ * rather than imported so that test-support does not depend on the configuration library at run time (its
+ * dependencies' tests use test-support).
+ */
+export const TEST_WORKER_SETTINGS: Readonly<WorkerSettings> = Object.freeze({
+  httpPort: 0,
+  grpcPort: 0,
+  maxConcurrency: 16,
+  reconcileGraceMs: 30_000,
+  reconcileInitialDelayMs: 250,
+  reconcileMaxDelayMs: 5_000,
+  reconcileMaxBlockingMs: 60_000,
+  reconcileSweepMs: 30_000,
+  shutdownGraceMs: 10_000,
+  openOrderPollMs: 2_000,
+  openOrderPollBatch: 20,
+});
+
 export type TestPlatformConfigOverrides = Partial<Omit<PlatformConfig, 'worker'>> & { worker?: Partial<WorkerSettings> };
 
 /**
@@ -66,7 +85,7 @@ export function testPlatformConfig(overrides: TestPlatformConfigOverrides = {}):
     brokerHealthIntervalMs: 30_000,
     brokerDeadlineMs: 5_000,
     ...rest,
-    worker: { ...DEFAULT_WORKER_SETTINGS, httpPort: 0, grpcPort: 0, ...worker },
+    worker: { ...TEST_WORKER_SETTINGS, ...worker },
   };
 }
 

@@ -3,9 +3,8 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { getFreePort } from './get-free-port';
+import { startOnFreePort } from './get-free-port';
 import { killOnExit, removeOnExit } from './process-exit-cleanup';
-import { waitFor } from './wait-for';
 
 export interface PostgresServer {
   /** postgres://postgres@127.0.0.1:<port>/<database> of the database created at start. */
@@ -51,7 +50,8 @@ function runAs(): { uid?: number; gid?: number } {
 /**
  * A throw-away PostgreSQL cluster on 127.0.0.1 (a free port, trust auth, fsync off: test data only) with one empty
  * database. Real PostgreSQL from the Debian packages, no Docker. Killed, and its folder removed, when the test
- * process exits, even after a failed test.
+ * process exits, even after a failed test. PostgreSQL cannot bind port 0 and report it, so the port is picked
+ * first; when another process takes it before the server binds it, the server starts again on another one.
  */
 export async function startPostgres(database = 'qts'): Promise<PostgresServer> {
   const initdb = requireBinary('initdb');
@@ -71,30 +71,11 @@ export async function startPostgres(database = 'qts'): Promise<PostgresServer> {
   });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
 
-  const port = await getFreePort();
-  const server: ChildProcess = spawn(
-    postgres,
-    ['-D', data, '-k', data, '-h', '127.0.0.1', '-p', String(port), '-c', 'fsync=off', '-c', 'full_page_writes=off'],
-    { ...user, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  killOnExit(server);
-  let log = '';
-  server.stderr?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-8_192)));
-
+  const { server, port } = await startOnFreePort(async ([candidate]) => ({
+    server: await spawnPostgres(postgres, data, candidate, user),
+    port: candidate,
+  }));
   const admin = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  await waitFor(
-    async () => {
-      const client = new Client({ connectionString: admin });
-      await client.connect();
-      await client.end();
-      return true;
-    },
-    { timeoutMs: 30_000, intervalMs: 200, description: `PostgreSQL on port ${port}` },
-  ).catch((error: unknown) => {
-    server.kill('SIGKILL');
-    throw new Error(`${String(error)}\n${log}`);
-  });
-
   const createDatabase = async (name: string): Promise<string> => {
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
     const client = new Client({ connectionString: admin });
@@ -120,4 +101,40 @@ export async function startPostgres(database = 'qts'): Promise<PostgresServer> {
       clearTimeout(timer);
     },
   };
+}
+
+/** Starts the server and resolves once it accepts connections; rejects with its log as soon as it exits. */
+async function spawnPostgres(
+  postgres: string,
+  data: string,
+  port: number,
+  user: { uid?: number; gid?: number },
+): Promise<ChildProcess> {
+  const server: ChildProcess = spawn(
+    postgres,
+    ['-D', data, '-k', data, '-h', '127.0.0.1', '-p', String(port), '-c', 'fsync=off', '-c', 'full_page_writes=off'],
+    { ...user, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  killOnExit(server);
+  let log = '';
+  server.stderr?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-8_192)));
+  let exited: string | undefined;
+  server.once('close', (code, signal) => (exited = `PostgreSQL exited (${signal ?? `code ${code}`}) before it accepted connections`));
+
+  const admin = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const deadline = Date.now() + 30_000;
+  let last: unknown;
+  while (exited === undefined && Date.now() < deadline) {
+    const client = new Client({ connectionString: admin });
+    try {
+      await client.connect();
+      await client.end();
+      return server;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  server.kill('SIGKILL');
+  throw new Error(`${exited ?? `PostgreSQL on port ${port} did not accept connections within 30 s (${String(last)})`}\n${log}`);
 }

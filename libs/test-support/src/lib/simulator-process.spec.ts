@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,8 +8,9 @@ import type { SimulatorProcess } from './simulator-process';
 jest.setTimeout(30_000);
 
 /**
- * A stand-in for the built simulator: listens on the admin port it is given (so a restart must really
- * free and rebind it), prints the READY line with the ports of its --config, and misbehaves on request.
+ * A stand-in for the built simulator: listens on the admin port and on each broker port of its --config, as
+ * given (0: the OS picks one), so a restart must really free and rebind them; logs the ports it was given;
+ * prints the READY line with the ports it bound, and misbehaves on request.
  */
 const FAKE_SIMULATOR = `
 const fs = require('node:fs');
@@ -19,19 +20,32 @@ const arg = (name) => { const at = args.indexOf(name); return at < 0 ? undefined
 const mode = arg('--fake-mode') || 'normal';
 process.stderr.write('fake simulator ' + mode + '\\n');
 if (mode === 'exit-early') { process.stderr.write('boom\\n'); process.exit(3); }
-const brokers = {};
+const given = {};
 for (const match of fs.readFileSync(arg('--config'), 'utf8').matchAll(/^  - id: (\\S+)$[\\s\\S]*?port: (\\d+)$/gm)) {
-  brokers[match[1]] = Number(match[2]);
+  given[match[1]] = Number(match[2]);
 }
-const admin = Number(arg('--admin-port'));
-const server = net.createServer((socket) => socket.end());
-server.listen(admin, '127.0.0.1', () => {
+process.stderr.write('given admin ' + arg('--admin-port') + ' brokers ' + JSON.stringify(given) + '\\n');
+const servers = [];
+const listen = (port) => new Promise((resolve, reject) => {
+  const server = net.createServer((socket) => socket.end());
+  servers.push(server);
+  server.once('error', reject);
+  server.listen(port, '127.0.0.1', () => resolve(server.address().port));
+});
+(async () => {
+  const admin = await listen(Number(arg('--admin-port')));
+  const brokers = {};
+  for (const [id, port] of Object.entries(given)) brokers[id] = await listen(port);
   if (mode === 'never-ready') return;
   if (mode === 'bad-ready') { process.stdout.write('JTS_SIMULATOR_READY {oops\\n'); return; }
   process.stdout.write('starting\\n');
   process.stdout.write('JTS_SIMULATOR_READY ' + JSON.stringify({ admin, brokers }) + '\\n');
+})().catch((error) => { process.stderr.write(String(error) + '\\n'); process.exit(1); });
+process.on('SIGTERM', () => {
+  if (mode === 'ignore-term') return;
+  let open = servers.length;
+  for (const server of servers) server.close(() => { open -= 1; if (open === 0) process.exit(0); });
 });
-process.on('SIGTERM', () => { if (mode !== 'ignore-term') server.close(() => process.exit(0)); });
 `;
 
 function listens(port: number): Promise<boolean> {
@@ -83,7 +97,7 @@ describe('startSimulatorProcess', () => {
     );
   });
 
-  it('passes explicit free ports and resolves at the READY line with them', async () => {
+  it('lets the simulator bind port 0 and takes the ports of its READY line, written into the brokers.yaml', async () => {
     const simulator = await start('normal', {
       brokers: [
         { id: 'kis', type: 'KIS' },
@@ -91,13 +105,19 @@ describe('startSimulatorProcess', () => {
       ],
     });
 
+    // Nothing was picked ahead of the bind, so no other process could take a port in between.
+    expect(simulator.logs()).toContain('given admin 0 brokers {"kis":0,"creon":0}');
     expect(Object.keys(simulator.brokerPorts)).toEqual(['kis', 'creon']);
     expect(simulator.brokerPorts['kis']).toBeGreaterThan(0);
     expect(simulator.brokerPorts['kis']).not.toBe(simulator.brokerPorts['creon']);
+    await expect(listens(simulator.brokerPorts['kis'])).resolves.toBe(true);
     expect(simulator.brokerAddress('creon')).toBe(`127.0.0.1:${simulator.brokerPorts['creon']}`);
     expect(() => simulator.brokerAddress('kiwoom')).toThrow("no broker 'kiwoom'");
     expect(simulator.admin.address).toBe(`127.0.0.1:${simulator.adminPort}`);
     await expect(listens(simulator.adminPort)).resolves.toBe(true);
+    const config = readFileSync(simulator.configPath, 'utf8');
+    expect(config).toContain(`port: ${simulator.brokerPorts['kis']}`);
+    expect(config).toContain(`port: ${simulator.brokerPorts['creon']}`);
     expect(simulator.logs()).toContain('fake simulator normal');
   });
 
@@ -129,7 +149,9 @@ describe('startSimulatorProcess', () => {
     expect(alive(pid)).toBe(false);
     expect(simulator.adminPort).toBe(adminPort);
     expect(simulator.brokerPorts).toEqual(brokerPorts);
+    expect(simulator.logs()).toContain(`given admin ${adminPort} brokers {"kis":${brokerPorts['kis']}}`);
     await expect(listens(adminPort)).resolves.toBe(true);
+    await expect(listens(brokerPorts['kis'])).resolves.toBe(true);
   });
 
   it('SIGKILLs a process that ignores SIGTERM after the stop timeout', async () => {

@@ -3,7 +3,6 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { writeBrokersConfig } from './brokers-config-file';
-import { getFreePorts } from './get-free-port';
 import { killOnExit } from './process-exit-cleanup';
 import { findRepositoryRoot, simulatorMainPath } from './repository-root';
 import { SimulatorAdminClient } from './simulator-admin-client';
@@ -53,7 +52,10 @@ export interface SimulatorProcess {
    * once: a stopped simulator accepts connections but never answers (a hung server).
    */
   kill(signal?: NodeJS.Signals): Promise<void>;
-  /** stop(), then start again on the same ports; resolves at READY. */
+  /**
+   * stop(), then start again on the same ports; resolves at READY. While it is down another process could take
+   * one of its ports (the one window left): the restart then fails, naming the port.
+   */
   restart(): Promise<void>;
   /** The tail of the simulator's stderr (its log), for failure messages. */
   logs(): string;
@@ -65,9 +67,11 @@ interface ReadyPorts {
 }
 
 /**
- * Spawns the built simulator (`node dist/tools/jts-simulator/main.js`) on free 127.0.0.1 ports, given
- * explicitly (not 0) so a restart binds the same ones, and resolves once it printed its READY line. Every
- * process is SIGKILLed when the test process exits, so nothing leaks when a test fails.
+ * Spawns the built simulator (`node dist/tools/jts-simulator/main.js`) with every port 0, so that the OS gives it
+ * free ports it already holds (no window in which another process could take them), and resolves once it printed
+ * its READY line with the ports it bound. The brokers.yaml is then rewritten with those ports, for the apps under
+ * test and for restart(), which binds the same ports again. Every process is SIGKILLed when the test process
+ * exits, so nothing leaks when a test fails.
  */
 export async function startSimulatorProcess(options: StartSimulatorOptions = {}): Promise<SimulatorProcess> {
   const root = findRepositoryRoot();
@@ -79,10 +83,7 @@ export async function startSimulatorProcess(options: StartSimulatorOptions = {})
     );
   }
   const brokers = options.brokers ?? DEFAULT_SIMULATOR_BROKERS.map((broker) => ({ ...broker }));
-  const [adminPort, ...ports] = await getFreePorts(brokers.length + 1, HOST);
-  const brokerPorts = Object.fromEntries(brokers.map((broker, index) => [broker.id, ports[index]]));
-  const configPath = await writeBrokersConfig(brokers, brokerPorts, { host: HOST });
-  const args = [
+  const simulatorArgs = (configPath: string, adminPort: number): string[] => [
     main,
     '--config', configPath,
     '--admin-port', String(adminPort),
@@ -94,8 +95,13 @@ export async function startSimulatorProcess(options: StartSimulatorOptions = {})
   const readyTimeoutMs = options.readyTimeoutMs ?? 20_000;
   const stopTimeoutMs = options.stopTimeoutMs ?? STOP_TIMEOUT_MS;
 
-  let current = await spawnUntilReady(args, root, readyTimeoutMs);
-  const admin = new SimulatorAdminClient(`${HOST}:${current.ready.admin}`);
+  const anyPorts = Object.fromEntries(brokers.map((broker) => [broker.id, 0]));
+  let current = await spawnUntilReady(simulatorArgs(await writeBrokersConfig(brokers, anyPorts, { host: HOST }), 0), root, readyTimeoutMs);
+  const boundPorts = current.ready;
+  // The ports it bound, from now on: what the apps under test connect to and what a restart binds again.
+  const configPath = await writeBrokersConfig(brokers, boundPorts.brokers, { host: HOST });
+  const args = simulatorArgs(configPath, boundPorts.admin);
+  const admin = new SimulatorAdminClient(`${HOST}:${boundPorts.admin}`);
 
   const stop = async (): Promise<void> => {
     admin.close();
@@ -103,8 +109,8 @@ export async function startSimulatorProcess(options: StartSimulatorOptions = {})
   };
 
   return {
-    brokerPorts: current.ready.brokers,
-    adminPort: current.ready.admin,
+    brokerPorts: boundPorts.brokers,
+    adminPort: boundPorts.admin,
     admin,
     configPath,
     brokers,

@@ -8,13 +8,13 @@ import {
   NotSupportedError,
 } from '@qts/broker-domain';
 import { getBroker, getBrokerForConfig, OrderAdapterKind } from './get-broker';
+import { KisOrderAdapter, KiwoomOrderAdapter, RestBrokerClient } from '@qts/broker-rest';
 import { JtsOrderAdapter } from './jts/jts-order-adapter';
-import { KisOrderAdapter } from './kis/kis-order-adapter';
-import { KiwoomOrderAdapter } from './kiwoom/kiwoom-order-adapter';
-import { ScriptedRestClient } from './testing/scripted-rest-client';
 
-const kis = { client: new ScriptedRestClient(), cano: '50012345', acntPrdtCd: '01', paper: true };
-const kiwoom = { client: new ScriptedRestClient() };
+/** Building an adapter sends nothing: a client that fails any call proves it. */
+const unusedClient: RestBrokerClient = { send: () => Promise.reject(new Error('no call expected')) };
+const kis = { client: unusedClient, cano: '50012345', acntPrdtCd: '01', paper: true };
+const kiwoom = { client: unusedClient, accountId: '5012345601' };
 
 describe('getBroker', () => {
   it('builds each adapter from its dependencies', () => {
@@ -66,13 +66,15 @@ describe('getBrokerForConfig', () => {
     });
     const kiwoomDirect = getBrokerForConfig(mockBrokerConfig('kw', { type: BrokerType.KIWOOM }), {
       transport: 'rest',
-      kiwoom,
+      kiwoom: { client: unusedClient },
     });
 
     expect(direct).toBeInstanceOf(KisOrderAdapter);
     expect(direct.brokerId).toBe('kis-real');
     expect(kiwoomDirect).toBeInstanceOf(KiwoomOrderAdapter);
     expect(kiwoomDirect.brokerId).toBe('kw');
+    // The Kiwoom app key's account defaults to the configured broker's default account.
+    expect((kiwoomDirect as KiwoomOrderAdapter).accountId).toBe(mockBrokerConfig('kw').accounts[0]?.id);
   });
 
   it('has no REST route for Creon and names missing REST dependencies', () => {

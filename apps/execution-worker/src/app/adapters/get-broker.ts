@@ -4,15 +4,19 @@ import {
   BrokerNotFoundError,
   BrokerRegistry,
   BrokerType,
+  defaultAccount,
   InvalidArgumentError,
   NotSupportedError,
   OrderAdapter,
 } from '@qts/broker-domain';
+import {
+  KisOrderAdapter,
+  KisOrderAdapterOptions,
+  KiwoomOrderAdapter,
+  KiwoomOrderAdapterOptions,
+  RestBrokerClient,
+} from '@qts/broker-rest';
 import { JtsOrderAdapter } from './jts/jts-order-adapter';
-import { KisOrderAdapter, KisOrderAdapterOptions } from './kis/kis-order-adapter';
-import { KisOrderClient } from './kis/kis-order-client';
-import { KiwoomOrderAdapter, KiwoomOrderAdapterOptions } from './kiwoom/kiwoom-order-adapter';
-import { KiwoomOrderClient } from './kiwoom/kiwoom-order-client';
 
 export type OrderAdapterKind = 'jts' | 'kis' | 'kiwoom';
 
@@ -22,8 +26,9 @@ export interface OrderAdapterDependencies {
   gateway?: BrokerGateway;
   /** ... or the registry holding it under the broker's id (getBrokerForConfig). */
   registry?: BrokerRegistry;
-  kis?: { client: KisOrderClient } & KisOrderAdapterOptions;
-  kiwoom?: { client: KiwoomOrderClient } & KiwoomOrderAdapterOptions;
+  kis?: { client: RestBrokerClient } & KisOrderAdapterOptions;
+  /** accountId defaults to the configured broker's default account in getBrokerForConfig. */
+  kiwoom?: { client: RestBrokerClient } & Omit<KiwoomOrderAdapterOptions, 'accountId'> & { accountId?: string };
   /** getBrokerForConfig: 'jts' (default) or 'rest' for the broker's direct REST adapter. */
   transport?: 'jts' | 'rest';
 }
@@ -49,12 +54,15 @@ export function getBroker(kind: OrderAdapterKind, deps: OrderAdapterDependencies
     }
     case 'kiwoom': {
       if (deps.kiwoom === undefined) {
-        throw new InvalidArgumentError("getBroker('kiwoom') needs deps.kiwoom ({ client })", {
+        throw new InvalidArgumentError("getBroker('kiwoom') needs deps.kiwoom ({ client, accountId })", {
           field: 'kiwoom',
         });
       }
-      const { client, ...options } = deps.kiwoom;
-      return new KiwoomOrderAdapter(client, options);
+      const { client, accountId, ...options } = deps.kiwoom;
+      if (accountId === undefined) {
+        throw new InvalidArgumentError("getBroker('kiwoom') needs deps.kiwoom.accountId", { field: 'kiwoom.accountId' });
+      }
+      return new KiwoomOrderAdapter(client, { ...options, accountId });
     }
     default:
       throw new InvalidArgumentError(`unknown order adapter '${String(kind)}'`, { field: 'kind' });
@@ -87,7 +95,15 @@ export function getBrokerForConfig(config: BrokerConfig, deps: OrderAdapterDepen
     case BrokerType.KIWOOM:
       return getBroker(
         'kiwoom',
-        deps.kiwoom === undefined ? {} : { kiwoom: { brokerId: config.id, ...deps.kiwoom } },
+        deps.kiwoom === undefined
+          ? {}
+          : {
+              kiwoom: {
+                brokerId: config.id,
+                ...deps.kiwoom,
+                accountId: deps.kiwoom.accountId ?? defaultAccount(config)?.id,
+              },
+            },
       );
     default:
       throw new NotSupportedError(

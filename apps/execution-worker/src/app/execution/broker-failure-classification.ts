@@ -1,5 +1,5 @@
 import { ExecutionResponse, FailSafeCode, isFailSafeCode } from '@qts/broker-domain';
-import { failSafeRuleOf } from '../adapters/fail-safe/broker-fail-safe-table';
+import { failSafeRuleOf } from '@qts/broker-rest';
 
 /** How one answer of the wrapped engine counts for the consecutive-failure guard. */
 export type BrokerOutcome = 'success' | 'failure' | 'neutral';

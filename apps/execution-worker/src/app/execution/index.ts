@@ -27,8 +27,8 @@ export {
   JtsOrderAdapter,
   KisOrderAdapter,
   KiwoomOrderAdapter,
-  FetchKisOrderClient,
-  FetchKiwoomOrderClient,
+  KisHttpClient,
+  KiwoomHttpClient,
   UnclassifiedBrokerError,
 } from '../adapters';
 export type { OrderAdapterDependencies, OrderAdapterKind, BrokerFailSafeRule } from '../adapters';

@@ -11,8 +11,7 @@ import {
   OrderType,
 } from '@qts/broker-domain';
 import { JtsOrderAdapter } from '../adapters/jts/jts-order-adapter';
-import { KisOrderAdapter } from '../adapters/kis/kis-order-adapter';
-import { UnclassifiedBrokerError } from '../adapters/fail-safe/unclassified-broker-error';
+import { KisOrderAdapter, UnclassifiedBrokerError } from '@qts/broker-rest';
 import { OrderAdapterBrokerEngine } from './order-adapter-broker-engine';
 import { ON_MOCK_BROKER, testIntent } from '@qts/test-support';
 import { StubOrderAdapter } from '../../../test/stub-order-adapter';
@@ -86,11 +85,12 @@ describe('OrderAdapterBrokerEngine over the JTS adapter (MockBrokerGateway)', ()
     });
 
     it('builds the real KIS payload (tr_id chosen) without touching the client', async () => {
-      const client = { post: jest.fn(), get: jest.fn() };
+      const client = { send: jest.fn() };
       const adapter = new KisOrderAdapter(client, {
         brokerId: 'kis',
         cano: '50012345',
         acntPrdtCd: '01',
+        accountId: 'MOCK-001',
         paper: true,
       });
       const engine = new OrderAdapterBrokerEngine(adapter, { brokerId: 'kis', dryRun: true });
@@ -98,8 +98,7 @@ describe('OrderAdapterBrokerEngine over the JTS adapter (MockBrokerGateway)', ()
       const response = await engine.submitIntent(testIntent({ ...ON_MOCK_BROKER, brokerId: 'kis' }));
 
       expect(response.message).toContain('POST /uapi/domestic-stock/v1/trading/order-cash (tr_id VTTC0012U)');
-      expect(client.post).not.toHaveBeenCalled();
-      expect(client.get).not.toHaveBeenCalled();
+      expect(client.send).not.toHaveBeenCalled();
     });
 
     it('validates with the domain order rules when the adapter has no payload builder', async () => {

@@ -4,18 +4,18 @@ import {
   ExecutionIntent,
   ExecutionResponse,
   failSafeCodeForError,
+  hasPayloadBuilder,
   InvalidArgumentError,
   isBrokerError,
   OrderAdapter,
   OrderOutcomeUnknownError,
   OrderRequest,
   OrderResponse,
+  orderRequestToCommand,
   OrderStatus,
   validateExecutionIntent,
 } from '@qts/broker-domain';
-import { isUnclassifiedBrokerError } from '../adapters/fail-safe/unclassified-broker-error';
-import { hasPayloadBuilder } from '../adapters/order-payload';
-import { orderRequestToCommand } from '../adapters/order-request-command';
+import { isUnclassifiedBrokerError } from '@qts/broker-rest';
 import { intentToOrderRequest, orderResponseToExecutionResponse } from './intent-order-bridge';
 
 export interface OrderAdapterBrokerEngineOptions {

@@ -128,6 +128,30 @@ describe('ExecutionStore (SQLite in memory, real migrations)', () => {
     expect(reports).toEqual([]);
   });
 
+  it('claims an order for sending once: markSubmitted is true the first time, false the second, keeping the first time', async () => {
+    await store.createIntent(intent('intent-1'), false, T0);
+
+    await expect(store.markSubmitted('intent-1', T1)).resolves.toBe(true);
+    await expect(store.markSubmitted('intent-1', T2)).resolves.toBe(false);
+
+    expect((await store.findIntent('intent-1'))?.order?.submittedAt).toEqual(T1);
+  });
+
+  it('claims an order only once among concurrent callers on the one SQLite connection', async () => {
+    await store.createIntent(intent('intent-1'), false, T0);
+
+    const claims = await Promise.all(Array.from({ length: 5 }, () => store.markSubmitted('intent-1', T1)));
+
+    expect(claims.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('never claims a dry run or an unknown intent (there is no order to send)', async () => {
+    await store.createIntent(intent('dry-1', { orderType: OrderType.MARKET, limitPrice: undefined }), true, T0);
+
+    await expect(store.markSubmitted('dry-1', T1)).resolves.toBe(false);
+    await expect(store.markSubmitted('no-such-intent', T1)).resolves.toBe(false);
+  });
+
   it('records the answer and the order state in one step, and reports the change', async () => {
     await store.createIntent(intent('intent-1'), false, T0);
     await store.markSubmitted('intent-1', T1);

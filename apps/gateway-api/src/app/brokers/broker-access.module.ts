@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BrokerGrpcModule } from '@qts/broker-grpc';
-import { PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
+import { PLATFORM_CONFIG, rateLimitBackendSettings, type PlatformConfig } from '@qts/platform-config';
 import { BROKER_OFFLINE_MODE } from '@qts/service-infra';
 import { MetricsCoreModule } from '../metrics/metrics-core.module';
 import { BrokerCallRunner } from './broker-call-runner';
@@ -16,8 +16,8 @@ const brokerGrpc = BrokerGrpcModule.forRootAsync({
     brokers: config.brokers,
     healthIntervalMs: config.brokerHealthIntervalMs,
     deadlineMs: config.brokerDeadlineMs,
-    // The worker may use the same broker accounts: each process takes its share of the budget.
-    ...(config.gateway.rateLimitShare !== undefined && { rateLimitShare: config.gateway.rateLimitShare }),
+    // The worker and other replicas use the same broker accounts: RATE_LIMIT_MODE says how they share the budget.
+    rateLimit: rateLimitBackendSettings(config, 'gateway'),
   }),
 });
 

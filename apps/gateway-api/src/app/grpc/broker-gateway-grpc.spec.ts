@@ -3,6 +3,10 @@ import {
   BrokerTimeoutError,
   BrokerUnavailableError,
   ConnectionStatus,
+  Decimal,
+  OrderSide,
+  OrderStatus,
+  OrderType,
   RateLimitExceededError,
 } from '@qts/broker-domain';
 import request from 'supertest';
@@ -163,6 +167,26 @@ describe('gRPC BrokerGatewayService', () => {
     expect(errorCodeOf(real.error)).toBe('LIVE_TRADING_DISABLED');
   });
 
+  it('refuses to cancel an order of a REAL account with PERMISSION_DENIED LIVE_TRADING_DISABLED, sending nothing', async () => {
+    // Resting on the REAL account at the broker (placed outside the gateway, e.g. in the broker's own app).
+    const resting = await gateway.kis.inner.placeOrder({
+      accountId: REAL_ACCOUNT,
+      symbol: '005930',
+      side: OrderSide.BUY,
+      orderType: OrderType.LIMIT,
+      quantity: 1,
+      price: new Decimal('50000'),
+      clientOrderId: 'grpc-real-resting-1',
+    });
+
+    const refused = await clients.unary('CancelOrder', { brokerId: 'kis', orderId: resting.id }, ADMIN_KEY);
+
+    expect(refused.error?.code).toBe(status.PERMISSION_DENIED);
+    expect(errorCodeOf(refused.error)).toBe('LIVE_TRADING_DISABLED');
+    expect(gateway.kis.count('cancelOrder')).toBe(0);
+    expect((await gateway.kis.inner.getOrderStatus(resting.id)).status).toBe(OrderStatus.ACCEPTED);
+  });
+
   it.each([
     ['RateLimitExceeded', new RateLimitExceededError('busy', { retryAfterMs: 1_500 }), status.RESOURCE_EXHAUSTED, 'RATE_LIMITED'],
     ['BrokerUnavailable', new BrokerUnavailableError('down'), status.UNAVAILABLE, 'BROKER_UNAVAILABLE'],
@@ -195,5 +219,45 @@ describe('gRPC BrokerGatewayService', () => {
     expect(await clients.listServices()).toEqual(
       expect.arrayContaining(['qts.gateway.v1.BrokerGatewayService', 'grpc.health.v1.Health']),
     );
+  });
+});
+
+describe('gRPC BrokerGatewayService with live trading enabled', () => {
+  let gateway: TestGateway;
+  let clients: GatewayGrpcClients;
+
+  beforeAll(async () => {
+    gateway = await createTestGateway({ liveTradingEnabled: true });
+    clients = new GatewayGrpcClients(gateway.grpcPort);
+  });
+
+  afterAll(async () => {
+    clients.close();
+    await gateway.close();
+  });
+
+  it('places and cancels an order of a REAL account', async () => {
+    const placed = await clients.unary<{ order: { orderId: string; accountId: string; status: string } }>(
+      'PlaceOrder',
+      {
+        brokerId: 'kis',
+        accountId: REAL_ACCOUNT,
+        symbol: '005930',
+        side: 'ORDER_SIDE_BUY',
+        orderType: 'ORDER_TYPE_LIMIT',
+        quantity: 1,
+        price: '50000',
+      },
+      ADMIN_KEY,
+    );
+    expect(placed.response?.order).toMatchObject({ accountId: REAL_ACCOUNT, status: 'ORDER_STATUS_ACCEPTED' });
+    const orderId = placed.response?.order.orderId as string;
+
+    const cancelled = await clients.unary<{ order: { orderId: string; status: string } }>('CancelOrder', { brokerId: 'kis', orderId }, ADMIN_KEY);
+
+    expect(cancelled.error).toBeUndefined();
+    expect(cancelled.response?.order).toMatchObject({ orderId, status: 'ORDER_STATUS_CANCELLED' });
+    expect(gateway.kis.count('cancelOrder')).toBe(1);
+    expect((await gateway.kis.inner.getOrderStatus(orderId)).status).toBe(OrderStatus.CANCELLED);
   });
 });

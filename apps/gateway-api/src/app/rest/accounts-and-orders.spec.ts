@@ -1,3 +1,4 @@
+import { Decimal, OrderSide, OrderStatus, OrderType } from '@qts/broker-domain';
 import request from 'supertest';
 import {
   ADMIN_KEY,
@@ -69,6 +70,26 @@ describe('REST: accounts and orders', () => {
     expect(gateway.kis.count('placeOrder')).toBe(0);
   });
 
+  it('refuses to cancel an order of a REAL account with 403 LIVE_TRADING_DISABLED, and leaves it open at the broker', async () => {
+    // Resting on the REAL account at the broker (placed outside the gateway, e.g. in the broker's own app).
+    const resting = await gateway.kis.inner.placeOrder({
+      accountId: REAL_ACCOUNT,
+      symbol: '005930',
+      side: OrderSide.BUY,
+      orderType: OrderType.LIMIT,
+      quantity: 1,
+      price: new Decimal('50000'),
+      clientOrderId: 'real-resting-1',
+    });
+
+    const response = await request(server()).delete(`/api/v1/brokers/kis/orders/${resting.id}`).set('X-API-Key', ADMIN_KEY).expect(403);
+
+    expect(response.body).toMatchObject({ statusCode: 403, code: 'LIVE_TRADING_DISABLED' });
+    expect(response.body.message).toContain(REAL_ACCOUNT);
+    expect(gateway.kis.count('cancelOrder')).toBe(0);
+    expect((await gateway.kis.inner.getOrderStatus(resting.id)).status).toBe(OrderStatus.ACCEPTED);
+  });
+
   it.each([
     ['a price given as a JSON number', { orderType: 'LIMIT', price: 71500 }, 'price'],
     ['a price off the KRX tick grid', { orderType: 'LIMIT', price: '71550' }, 'price'],
@@ -137,5 +158,33 @@ describe('REST: accounts and orders', () => {
       code: 'ROUTE_NOT_FOUND',
       message: 'no such route',
     });
+  });
+});
+
+describe('REST: orders on a REAL account with live trading enabled', () => {
+  let gateway: TestGateway;
+  const server = () => gateway.app.getHttpServer();
+
+  beforeAll(async () => {
+    gateway = await createTestGateway({ liveTradingEnabled: true });
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+  });
+
+  it('places and cancels an order of a REAL account', async () => {
+    const placed = await request(server())
+      .post(`/api/v1/brokers/kis/accounts/${REAL_ACCOUNT}/orders`)
+      .set('X-API-Key', ADMIN_KEY)
+      .send({ symbol: '005930', side: 'BUY', orderType: 'LIMIT', quantity: 1, price: '50000' })
+      .expect(201);
+    expect(placed.body).toMatchObject({ accountId: REAL_ACCOUNT, status: 'ACCEPTED' });
+
+    const cancelled = await request(server()).delete(`/api/v1/brokers/kis/orders/${placed.body.id}`).set('X-API-Key', ADMIN_KEY).expect(200);
+
+    expect(cancelled.body).toMatchObject({ id: placed.body.id, accountId: REAL_ACCOUNT, status: 'CANCELLED' });
+    expect(gateway.kis.count('cancelOrder')).toBe(1);
+    expect((await gateway.kis.inner.getOrderStatus(placed.body.id)).status).toBe(OrderStatus.CANCELLED);
   });
 });

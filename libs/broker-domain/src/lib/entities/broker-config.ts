@@ -26,8 +26,14 @@ export interface BrokerRateLimitConfig {
   preset?: string;
   /** Explicit rules; used instead of, or on top of, the preset (the rate-limit library decides). */
   rules?: RateLimitRuleConfig[];
-  /** This process's share of the broker budget (0 < share <= 1) when several processes use one account. */
+  /** The platform's share (all its processes together) of the account's budget, 0 < share <= 1. Default 1. */
   share?: number;
+  /** Part of each rule, in [0, 1), that only trading operations (place, cancel, order status) may use. */
+  tradingReserve?: number;
+  /** At most this many requests in flight to the broker at once. */
+  maxInFlight?: number;
+  /** Milliseconds added to every window (none by default). */
+  marginMs?: number;
 }
 
 /**

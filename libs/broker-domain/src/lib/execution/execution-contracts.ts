@@ -57,9 +57,26 @@ export interface OrderResponse {
   message: string;
 }
 
+/**
+ * What was sent for an order: brokers without a client order id (KIS and Kiwoom REST) find an order whose
+ * outcome is unknown by matching these against their daily order list.
+ */
+export interface PlacedOrderDescription {
+  accountId: string;
+  symbol: string;
+  side: OrderSide;
+  orderType: OrderType;
+  quantity: number;
+  price?: Decimal;
+  /** When the request was sent (or about to be). */
+  sentAt: Date;
+}
+
 export interface OrderReference {
   orderId?: string;
   clientOrderId?: string;
+  /** The order as it was sent; lets a REST adapter reconcile an order it did not see answered (restart, timeout). */
+  placed?: PlacedOrderDescription;
 }
 
 export interface OrderAdapter {

@@ -71,15 +71,14 @@ describe('probeBrokerHealth (grpc.health.v1.Health/Check against a real server)'
     expect(result.reason).toContain('unreachable (DEADLINE_EXCEEDED)');
   });
 
-  it('nothing listening -> DISCONNECTED, quickly (no waiting for the deadline)', async () => {
+  it('nothing listening -> DISCONNECTED, at once (no waiting for the deadline)', async () => {
     server.stop();
-    const startedAt = Date.now();
 
-    const result = await probeBrokerHealth(connection, { timeoutMs: 5_000, slowMs: 500 });
+    // A timeout of an hour: waiting for it would time the test out; the refused connection answers at once.
+    const result = await probeBrokerHealth(connection, { timeoutMs: 3_600_000, slowMs: 500 });
 
     expect(result.status).toBe(ConnectionStatus.DISCONNECTED);
     expect(result.reason).toContain('unreachable (UNAVAILABLE)');
-    expect(Date.now() - startedAt).toBeLessThan(2_000);
   });
 
   it('a server without a health service is judged by reachability alone -> CONNECTED', async () => {

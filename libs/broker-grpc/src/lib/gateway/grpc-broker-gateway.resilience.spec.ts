@@ -11,6 +11,8 @@ import {
   SymbolNotFoundError,
 } from '@qts/broker-domain';
 import { SlidingWindowLimiter } from '@qts/rate-limit';
+import { deadlineMsOf, freezeDate } from '../../../test/frozen-date';
+import { RecordingLimiter } from '../../../test/recording-limiter';
 import { BROKER_ID, GatewayHarness, startGatewayHarness } from '../../../test/gateway-harness';
 import { grpcError, WIRE_QUOTE } from '../../../test/scripted-jts-server';
 import { waitUntil } from '../../../test/wait-until';
@@ -27,6 +29,8 @@ describe('GrpcBrokerGateway resilience of reads', () => {
   });
 
   afterAll(() => harness.close());
+
+  afterEach(() => jest.useRealTimers());
 
   beforeEach(() => {
     harness.server.reset();
@@ -70,25 +74,40 @@ describe('GrpcBrokerGateway resilience of reads', () => {
 
     it('never retries past the overall deadline', async () => {
       failQuoteTimes(10);
+      // The clock and the backoff timers are fake (the calls still go over the real socket): the retries happen
+      // at exact times, however loaded the machine is.
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'queueMicrotask'] });
+      let backoffs = 0;
+      const gateway = harness.gateway({
+        deadlineMs: 3_000,
+        readRetries: 5,
+        retryBackoff: { initialMs: 2_000, maxMs: 2_000, jitter: 0 },
+        random: () => (backoffs += 1, 0.5), // drawn as each backoff starts
+      });
 
-      const gateway = harness.gateway({ deadlineMs: 3_000, readRetries: 5, retryBackoff: { initialMs: 2_000, maxMs: 2_000, jitter: 0 } });
-
-      await expect(gateway.getQuote('005930')).rejects.toBeInstanceOf(BrokerUnavailableError);
-      // 1st call at ~0, wait 2 s, 2nd call; a 3rd would start after the 3 s deadline, so it is not made.
+      const outcome = gateway.getQuote('005930').catch((e: unknown) => e);
+      // Two draws after the first failure: the progress probe for the abandoned request, then the retry's backoff
+      // (whose timer is armed right after its draw).
+      await settled(() => backoffs === 2);
+      await jest.advanceTimersByTimeAsync(1_999);
+      expect(harness.server.calls.getQuote).toBe(1);
+      await jest.advanceTimersByTimeAsync(1);
+      // 1st call at 0, the backoff of 2 s, the 2nd call at 2 s; a 3rd would start at 4 s, past the 3 s deadline.
+      await expect(outcome).resolves.toBeInstanceOf(BrokerUnavailableError);
       expect(harness.server.calls.getQuote).toBe(2);
     });
 
     it('stops retrying when no permit comes before the deadline', async () => {
       failQuoteTimes(10);
-      const limiter = {
-        calls: 0,
-        acquire: async () => ++limiter.calls === 1,
-        estimateWaitMs: () => 0,
-      };
+      const limiter = new RecordingLimiter();
+      const acquireLease = limiter.acquireLease.bind(limiter);
+      limiter.acquireLease = async (operation, options) => (limiter.acquired.length === 0 ? acquireLease(operation, options) : (limiter.acquired.push(operation), null));
 
       await expect(harness.gateway({ limiter }).getQuote('005930')).rejects.toBeInstanceOf(BrokerUnavailableError);
       expect(harness.server.calls.getQuote).toBe(1);
-      expect(limiter.calls).toBe(2);
+      expect(limiter.acquired).toHaveLength(2);
+      // The one sent got UNAVAILABLE: no answer, so it may still reach the broker.
+      expect(limiter.outcomes()).toEqual(['abandoned']);
     });
 
     it.each([
@@ -124,15 +143,16 @@ describe('GrpcBrokerGateway resilience of reads', () => {
   });
 
   describe('deadline', () => {
-    it('a read that outlives its deadline is BrokerTimeout, bounded in time', async () => {
-      harness.server.handlers.getQuote = () => undefined;
-      const startedAt = Date.now();
+    it('a read that outlives its deadline is BrokerTimeout, the call carrying that deadline', async () => {
+      const deadlines: number[] = [];
+      harness.server.handlers.getQuote = (call) => void deadlines.push(deadlineMsOf(call)); // never answers
+      freezeDate();
 
       const error = await harness.gateway({ deadlineMs: 150 }).getQuote('005930').catch((e: unknown) => e);
 
       expect(error).toBeInstanceOf(BrokerTimeoutError);
-      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(140);
-      expect(Date.now() - startedAt).toBeLessThan(2_000);
+      // Exactly the configured deadline (the date stands still), and no retry after it passed.
+      expect(deadlines).toEqual([150]);
     });
 
     it('candle streams have their own, longer deadline', async () => {
@@ -272,15 +292,16 @@ describe('GrpcBrokerGateway resilience of reads', () => {
     it('when the server goes away the broker turns DISCONNECTED and calls fail fast; it recovers by itself', async () => {
       const own = await startGatewayHarness();
       try {
-        const gateway = own.gateway({ deadlineMs: 2_000 });
+        // An hour: a call that tried the dead server and waited for its deadline would time the test out.
+        const gateway = own.gateway({ deadlineMs: 3_600_000 });
         await gateway.getQuote('005930');
 
         own.server.stop();
         await waitUntil(() => own.manager.getStatus(BROKER_ID) === ConnectionStatus.DISCONNECTED, 'the broker is DISCONNECTED');
-        const startedAt = Date.now();
+        const permitsBefore = own.limiter.acquired.length;
         await expect(gateway.getQuote('005930')).rejects.toBeInstanceOf(BrokerUnavailableError);
-        // At once: no connection attempt, no deadline (2 s) waited for.
-        expect(Date.now() - startedAt).toBeLessThan(250);
+        // At once: no permit spent, no connection attempt, no deadline waited for.
+        expect(own.limiter.acquired.length).toBe(permitsBefore);
 
         await own.server.restart();
         await waitUntil(() => own.manager.getStatus(BROKER_ID) === ConnectionStatus.CONNECTED, 'the broker is CONNECTED again');
@@ -296,4 +317,13 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];
   for await (const item of iterable) items.push(item);
   return items;
+}
+
+/** Lets real I/O run (setImmediate turns, not timers, so it works under fake timers) until `condition` holds. */
+async function settled(condition: () => boolean, turns = 10_000): Promise<void> {
+  for (let turn = 0; turn < turns; turn += 1) {
+    if (condition()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error('the condition did not hold after the I/O turns allowed');
 }

@@ -23,6 +23,8 @@ import {
   validatePlaceOrderCommand,
 } from '@qts/broker-domain';
 import { jtsV1 } from '@qts/grpc-contracts';
+import type { RateLimitLease } from '@qts/rate-limit';
+import { Metadata } from '@grpc/grpc-js';
 import { BrokerConnection } from '../connection/broker-connection';
 import { BrokerConnectionSource } from '../connection/broker-connection-manager';
 import { grpcStatusName } from '../errors/grpc-service-error';
@@ -49,6 +51,7 @@ import {
   unaryCall,
   waitForChannelReady,
 } from './grpc-calls';
+import { leaseOutcomeOf } from './lease-outcome';
 import { RateLimitPermits } from './rate-limit-permits';
 
 export const DEFAULT_DEADLINE_MS = 5_000;
@@ -61,7 +64,7 @@ export interface GrpcBrokerGatewayOptions {
   brokerType: BrokerType;
   /** Usually the BrokerConnectionManager the broker was connected with. */
   connections: BrokerConnectionSource;
-  /** This broker's limiter; every call takes a permit for its BrokerOperation first. */
+  /** This broker's limiter; every call takes a lease for its BrokerOperation first and settles it when it ends. */
   limiter: RateLimitPermits;
   /** Deadline of a unary call, including its retries. Default 5 s. */
   deadlineMs?: number;
@@ -75,6 +78,11 @@ export interface GrpcBrokerGatewayOptions {
   retryBackoff?: Omit<BackoffOptions, 'random'>;
   /** Backoff between quote-stream resubscriptions. Default 250 ms doubling to 5 s, jittered. */
   resubscribeBackoff?: Omit<BackoffOptions, 'random'>;
+  /**
+   * Backoff between health checks sent to prove that calls which ended without an answer have reached
+   * the broker (their slots stay held until then). Default 100 ms doubling to 2 s, jittered.
+   */
+  progressProbeBackoff?: Omit<BackoffOptions, 'random'>;
   random?: RandomSource;
   /** Idempotency key for orders placed without one. Default: a random UUID. */
   newClientOrderId?: () => string;
@@ -84,9 +92,15 @@ export interface GrpcBrokerGatewayOptions {
  * The BrokerGateway of a broker behind the JTS gRPC server.
  *
  * Every call: fail fast if the connection manager reports the broker DISCONNECTED (BrokerUnavailable at
- * once, nothing sent); take a rate-limit permit (RateLimitExceeded if none comes within
+ * once, nothing sent); take a rate-limit lease (RateLimitExceeded if none comes within
  * acquireTimeoutMs); call with a deadline; map the answer to domain entities (decimals stay decimal
  * strings -> Decimal, never a float) and any failure through mapGrpcError.
+ *
+ * The lease is settled in every path: answered when the answer (or a status the server sent) arrives,
+ * or the first message of a stream; unsent when nothing left; abandoned when the call ended without
+ * an answer (deadline, cancel, lost connection). An abandoned request may still reach a stalled
+ * broker, so its slot stays held until a health check sent after it on the same connection is
+ * answered: the gateway sends those checks, with backoff, while such leases exist.
  *
  * Reads are retried on UNAVAILABLE, a new permit per retry, within the same overall deadline. Orders are
  * NEVER retried and are only sent on a READY channel; see mapGrpcError for why their failures may be
@@ -104,8 +118,10 @@ export class GrpcBrokerGateway implements BrokerGateway {
   private readonly readRetries: number;
   private readonly retryBackoff: Omit<BackoffOptions, 'random'>;
   private readonly resubscribeBackoff: Omit<BackoffOptions, 'random'>;
+  private readonly progressProbeBackoff: Omit<BackoffOptions, 'random'>;
   private readonly random: RandomSource;
   private readonly newClientOrderId: () => string;
+  private probingProgress = false;
 
   constructor(options: GrpcBrokerGatewayOptions) {
     this.brokerId = options.brokerId;
@@ -124,6 +140,7 @@ export class GrpcBrokerGateway implements BrokerGateway {
     }
     this.retryBackoff = options.retryBackoff ?? { initialMs: 50, maxMs: 400 };
     this.resubscribeBackoff = options.resubscribeBackoff ?? { initialMs: 250, maxMs: 5_000 };
+    this.progressProbeBackoff = options.progressProbeBackoff ?? { initialMs: 100, maxMs: 2_000 };
     this.random = options.random ?? Math.random;
     this.newClientOrderId = options.newClientOrderId ?? randomUUID;
   }
@@ -170,8 +187,9 @@ export class GrpcBrokerGateway implements BrokerGateway {
     const { signal } = options;
     if (signal?.aborted) return;
     this.requireConnection(operation);
-    if (!(await this.takePermit(operation, signal))) return;
-    let connection = this.requireConnection(operation);
+    let lease = await this.takeLease(operation, signal);
+    if (!lease) return;
+    let connection = this.connectionFor(operation, lease);
     const deadline = Date.now() + this.streamDeadlineMs;
     const request = candlesRequestToWire(symbol, timeframe, start, end);
     const backoff = this.backoff(this.retryBackoff);
@@ -179,25 +197,34 @@ export class GrpcBrokerGateway implements BrokerGateway {
     for (let attempt = 0; ; attempt++) {
       let received = 0;
       let previous: Candle | undefined;
+      const attemptLease = lease;
+      attemptLease.markSent();
       try {
         const call = connection.marketData.getCandles(request, callMetadata(), { deadline });
         for await (const message of readServerStream(call, signal, connection.closed)) {
+          // The first message proves the broker took the request.
+          attemptLease.settle('answered');
           const candle = candleFromWire(message);
           checkCandleBelongs(candle, request, start, end, previous);
           previous = candle;
           received++;
           yield candle;
         }
+        attemptLease.settle('answered');
         return;
       } catch (error) {
         if (signal?.aborted) return;
+        this.settleAfterFailure(attemptLease, error);
         if (connection.closed.aborted) throw this.disconnected(operation);
         const mapped = mapGrpcError(error, operation, { brokerId: this.brokerId });
         this.reportConnectionTrouble(operation, error);
         if (!isUnavailableStatus(error) || received > 0) throw mapped;
         const next = await this.prepareRetry(operation, attempt, backoff, deadline);
         if (!next) throw mapped;
-        connection = next;
+        ({ connection, lease } = next);
+      } finally {
+        // The consumer stopped (or aborted) before the first message: it may still reach the broker.
+        this.settleAfterFailure(attemptLease, ABANDONED);
       }
     }
   }
@@ -232,27 +259,38 @@ export class GrpcBrokerGateway implements BrokerGateway {
     const { signal } = options;
     if (signal?.aborted) return;
     this.requireConnection(operation);
-    if (!(await this.takePermit(operation, signal))) return;
-    let connection: BrokerConnection | undefined = this.requireConnection(operation);
+    const first = await this.takeLease(operation, signal);
+    if (!first) return;
+    let subscription: { connection: BrokerConnection; lease: RateLimitLease } | undefined = {
+      connection: this.connectionFor(operation, first),
+      lease: first,
+    };
     const backoff = this.backoff(this.resubscribeBackoff);
     const request: jtsV1.StreamQuotesRequest = { symbols: [...symbols] };
 
-    while (connection) {
+    while (subscription) {
+      const { connection, lease } = subscription;
+      lease.markSent();
       try {
         // No deadline: a quote stream lives until it is cancelled.
         const call = connection.marketData.streamQuotes(request, callMetadata());
         for await (const message of readServerStream(call, signal, connection.closed)) {
+          lease.settle('answered');
           backoff.reset();
           yield quoteFromWire(message);
         }
+        lease.settle('answered');
         return;
       } catch (error) {
         if (signal?.aborted) return;
+        this.settleAfterFailure(lease, error);
         if (connection.closed.aborted) throw this.disconnected(operation);
         if (!isConnectionLoss(error)) throw mapGrpcError(error, operation, { brokerId: this.brokerId });
         this.connections.reportFailure(this.brokerId, `${operation} stream broke`);
+      } finally {
+        this.settleAfterFailure(lease, ABANDONED);
       }
-      connection = await this.awaitResubscription(operation, backoff, signal);
+      subscription = await this.awaitResubscription(operation, backoff, signal);
     }
   }
 
@@ -325,40 +363,44 @@ export class GrpcBrokerGateway implements BrokerGateway {
     });
   }
 
-  /** A unary read: fail fast, permit, call; retried on UNAVAILABLE within the deadline. */
+  /** A unary read: fail fast, lease, call; retried on UNAVAILABLE within the deadline, a new lease per retry. */
   private async read<T>(
     operation: BrokerOperation,
     invoke: (connection: BrokerConnection, deadline: number) => Promise<T>,
   ): Promise<T> {
     this.requireConnection(operation);
-    await this.takePermit(operation);
-    let connection = this.requireConnection(operation);
+    let lease = (await this.takeLease(operation)) as RateLimitLease;
+    let connection = this.connectionFor(operation, lease);
     const deadline = Date.now() + this.deadlineMs;
     const backoff = this.backoff(this.retryBackoff);
     for (let attempt = 0; ; attempt++) {
+      lease.markSent();
       try {
-        return await invoke(connection, deadline);
+        const result = await invoke(connection, deadline);
+        lease.settle('answered');
+        return result;
       } catch (error) {
+        this.settleAfterFailure(lease, error);
         const mapped = mapGrpcError(error, operation, { brokerId: this.brokerId });
         this.reportConnectionTrouble(operation, error);
         if (!isUnavailableStatus(error)) throw mapped;
         const next = await this.prepareRetry(operation, attempt, backoff, deadline);
         if (!next) throw mapped;
-        connection = next;
+        ({ connection, lease } = next);
       }
     }
   }
 
   /**
    * Before retry `attempt + 1` of a read: within budget, wait the backoff, the broker not DISCONNECTED,
-   * and a new permit before the deadline. Returns the connection to retry on, or undefined to give up.
+   * and a new lease before the deadline. Returns the connection and lease to retry with, or undefined.
    */
   private async prepareRetry(
     operation: BrokerOperation,
     attempt: number,
     backoff: ExponentialBackoff,
     deadline: number,
-  ): Promise<BrokerConnection | undefined> {
+  ): Promise<{ connection: BrokerConnection; lease: RateLimitLease } | undefined> {
     if (attempt >= this.readRetries) return undefined;
     const delayMs = backoff.next();
     if (Date.now() + delayMs >= deadline) return undefined;
@@ -367,8 +409,8 @@ export class GrpcBrokerGateway implements BrokerGateway {
     if (!connection || this.connections.getStatus(this.brokerId) === ConnectionStatus.DISCONNECTED) return undefined;
     const remainingMs = deadline - Date.now();
     if (remainingMs <= 0) return undefined;
-    const granted = await this.limiter.acquire(operation, { timeoutMs: Math.min(remainingMs, this.acquireTimeoutMs) });
-    return granted ? connection : undefined;
+    const lease = await this.limiter.acquireLease(operation, { timeoutMs: Math.min(remainingMs, this.acquireTimeoutMs) });
+    return lease ? { connection, lease } : undefined;
   }
 
   /**
@@ -381,29 +423,34 @@ export class GrpcBrokerGateway implements BrokerGateway {
     invoke: (connection: BrokerConnection, deadline: number) => Promise<Order>,
   ): Promise<Order> {
     this.requireConnection(operation);
-    await this.takePermit(operation);
-    const connection = this.requireConnection(operation);
+    const lease = (await this.takeLease(operation)) as RateLimitLease;
+    const connection = this.connectionFor(operation, lease);
     const deadline = Date.now() + this.deadlineMs;
     if (!(await waitForChannelReady(connection.channel, deadline))) {
+      lease.settle('unsent');
       this.connections.reportFailure(this.brokerId, `${operation}: channel not ready`);
       throw new BrokerUnavailableError(`Broker '${this.brokerId}' is unavailable (${operation} was not sent)`, {
         details: { brokerId: this.brokerId, operation, ...context },
       });
     }
+    lease.markSent();
     try {
-      return await invoke(connection, deadline);
+      const order = await invoke(connection, deadline);
+      lease.settle('answered');
+      return order;
     } catch (error) {
+      this.settleAfterFailure(lease, error);
       this.reportConnectionTrouble(operation, error);
       throw mapGrpcError(error, operation, { brokerId: this.brokerId, ...context, sentOnReadyChannel: true });
     }
   }
 
-  /** Waits, with backoff, until the broker is reachable again; undefined when aborted. */
+  /** Waits, with backoff, until the broker is reachable again and a lease is granted; undefined when aborted. */
   private async awaitResubscription(
     operation: BrokerOperation,
     backoff: ExponentialBackoff,
     signal: AbortSignal | undefined,
-  ): Promise<BrokerConnection | undefined> {
+  ): Promise<{ connection: BrokerConnection; lease: RateLimitLease } | undefined> {
     for (;;) {
       const delay = abortableDelay(backoff.next(), signal);
       const stopListening = this.connections.onStatusChange((event) => {
@@ -415,7 +462,8 @@ export class GrpcBrokerGateway implements BrokerGateway {
       const connection = this.connections.getConnection(this.brokerId);
       if (!connection) throw this.disconnected(operation);
       if (this.connections.getStatus(this.brokerId) === ConnectionStatus.DISCONNECTED) continue;
-      if (await this.limiter.acquire(operation, { timeoutMs: this.acquireTimeoutMs, signal })) return connection;
+      const lease = await this.limiter.acquireLease(operation, { timeoutMs: this.acquireTimeoutMs, signal });
+      if (lease) return { connection, lease };
       if (signal?.aborted) return undefined;
     }
   }
@@ -446,24 +494,83 @@ export class GrpcBrokerGateway implements BrokerGateway {
     return connection;
   }
 
-  /** Takes the call's permit; false only when the signal aborted the wait. */
-  private async takePermit(operation: BrokerOperation, signal?: AbortSignal): Promise<boolean> {
-    const granted = await this.limiter.acquire(operation, { timeoutMs: this.acquireTimeoutMs, signal });
-    if (!granted && !signal?.aborted) {
+  /** Takes the call's lease; null only when the signal aborted the wait. */
+  private async takeLease(operation: BrokerOperation, signal?: AbortSignal): Promise<RateLimitLease | null> {
+    const lease = await this.limiter.acquireLease(operation, { timeoutMs: this.acquireTimeoutMs, signal });
+    if (!lease && !signal?.aborted) {
       throw new RateLimitExceededError(
         `No rate-limit permit for ${operation} on broker '${this.brokerId}' within ${this.acquireTimeoutMs} ms`,
         {
-          retryAfterMs: this.limiter.estimateWaitMs(operation),
+          retryAfterMs: await this.limiter.estimateWaitMs(operation),
           details: { brokerId: this.brokerId, operation, source: 'client' },
         },
       );
     }
-    return granted;
+    return lease;
+  }
+
+  /** The connection to send on; when there is none any more, the lease is given back (nothing was sent). */
+  private connectionFor(operation: BrokerOperation, lease: RateLimitLease): BrokerConnection {
+    try {
+      return this.requireConnection(operation);
+    } catch (error) {
+      lease.settle('unsent');
+      throw error;
+    }
+  }
+
+  /** Settles a failed call's lease; one abandoned (no answer) starts proving the broker processed it. */
+  private settleAfterFailure(lease: RateLimitLease, error: unknown): void {
+    if (lease.settled) return;
+    const outcome = error === ABANDONED ? 'abandoned' : leaseOutcomeOf(error);
+    lease.settle(outcome);
+    if (outcome === 'abandoned') void this.proveProgress();
+  }
+
+  /**
+   * While leases of this broker are held without an answer, asks the broker's health service over the
+   * same connection, with backoff: the broker reads a connection in order, so an answer to a check sent
+   * after those requests proves they have reached it (their slots then stay held for one more window
+   * only). Ends when none are left or the broker was disconnected for good.
+   */
+  private async proveProgress(): Promise<void> {
+    if (this.probingProgress) return;
+    this.probingProgress = true;
+    try {
+      const backoff = this.backoff(this.progressProbeBackoff);
+      while (this.limiter.unanswered > 0) {
+        await abortableDelay(backoff.next()).promise;
+        const connection = this.connections.getConnection(this.brokerId);
+        if (!connection || connection.closed.aborted) return;
+        const sentAt = this.limiter.now();
+        if (await answersHealthCheck(connection, this.deadlineMs)) {
+          this.limiter.confirmProgress(sentAt);
+          backoff.reset();
+        }
+      }
+    } finally {
+      this.probingProgress = false;
+    }
   }
 
   private backoff(options: Omit<BackoffOptions, 'random'>): ExponentialBackoff {
     return new ExponentialBackoff({ ...options, random: this.random });
   }
+}
+
+/** Marks a call that ended without an error and without an answer (stopped by its consumer). */
+const ABANDONED = Symbol('abandoned');
+
+/** Whether the server answered a health check at all (any status it sent itself counts). */
+function answersHealthCheck(connection: BrokerConnection, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    connection.health.check(
+      { service: '' },
+      new Metadata({ waitForReady: false }),
+      { deadline: Date.now() + timeoutMs },
+      (error) => resolve(!error || leaseOutcomeOf(error) === 'answered'),
+    );
+  });
 }
 
 /** Candles must be the requested series, in range and strictly ascending: anything else is a server bug. */

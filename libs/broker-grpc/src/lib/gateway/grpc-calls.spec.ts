@@ -21,10 +21,9 @@ describe('waitForChannelReady', () => {
 
   it('answers false as soon as the channel fails to connect, long before the deadline', async () => {
     const connection = createBrokerConnection('kis', { host: '127.0.0.1', port: 1 });
-    const startedAt = Date.now();
     try {
-      await expect(waitForChannelReady(connection.channel, Date.now() + 5_000)).resolves.toBe(false);
-      expect(Date.now() - startedAt).toBeLessThan(2_000);
+      // A deadline an hour away: waiting for it instead of the refused connection would time the test out.
+      await expect(waitForChannelReady(connection.channel, Date.now() + 3_600_000)).resolves.toBe(false);
     } finally {
       connection.close();
     }

@@ -1,4 +1,5 @@
 import { BrokerConfig } from '@qts/broker-domain';
+import type { RateLimitBackendSettings } from '@qts/rate-limit';
 
 /** Options of BrokerGrpcModule.forRoot / forRootAsync. */
 export interface BrokerGrpcModuleOptions {
@@ -12,8 +13,11 @@ export interface BrokerGrpcModuleOptions {
   streamDeadlineMs?: number;
   /** How long a call may wait for a rate-limit permit (ms). Default 10 s. */
   acquireTimeoutMs?: number;
-  /** This process's share of every broker budget, (0, 1], unless a broker's rateLimit.share says otherwise. */
-  rateLimitShare?: number;
+  /**
+   * Where this process keeps its rate-limit grants (memory, a local shared file, Redis, or a static
+   * split share). Default: memory, the whole budget for this process alone.
+   */
+  rateLimit?: RateLimitBackendSettings;
   /** Seed of the mock brokers' markets and of the backoff jitter; same seed, same run. */
   seed?: number;
 }

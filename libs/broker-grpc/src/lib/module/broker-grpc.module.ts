@@ -1,19 +1,22 @@
 import {
   ConfigurableModuleBuilder,
   Inject,
+  Logger,
   Module,
   OnApplicationShutdown,
   OnModuleInit,
   Provider,
 } from '@nestjs/common';
 import { BrokerRegistry } from '@qts/broker-domain';
-import { SlidingWindowLimiter } from '@qts/rate-limit';
 import { BrokerConnectionManager } from '../connection/broker-connection-manager';
 import { seededRandom } from '../timing/seeded-random';
 import { BrokerGrpcModuleOptions } from './broker-grpc-module-options';
 import { BROKER_GRPC_OPTIONS, BROKER_LIMITERS } from './broker-grpc.tokens';
 import { createBrokerLimiters } from './create-broker-limiters';
 import { createBrokerRegistry } from './create-broker-registry';
+import { BrokerRateLimiters } from './broker-rate-limiters';
+
+const logger = new Logger('RateLimits');
 
 export const {
   ConfigurableModuleClass: BrokerGrpcConfigurableModule,
@@ -37,7 +40,14 @@ const providers: Provider[] = [
   {
     provide: BROKER_LIMITERS,
     inject: [BROKER_GRPC_OPTIONS],
-    useFactory: (options: BrokerGrpcModuleOptions) => createBrokerLimiters(options),
+    useFactory: (options: BrokerGrpcModuleOptions) => {
+      const limiters = createBrokerLimiters(options, {
+        log: (level, message) => (level === 'warn' ? logger.warn(message) : logger.log(message)),
+      });
+      if (limiters.mode === 'split') logger.warn(limiters.backend.description);
+      else logger.log(limiters.backend.description);
+      return limiters;
+    },
   },
   {
     provide: BrokerRegistry,
@@ -48,8 +58,10 @@ const providers: Provider[] = [
 
 /**
  * Nest wiring of the JTS client: BrokerRegistry (one gateway per configured broker), the
- * BrokerConnectionManager, BROKER_LIMITERS and BROKER_GRPC_OPTIONS. gRPC brokers are connected when
- * the module initialises and disconnected (limiters closed) on application shutdown.
+ * BrokerConnectionManager, BROKER_LIMITERS (the limiters of the backend `rateLimit` selects) and
+ * BROKER_GRPC_OPTIONS. gRPC brokers are connected when the module initialises and disconnected
+ * (limiters and their shared ledger closed) on application shutdown. A static split logs a warning at
+ * start-up: the processes' shares must add up to at most the broker's limit.
  *
  *   BrokerGrpcModule.forRoot({ brokers })
  *   BrokerGrpcModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => ({ brokers: c.brokers }) })
@@ -62,7 +74,7 @@ export class BrokerGrpcModule extends BrokerGrpcConfigurableModule implements On
   constructor(
     @Inject(BROKER_GRPC_OPTIONS) private readonly options: BrokerGrpcModuleOptions,
     private readonly manager: BrokerConnectionManager,
-    @Inject(BROKER_LIMITERS) private readonly limiters: ReadonlyMap<string, SlidingWindowLimiter>,
+    @Inject(BROKER_LIMITERS) private readonly limiters: BrokerRateLimiters,
   ) {
     super();
   }
@@ -73,8 +85,8 @@ export class BrokerGrpcModule extends BrokerGrpcConfigurableModule implements On
     }
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     this.manager.disconnectAll();
-    for (const limiter of this.limiters.values()) limiter.close();
+    await this.limiters.close();
   }
 }

@@ -3,5 +3,5 @@
 /** The module's options (BrokerGrpcModuleOptions). */
 export const BROKER_GRPC_OPTIONS: unique symbol = Symbol('BROKER_GRPC_OPTIONS');
 
-/** ReadonlyMap<brokerId, SlidingWindowLimiter> of the gRPC brokers, for metrics and dashboards. */
+/** BrokerRateLimiters: the limiter of every gRPC broker (a ReadonlyMap by id) and their backend's health. */
 export const BROKER_LIMITERS: unique symbol = Symbol('BROKER_LIMITERS');

@@ -1,30 +1,40 @@
 import { InvalidArgumentError } from '@qts/broker-domain';
-import { RateLimitClock, resolveRateLimitConfig, SlidingWindowLimiter } from '@qts/rate-limit';
+import { RateLimitBackend, resolveRateLimitConfig, type RateLimitBackendHooks, type RateLimiter } from '@qts/rate-limit';
 import { BrokerGrpcModuleOptions } from './broker-grpc-module-options';
+import { BrokerRateLimiters } from './broker-rate-limiters';
 
 /**
- * One limiter per gRPC broker, from its `rateLimit` block (preset and/or rules), with the broker's own
- * share or else the module-wide `rateLimitShare`. Mock brokers get none: they reach no real broker.
- * Invalid configuration throws naming the field, e.g. `brokers[1].rateLimit.preset`.
+ * One limiter per gRPC broker, from its `rateLimit` block (preset and/or rules, the platform's `share`,
+ * `tradingReserve`...), all kept by the backend `options.rateLimit` selects (default: memory). Mock
+ * brokers get none: they reach no real broker. Invalid configuration throws naming the field, e.g.
+ * `brokers[1].rateLimit.preset`.
  */
 export function createBrokerLimiters(
-  options: Pick<BrokerGrpcModuleOptions, 'brokers' | 'rateLimitShare'>,
-  clock?: RateLimitClock,
-): Map<string, SlidingWindowLimiter> {
-  const limiters = new Map<string, SlidingWindowLimiter>();
+  options: Pick<BrokerGrpcModuleOptions, 'brokers' | 'rateLimit'>,
+  hooks: RateLimitBackendHooks = {},
+): BrokerRateLimiters {
+  // Validate every broker before opening any ledger, so a bad file leaves nothing open.
+  const configured = new Map<string, ReturnType<typeof resolveRateLimitConfig>>();
   options.brokers.forEach((broker, index) => {
     if (broker.mock) return;
-    if (limiters.has(broker.id)) {
+    if (configured.has(broker.id)) {
       throw new InvalidArgumentError(`brokers[${index}].id '${broker.id}' is listed twice`, { field: `brokers[${index}].id` });
     }
-    const share = broker.rateLimit?.share ?? options.rateLimitShare;
+    const { preset, rules, share, tradingReserve, maxInFlight, marginMs } = broker.rateLimit ?? {};
     const config = {
-      ...(broker.rateLimit?.preset === undefined ? {} : { preset: broker.rateLimit.preset }),
-      ...(broker.rateLimit?.rules === undefined ? {} : { rules: broker.rateLimit.rules }),
+      ...(preset === undefined ? {} : { preset }),
+      ...(rules === undefined ? {} : { rules }),
       ...(share === undefined ? {} : { share }),
+      ...(tradingReserve === undefined ? {} : { tradingReserve }),
+      ...(maxInFlight === undefined ? {} : { maxInFlight }),
+      ...(marginMs === undefined ? {} : { marginMs }),
     };
-    const limiterOptions = resolveRateLimitConfig(config, `brokers[${index}].rateLimit`);
-    limiters.set(broker.id, new SlidingWindowLimiter({ ...limiterOptions, name: broker.id, ...(clock ? { clock } : {}) }));
+    configured.set(broker.id, resolveRateLimitConfig(config, `brokers[${index}].rateLimit`));
   });
-  return limiters;
+  const backend = new RateLimitBackend(options.rateLimit ?? { mode: 'memory' }, hooks);
+  const limiters = new Map<string, RateLimiter>();
+  for (const [brokerId, limiterOptions] of configured) {
+    limiters.set(brokerId, backend.createLimiter({ ...limiterOptions, name: brokerId }));
+  }
+  return new BrokerRateLimiters(limiters, backend);
 }

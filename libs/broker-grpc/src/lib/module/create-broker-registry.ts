@@ -1,5 +1,5 @@
 import { BrokerRegistry, InvalidArgumentError, MockBrokerGateway } from '@qts/broker-domain';
-import { SlidingWindowLimiter } from '@qts/rate-limit';
+import type { RateLimiter } from '@qts/rate-limit';
 import { BrokerConnectionManager } from '../connection/broker-connection-manager';
 import { GrpcBrokerGateway } from '../gateway/grpc-broker-gateway';
 import { seededRandom } from '../timing/seeded-random';
@@ -13,7 +13,7 @@ import { BrokerGrpcModuleOptions } from './broker-grpc-module-options';
 export function createBrokerRegistry(
   options: BrokerGrpcModuleOptions,
   manager: BrokerConnectionManager,
-  limiters: ReadonlyMap<string, SlidingWindowLimiter>,
+  limiters: ReadonlyMap<string, RateLimiter>,
 ): BrokerRegistry {
   const registry = new BrokerRegistry();
   options.brokers.forEach((broker, index) => {

@@ -31,16 +31,19 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Database reachable and every `required: true` broker CONNECTED or DEGRADED; 503 otherwise. */
+  /**
+   * Database reachable, the checks the service's modules added (the rate-limit ledger: while it is unreachable no
+   * broker call is granted) up, every `required: true` broker CONNECTED or DEGRADED; 503 otherwise.
+   */
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: database and every required broker' })
+  @ApiOperation({ summary: 'Readiness: database, the shared rate-limit ledger, every required broker' })
   @ApiResponse({ status: 503, description: 'Not ready (Terminus body naming what is down)' })
   ready(@Res({ passthrough: true }) response: ServerResponse): Promise<HealthCheckResult> {
     return this.answer(response, [
       () => this.database.pingCheck('database', { timeout: DATABASE_PING_TIMEOUT_MS }),
-      ...this.brokers.requiredBrokerIds().map((brokerId) => () => this.brokers.check(brokerId)),
       ...this.readiness.list(),
+      ...this.brokers.requiredBrokerIds().map((brokerId) => () => this.brokers.check(brokerId)),
     ]);
   }
 

@@ -100,18 +100,16 @@ describe('SimulatorAdminService: fault injection, stats and orders', () => {
     expect(found.order?.status).toBe(jtsV1.OrderStatus.FILLED);
   });
 
-  it('delays only the RPCs named, by at least the latency set', async () => {
-    await admin.setFaults('kis', { latency: { latencyMs: 400, rpcs: ['GetQuote'] } });
+  it('delays only the RPCs named', async () => {
+    // A minute: the quote cannot answer within its 2 s deadline, the symbols (not named) answer at once. The exact
+    // delay is the pipeline's unit test (fake timers); this checks the admin API sets it on the named RPC only.
+    await admin.setFaults('kis', { latency: { latencyMs: 60_000, rpcs: ['GetQuote'] } });
 
-    let startedAt = performance.now();
-    await quote(kis);
-    const slow = performance.now() - startedAt;
-    startedAt = performance.now();
-    await symbols(kis);
-    const fast = performance.now() - startedAt;
+    const delayed = await rejectionOf(quote(kis, 2_000));
+    const answered = await symbols(kis);
 
-    expect(slow).toBeGreaterThanOrEqual(390);
-    expect(fast).toBeLessThan(slow);
+    expect(delayed.code).toBe(status.DEADLINE_EXCEEDED);
+    expect(answered.symbols.length).toBeGreaterThan(0);
   });
 
   it('fails the next N matching calls before processing them, then serves again', async () => {

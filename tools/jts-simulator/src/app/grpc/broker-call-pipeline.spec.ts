@@ -129,6 +129,38 @@ describe('BrokerCallPipeline', () => {
     expect(stream.failure?.code).toBe(status.UNAVAILABLE);
   });
 
+  it('answers a call of a delayed RPC exactly its latency after processing it, and other RPCs at once', async () => {
+    jest.useFakeTimers();
+    try {
+      const broker = context();
+      broker.faults.setLatency({ latencyMs: 400, rpcs: ['GetQuote'] });
+      const pipeline = new BrokerCallPipeline(broker);
+      const processed: string[] = [];
+      const quoteAnswer = jest.fn();
+      const symbolsAnswer = jest.fn();
+
+      pipeline.unary<object, object>('GetQuote', async () => {
+        processed.push('GetQuote');
+        return { price: '71500' };
+      })({ request: {} } as ServerUnaryCall<object, object>, quoteAnswer);
+      pipeline.unary<object, object>('GetSymbols', async () => {
+        processed.push('GetSymbols');
+        return { symbols: [] };
+      })({ request: {} } as ServerUnaryCall<object, object>, symbolsAnswer);
+      await jest.advanceTimersByTimeAsync(0);
+
+      // Both processed at once (a slow PlaceOrder has placed its order); only the delayed one waits to answer.
+      expect(processed).toEqual(['GetQuote', 'GetSymbols']);
+      expect(symbolsAnswer).toHaveBeenCalledWith(null, { symbols: [] });
+      await jest.advanceTimersByTimeAsync(399);
+      expect(quoteAnswer).not.toHaveBeenCalled();
+      await jest.advanceTimersByTimeAsync(1);
+      expect(quoteAnswer).toHaveBeenCalledWith(null, { price: '71500' });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('answers an unexpected handler error with INTERNAL and a safe message, and logs the real one', async () => {
     const broker = context();
     const callback = jest.fn();

@@ -6,12 +6,14 @@ import {
   Order,
   OrderAdapter,
   OrderOutcomeUnknownError,
+  OrderPayload,
+  OrderPayloadBuilder,
+  orderRequestToCommand,
+  requireOrderForBroker,
   OrderReference,
   OrderRequest,
   OrderResponse,
 } from '@qts/broker-domain';
-import { OrderPayload, OrderPayloadBuilder } from '../order-payload';
-import { orderRequestToCommand, requireOrderForBroker } from '../order-request-command';
 import { orderToOrderResponse } from './order-to-order-response';
 
 /**

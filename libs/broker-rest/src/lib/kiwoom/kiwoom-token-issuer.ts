@@ -1,0 +1,88 @@
+import { AuthenticationError, BrokerUnavailableError, FailSafeCode, RateLimitExceededError } from '@qts/broker-domain';
+import type { SecretText } from '../credentials/secret-text';
+import { asRecord, scalarText } from '../http/json-fields';
+import { FetchFunction, sendJsonRequest } from '../http/send-json-request';
+import { tokenTransportFailure } from '../kis/kis-token-issuer';
+import type { IssuedAccessToken, TokenIssuer } from '../tokens/token-issuer';
+import { KIWOOM_TOKEN_PATH } from './kiwoom-endpoints';
+import { kiwoomMessageCode, mapKiwoomErrorToFailSafe } from './kiwoom-error-to-fail-safe';
+
+export interface KiwoomTokenIssuerOptions {
+  brokerId: string;
+  baseUrl: string;
+  appKey: SecretText;
+  appSecret: SecretText;
+  timeoutMs?: number;
+  fetch?: FetchFunction;
+}
+
+/**
+ * au10001: POST /oauth2/token with { grant_type: client_credentials, appkey, secretkey }. Kiwoom answers
+ * { token, token_type, expires_dt: 'YYYYMMDDHHMMSS' (KST), return_code 0 } or a refusal with return_code and
+ * return_msg (8001/8002 keys refused, 8030 real/paper key mix-up, 1700 rate limit).
+ * (Kiwoom-Securities/Kiwoom-REST-API kiwoom/core/auth.py refresh_access_token, _parse_kiwoom_expiry)
+ */
+export class KiwoomTokenIssuer implements TokenIssuer {
+  private readonly baseUrl: string;
+  private readonly fetchFn: FetchFunction;
+
+  constructor(private readonly options: KiwoomTokenIssuerOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  async issue(): Promise<IssuedAccessToken> {
+    const { brokerId } = this.options;
+    let response;
+    try {
+      response = await sendJsonRequest(this.fetchFn, {
+        method: 'POST',
+        url: `${this.baseUrl}${KIWOOM_TOKEN_PATH}`,
+        headers: { 'content-type': 'application/json;charset=UTF-8' },
+        body: {
+          grant_type: 'client_credentials',
+          appkey: this.options.appKey.reveal(),
+          secretkey: this.options.appSecret.reveal(),
+        },
+        timeoutMs: this.options.timeoutMs ?? 10_000,
+      });
+    } catch (error) {
+      throw tokenTransportFailure(error, brokerId, 'Kiwoom');
+    }
+    const body = asRecord(response.body);
+    const returnCode = scalarText(body?.['return_code'])?.trim() ?? '';
+    const token = scalarText(body?.['token']);
+    const expiresAt = parseKiwoomExpiry(scalarText(body?.['expires_dt']));
+    if (response.status === 200 && returnCode === '0' && token !== undefined && token !== '' && expiresAt !== undefined) {
+      return { token, expiresAt };
+    }
+    const message = (scalarText(body?.['return_msg']) ?? '').trim();
+    const brokerCode = kiwoomMessageCode(message) ?? (returnCode === '' ? `HTTP ${response.status}` : `return_code=${returnCode}`);
+    const details = { brokerId, brokerCode };
+    if (body === undefined && response.status >= 500) {
+      throw new BrokerUnavailableError(`${brokerId}: Kiwoom token endpoint answered HTTP ${response.status}`, { details });
+    }
+    const code = mapKiwoomErrorToFailSafe({ returnCode, message, httpStatus: response.status });
+    if (code === FailSafeCode.FS043) {
+      throw new RateLimitExceededError(`${brokerId}: Kiwoom refused the token issuance: ${message}`, {
+        retryAfterMs: 1_000,
+        details,
+      });
+    }
+    throw new AuthenticationError(
+      `${brokerId}: Kiwoom refused the token issuance: ${message || brokerCode}`,
+      { details },
+    );
+  }
+}
+
+/** 'YYYYMMDDHHMMSS' in KST, as Kiwoom writes expires_dt. */
+export function parseKiwoomExpiry(value: string | undefined): number | undefined {
+  const match = value === undefined ? null : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(value.trim());
+  if (match === null) {
+    return undefined;
+  }
+  const [, y, mo, d, h, mi, s] = match;
+  const at = Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${s}+09:00`);
+  return Number.isNaN(at) ? undefined : at;
+}
