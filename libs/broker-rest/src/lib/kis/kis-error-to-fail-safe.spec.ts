@@ -26,7 +26,7 @@ describe('mapKisErrorToFailSafe', () => {
     expect(mapKisErrorToFailSafe({ msgCode: fixture.msg_cd, httpStatus })).toBe(code);
   });
 
-  it('maps the real 8-character codes beside the seed ones', () => {
+  it('maps the real 8-character codes beside the numeric ones', () => {
     expect(mapKisErrorToFailSafe('APBK0919')).toBe(FailSafeCode.FS040);
     expect(mapKisErrorToFailSafe('APBK0952')).toBe(FailSafeCode.FS041);
     expect(mapKisErrorToFailSafe('APBK0656')).toBe(FailSafeCode.FS048);
