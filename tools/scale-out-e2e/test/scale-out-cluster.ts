@@ -6,10 +6,11 @@ import {
   waitFor,
   type RedisServerProcess,
   type SimulatorProcess,
+  startPostgres,
+  type PostgresServer,
 } from '@qts/test-support';
 import { stringify } from 'yaml';
 import { scratchDir, startApp, type AppProcess } from './app-process';
-import { startPostgres, type PostgresServer } from './postgres';
 
 export const BROKER_ID = 'kis';
 export const ACCOUNT_ID = '50012345-01';
@@ -54,7 +55,7 @@ export async function startScaleOutCluster(options: ScaleOutOptions): Promise<Sc
     started.push(simulator);
     const redis = await startRedisServer();
     started.push(redis);
-    const postgres = await startPostgres();
+    const postgres = await startPostgres('scale_out');
     started.push(postgres);
     const [gatewayDb, workerDb] = await Promise.all([
       postgres.createDatabase('gateway'),
