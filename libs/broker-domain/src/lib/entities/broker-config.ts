@@ -52,6 +52,11 @@ export interface BrokerConfig {
   mock: boolean;
   /** Per-call deadline for the gRPC client. */
   deadlineMs?: number;
+  /**
+   * After an order of this broker was sent, how long "the broker does not know it" is not yet "it never arrived"
+   * (the reconciliation grace). Unset: the worker's WORKER_RECONCILE_GRACE_MS.
+   */
+  reconcileGraceMs?: number;
 }
 
 /** The account flagged isDefault (the first such), else the first account, else undefined. */
