@@ -20,6 +20,7 @@ brokers:
     required: false
     mock: true
     deadlineMs: 3000
+    reconcileGraceMs: 12000
     accounts:
       - { id: "12345678", type: REAL }
 `;
@@ -55,6 +56,7 @@ describe('parseBrokersConfig', () => {
       required: false,
       mock: true,
       deadlineMs: 3000,
+      reconcileGraceMs: 12000,
     });
   });
 

@@ -92,5 +92,6 @@ function toBrokerConfig(broker: BrokerEntrySchema): BrokerConfig {
     required: broker.required ?? true,
     mock: broker.mock ?? false,
     ...(broker.deadlineMs !== undefined && { deadlineMs: broker.deadlineMs }),
+    ...(broker.reconcileGraceMs !== undefined && { reconcileGraceMs: broker.reconcileGraceMs }),
   };
 }
