@@ -48,9 +48,12 @@ describe('worker migrations', () => {
     }
   });
 
-  it('can be reverted', async () => {
+  it('can be reverted, one by one', async () => {
     const dataSource = await openServiceDataSource(serviceDataSourceOptions('sqlite::memory:', WORKER_DATABASE));
     try {
+      await dataSource.undoLastMigration();
+      const intentColumns = await dataSource.query("SELECT name FROM pragma_table_info('intents')");
+      expect(intentColumns.map((column: { name: string }) => column.name)).not.toContain('expires_at');
       await dataSource.undoLastMigration();
       const tables = await dataSource.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('intents', 'orders', 'order_events')");
       expect(tables).toEqual([]);
