@@ -63,7 +63,7 @@ export class ExecutionGrpcController {
   ): Promise<qtsExecutionV1.SubmitIntentResponse> {
     try {
       const { intent, dryRun, expiry } = intentFromSubmitRequest(request);
-      const answerBy = answerDeadline(call, this.settings.submitAnswerMarginMs);
+      const answerBy = answerDeadline(call, this.settings.submitAnswerMarginMs, Date.now());
       const { result, duplicate } = await this.executions.submit(intent, {
         dryRun,
         expiry,
@@ -193,16 +193,19 @@ export function toProtoReport(report: ExecutionReport): qtsExecutionV1.Execution
 }
 
 /**
- * When SubmitIntent must answer at the latest: the call's deadline minus the margin (undefined when the caller set
- * no deadline: it waits for the outcome).
+ * When SubmitIntent must answer at the latest: the call's deadline minus the margin, the margin taking at most half
+ * of the time left (a caller with a very short deadline still gets a stored state rather than none). Undefined when
+ * the caller set no deadline: it waits for the outcome.
  */
 export function answerDeadline(
   call: Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline'> | undefined,
   marginMs: number,
+  nowMs: number,
 ): Date | undefined {
   const deadline = call?.getDeadline?.();
   const deadlineMs = deadline instanceof Date ? deadline.getTime() : Number(deadline);
-  return Number.isFinite(deadlineMs) ? new Date(deadlineMs - marginMs) : undefined;
+  if (!Number.isFinite(deadlineMs)) return undefined;
+  return new Date(deadlineMs - Math.min(marginMs, Math.max(0, (deadlineMs - nowMs) / 2)));
 }
 
 function latest(a: Date, b: Date | undefined): Date {

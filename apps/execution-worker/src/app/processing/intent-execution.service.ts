@@ -18,6 +18,7 @@ import { DuplicateIntentError } from '../persistence/duplicate-intent-error';
 import { ExecutionStore, type AnswerPatch } from '../persistence/execution-store';
 import type { OrderUpdate, StoredIntent } from '../persistence/stored-intent';
 import { assertSameSubmission } from './intent-conflict-error';
+import { IntentNotConfirmedError } from './intent-not-confirmed-error';
 import { IntentNotPersistedError } from './intent-not-persisted-error';
 import { intentResultOf, type IntentResult } from './intent-result';
 import { KeyedSerialQueue } from '@qts/service-infra';
@@ -98,8 +99,8 @@ export class IntentExecutionService {
   /**
    * Submits an intent; resolves with its result once the broker answered (or the outcome became UNKNOWN), or by
    * `options.answerBy` with its current state. Throws InvalidArgumentError (bad input), BrokerNotFoundError /
-   * AccountNotFoundError (not configured), IntentConflictError (known id, different payload) or
-   * IntentNotPersistedError (database down, or not stored by `answerBy`).
+   * AccountNotFoundError (not configured), IntentConflictError (known id, different payload), IntentNotPersistedError
+   * (database down) or IntentNotConfirmedError (not confirmed stored by `answerBy`).
    */
   async submit(intent: ExecutionIntent, options: SubmitOptions = {}): Promise<SubmitOutcome> {
     validateExecutionIntent(intent);
@@ -186,8 +187,8 @@ export class IntentExecutionService {
 
   /**
    * Resolves with the run's outcome, or at `answerBy` with the intent's current state when the outcome is not known
-   * by then (a run that has not even stored its intent by then fails with IntentNotPersistedError: nothing can have
-   * been sent, and the same intent may be submitted again).
+   * by then. A run whose intent is not even confirmed stored by then fails with IntentNotConfirmedError (submitting
+   * the same intent again tells what became of it).
    */
   private async inTime(run: Run, answerBy: Date | undefined): Promise<SubmitOutcome> {
     if (answerBy === undefined) return run.outcome;
@@ -203,9 +204,7 @@ export class IntentExecutionService {
       return first.outcome;
     }
     const tracked = this.progress.get(run.intent.intentId);
-    if (tracked === undefined) {
-      throw new IntentNotPersistedError(run.intent.intentId, new Error('not stored before the deadline of the call'));
-    }
+    if (tracked === undefined) throw new IntentNotConfirmedError(run.intent.intentId);
     const result = this.resultOf(tracked.stored);
     this.metrics.pendingAnswer(result.pendingReason ?? PendingReason.QUEUED);
     return { result, duplicate: false };
