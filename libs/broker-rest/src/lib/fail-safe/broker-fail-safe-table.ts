@@ -172,14 +172,14 @@ export const BROKER_FAIL_SAFE_TABLE: readonly BrokerFailSafeRule[] = Object.free
   },
   {
     code: FailSafeCode.FS050,
-    meaning: 'Expired: the intent was not sent before its expiry (EXPIRED); final, never sent',
+    meaning: 'Expired (EXPIRED): not sent before its expiry; final, never sent',
     kisMessageCodes: [],
     kiwoomMessageCodes: [],
     kiwoomReturnCodes: [],
     transport: [],
     countsTowardGuard: false,
     operatorAction:
-      'Nothing was placed. The intent waited past its expires_at (behind an unknown order of the same symbol, for a rate-limit permit, or through a worker outage); see the pending reasons in the worker docs. Submit a new intent if it is still wanted.',
+      'Nothing was placed: it waited past its expires_at (behind an unknown order of its symbol, a permit, an outage). Submit a new intent if still wanted.',
   },
 ] satisfies BrokerFailSafeRule[]);
 
