@@ -103,7 +103,10 @@ describe('PostgreSQL (a real server from the Debian packages): the same migratio
           stored: { answer: { failSafeCode: FailSafeCode.FS050 }, order: { status: OrderStatus.REJECTED } },
         });
         expect((await store.findIntent('pg-expiry-late'))?.expiresAt).toEqual(expiresAt);
-        // pg-1 (above) is the one UNKNOWN order, sent at T0: what the oldest-UNKNOWN gauge reads.
+        // What the oldest-UNKNOWN gauge reads: since when the longest-unknown order has been sent.
+        await store.createIntent(testIntent({ intentId: 'pg-unknown' }), false, T0);
+        await store.markSubmitted('pg-unknown', T0);
+        await store.settle('pg-unknown', { order: { status: OrderStatus.UNKNOWN } }, 'broker', expiresAt);
         await expect(store.oldestUnknownOrders()).resolves.toEqual(new Map([['kis', T0]]));
       } finally {
         await other.destroy();
