@@ -136,7 +136,7 @@ describe('IntentExecutionService: expiry and answers within the deadline', () =>
     expect(pending.result.failSafeCode).toBeUndefined();
     expect(pending.result.message).toBe(
       'pending: waiting behind an order of the same symbol whose outcome is unknown, until it is reconciled with the ' +
-        'broker; not sent after 2024-01-02T00:01:00.000Z',
+        'broker; refused as expired unless sent by 2024-01-02T00:01:00.000Z',
     );
     expect(bed.brokers.sent.map((intent) => intent.intentId)).toEqual(['first']);
     const repeated = await bed.executions.submit(testIntent({ intentId: 'waiting' }), { answerBy: bed.clock.now() });

@@ -142,9 +142,7 @@ export class IntentExecutionService {
       ...result,
       ...(expiresAt === undefined ? {} : { expiresAt }),
       ...(pendingReason === undefined ? {} : { pendingReason }),
-      ...(stored.answer === undefined && pendingReason !== undefined
-        ? { message: `pending: ${PENDING_REASON_TEXT[pendingReason]}${expiresAt === undefined ? '' : `; not sent after ${expiresAt.toISOString()}`}` }
-        : {}),
+      ...(stored.answer === undefined && pendingReason !== undefined ? { message: pendingMessage(pendingReason, expiresAt) } : {}),
     };
   }
 
@@ -457,6 +455,13 @@ export class IntentExecutionService {
     if (tracked?.stage === 'sending' || order.submittedAt !== undefined) return PendingReason.AWAITING_BROKER;
     return this.reconciler.isKeyBlocked(orderingKey(stored.intent)) ? PendingReason.BLOCKED_BY_UNKNOWN_ORDER : PendingReason.QUEUED;
   }
+}
+
+/** The message of a PENDING answer: why, and until when an intent not sent yet may still be sent. */
+function pendingMessage(reason: PendingReason, expiresAt: Date | undefined): string {
+  const unsent = reason === PendingReason.QUEUED || reason === PendingReason.BLOCKED_BY_UNKNOWN_ORDER || reason === PendingReason.RATE_LIMIT_WAIT;
+  const expiry = unsent && expiresAt !== undefined ? `; refused as expired unless sent by ${expiresAt.toISOString()}` : '';
+  return `pending: ${PENDING_REASON_TEXT[reason]}${expiry}`;
 }
 
 /** FS042 (timeout class) or status UNKNOWN: the order may or may not be at the broker. */
