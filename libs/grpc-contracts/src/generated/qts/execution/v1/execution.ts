@@ -220,11 +220,14 @@ export interface GetIntentResponse {
   /** RFC 3339 UTC. */
   createdAt: string;
   updatedAt: string;
-  /** RFC 3339 UTC time after which the intent is not sent any more; empty for a dry run. */
+  /**
+   * 21 is taken by operator_flag (REST reconciliation).
+   * RFC 3339 UTC time after which the intent is not sent any more; empty for a dry run.
+   */
   expiresAt: string;
   /** Set while the outcome is not known yet: why (see SubmitIntentResponse.pending_reason). */
   pendingReason: PendingReason;
-  /** RFC 3339 UTC time the order was handed to the broker; empty when it never was. */
+  /** RFC 3339 UTC time the order was claimed for sending to the broker; empty when it never was. */
   submittedAt: string;
 }
 
@@ -992,13 +995,13 @@ export const GetIntentResponse: MessageFns<GetIntentResponse> = {
       writer.uint32(162).string(message.updatedAt);
     }
     if (message.expiresAt !== '') {
-      writer.uint32(170).string(message.expiresAt);
+      writer.uint32(178).string(message.expiresAt);
     }
     if (message.pendingReason !== PendingReason.UNSPECIFIED) {
-      writer.uint32(176).int32(pendingReasonToNumber(message.pendingReason));
+      writer.uint32(184).int32(pendingReasonToNumber(message.pendingReason));
     }
     if (message.submittedAt !== '') {
-      writer.uint32(186).string(message.submittedAt);
+      writer.uint32(194).string(message.submittedAt);
     }
     return writer;
   },
@@ -1176,24 +1179,24 @@ export const GetIntentResponse: MessageFns<GetIntentResponse> = {
             message.updatedAt = reader.string();
             continue;
           }
-          case 21: {
-            if (tag !== 170) {
+          case 22: {
+            if (tag !== 178) {
               break;
             }
 
             message.expiresAt = reader.string();
             continue;
           }
-          case 22: {
-            if (tag !== 176) {
+          case 23: {
+            if (tag !== 184) {
               break;
             }
 
             message.pendingReason = pendingReasonFromJSON(reader.int32());
             continue;
           }
-          case 23: {
-            if (tag !== 186) {
+          case 24: {
+            if (tag !== 194) {
               break;
             }
 
