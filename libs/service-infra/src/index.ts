@@ -41,6 +41,7 @@ export * from './lib/health/health.module';
 export * from './lib/database/database-target';
 export * from './lib/database/iso-timestamp-column';
 export * from './lib/database/service-data-source';
+export * from './lib/database/exclusive-migrations';
 export * from './lib/database/database.module';
 
 // gRPC serving through @nestjs/microservices.
