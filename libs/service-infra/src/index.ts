@@ -52,6 +52,9 @@ export * from './lib/grpc/grpc-server-streams';
 export * from './lib/grpc/platform-grpc-server';
 export * from './lib/grpc/grpc-serving.module';
 
+// Shutdown: readiness first, then the servers and the service's own work drained.
+export * from './lib/shutdown/service-shutdown';
+
 // Start-up of a service (main.ts and tests alike).
 export * from './lib/startup/exit-on-invalid-configuration';
 export * from './lib/startup/start-services';

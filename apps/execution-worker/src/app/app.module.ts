@@ -35,6 +35,8 @@ import { IntentExecutionService } from './processing/intent-execution.service';
 import { OpenOrderTracker } from './processing/open-order-tracker';
 import { OrderReconciler } from './processing/order-reconciler';
 import { ReconciliationSweep } from './processing/reconciliation-sweep';
+import { WorkerOwnership } from './processing/worker-ownership';
+import { WorkerLeases } from './persistence/worker-leases';
 import { SYSTEM_CLOCK, WORKER_CLOCK, type WorkerClock } from './processing/worker-clock';
 import { WorkerLifecycle } from './worker-lifecycle';
 
@@ -113,6 +115,8 @@ export class AppModule {
         InFlightRecovery,
         ReconciliationSweep,
         OpenOrderTracker,
+        WorkerLeases,
+        WorkerOwnership,
         WorkerLifecycle,
       ],
     };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import cliDataSource from './data-source';
 import { openServiceDataSource, serviceDataSourceOptions } from '@qts/service-infra';
+import { CreateExecutionTables1767225600000 } from './migrations/1767225600000-create-execution-tables';
 import { WORKER_DATABASE } from './worker-database';
 
 describe('worker migrations', () => {
@@ -48,14 +49,40 @@ describe('worker migrations', () => {
     }
   });
 
-  it('can be reverted', async () => {
+  it('can be reverted, every one of them', async () => {
     const dataSource = await openServiceDataSource(serviceDataSourceOptions('sqlite::memory:', WORKER_DATABASE));
     try {
-      await dataSource.undoLastMigration();
+      for (let left = WORKER_DATABASE.migrations.length; left > 0; left -= 1) await dataSource.undoLastMigration();
       const tables = await dataSource.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('intents', 'orders', 'order_events')");
       expect(tables).toEqual([]);
     } finally {
       await dataSource.destroy();
+    }
+  });
+
+  it('add ownership to a database that has intents: they keep their rows, without an owner, until a worker takes them', async () => {
+    const url = `sqlite:${join(scratch, 'worker.sqlite')}`;
+    const before = await openServiceDataSource(
+      serviceDataSourceOptions(url, { ...WORKER_DATABASE, migrations: [CreateExecutionTables1767225600000] }),
+    );
+    await before.query(
+      `INSERT INTO intents (intent_id, strategy_id, broker_id, account_id, symbol, side, quantity, order_type, dry_run, created_at, updated_at)
+       VALUES ('older', 's', 'kis', 'a', '005930', 'BUY', 1, 'MARKET', 0, 't', 't')`,
+    );
+    await before.query(
+      `INSERT INTO orders (intent_id, client_order_id, broker_id, account_id, symbol, status, filled_quantity, created_at, updated_at)
+       VALUES ('older', 'older', 'kis', 'a', '005930', 'PENDING', 0, 't', 't')`,
+    );
+    await before.destroy();
+
+    const after = await openServiceDataSource(serviceDataSourceOptions(url, WORKER_DATABASE));
+    try {
+      expect(await after.query('SELECT intent_id, owner_id FROM intents')).toEqual([{ intent_id: 'older', owner_id: null }]);
+      expect(await after.query('SELECT intent_id FROM orders')).toEqual([{ intent_id: 'older' }]);
+      const pending = await after.driver.createSchemaBuilder().log();
+      expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+    } finally {
+      await after.destroy();
     }
   });
 

@@ -37,6 +37,8 @@ export interface StoredIntent {
   answer?: IntentAnswer;
   /** Undefined for a dry run: nothing is ever sent for it. */
   order?: StoredOrder;
+  /** The worker that sends, reconciles and follows it (WorkerInstance id); undefined when handed back. */
+  ownerId?: string;
   createdAt: Date;
   updatedAt: Date;
 }

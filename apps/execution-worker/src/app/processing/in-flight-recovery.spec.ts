@@ -18,6 +18,7 @@ describe('InFlightRecovery (start-up after a crash)', () => {
     for (const id of ['a', 'b', 'c']) await bed.store.createIntent(testIntent({ intentId: id }), false, bed.clock.now());
     await bed.store.createIntent(testIntent({ intentId: 'dry', symbol: '000660' }), true, bed.clock.now());
 
+    await bed.restart(); // the intents above were left by the previous run
     const summary = await bed.recovery.recover();
     await summary.done;
 
@@ -39,6 +40,7 @@ describe('InFlightRecovery (start-up after a crash)', () => {
     bed.brokers.lookup = async (ref) =>
       ref.clientOrderId === 'sent-found' ? brokerOrder('sent-found', OrderStatus.FILLED, { filledQuantity: 10 }) : null;
 
+    await bed.restart(); // the intents above were left by the previous run
     const summary = await bed.recovery.recover();
     expect(summary).toMatchObject({ resumed: 0, reconciling: 2 });
     await summary.done;
@@ -72,6 +74,7 @@ describe('InFlightRecovery (start-up after a crash)', () => {
     );
     bed.brokers.lookup = async () => brokerOrder('u', OrderStatus.ACCEPTED);
 
+    await bed.restart(); // the intents above were left by the previous run
     await (await bed.recovery.recover()).done;
 
     expect((await bed.store.findIntent('u'))?.answer).toMatchObject({ accepted: true, handledBy: 'live' });
@@ -90,6 +93,7 @@ describe('InFlightRecovery (start-up after a crash)', () => {
       return acceptedResponse(intent);
     };
 
+    await bed.restart(); // the intents above were left by the previous run
     await bed.recovery.recover();
     const [sameKey, otherKey] = await Promise.all([
       bed.executions.submit(testIntent({ intentId: 'new' })),
@@ -104,6 +108,7 @@ describe('InFlightRecovery (start-up after a crash)', () => {
   it('lets a duplicate of an intent being resumed wait for it instead of sending it again', async () => {
     await bed.store.createIntent(testIntent({ intentId: 'a' }), false, bed.clock.now());
 
+    await bed.restart(); // the intents above were left by the previous run
     const summary = await bed.recovery.recover();
     const duplicate = await bed.executions.submit(testIntent({ intentId: 'a' }));
     await summary.done;

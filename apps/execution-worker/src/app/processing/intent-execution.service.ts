@@ -40,6 +40,15 @@ interface Run {
   outcome: Promise<SubmitOutcome>;
 }
 
+/** An intent waiting in its key's queue: not sent yet, handed back if the worker stops first. */
+interface QueuedDispatch {
+  intentId: string;
+  reject: (error: unknown) => void;
+}
+
+/** How often a submission of an intent that another worker is executing looks for its answer. */
+const OTHER_WORKER_POLL_MS = 100;
+
 /** What one broker call produced, and whether the order must be reconciled afterwards. */
 interface Execution {
   result: IntentResult;
@@ -51,15 +60,18 @@ interface Execution {
  * 1. an intent id seen before (running in this process, or stored) returns the first result, duplicate = true;
  * 2. a new intent is stored with its PENDING order (client_order_id = intent id) BEFORE the broker is called;
  * 3. it is executed in the queue of its (broker, account, symbol), strictly in arrival order;
- * 4. `submitted_at` is written just before the call through BROKER_FACTORY.engineFor(...);
+ * 4. `submitted_at` is written just before the call through BROKER_FACTORY.engineFor(...), only by the worker that
+ *    owns the intent (the one that stored it, or took it over from a worker that is gone);
  * 5. the answer is stored with the order's new state; anything that is not a definite answer (a timeout, a thrown
  *    error) makes the order UNKNOWN, which is reconciled with the broker and never re-sent.
  * Unknown brokers and accounts are refused before anything is stored (NOT_FOUND): such an intent can never execute.
+ * An intent another live worker owns is never sent here: a submission of it waits for that worker's answer.
  */
 @Injectable()
 export class IntentExecutionService {
   private readonly logger = new Logger(IntentExecutionService.name);
   private readonly runs = new Map<string, Run>();
+  private readonly queued = new Set<QueuedDispatch>();
   private stopping = false;
 
   constructor(
@@ -112,11 +124,24 @@ export class IntentExecutionService {
   }
 
   /**
-   * Shutdown: intents still waiting in a queue are not sent any more (they stay stored and are sent after the
-   * restart, in their place); broker calls already made finish normally.
+   * Shutdown: no new intents; intents still waiting in a queue are not sent by this worker: they are handed back in
+   * the database first (any worker may take them at once: the other replica, or this one after its restart), then
+   * their callers get WorkerStoppingError (UNAVAILABLE: submit again, to another replica). Broker calls already made
+   * finish normally.
    */
-  stop(): void {
+  async stop(): Promise<void> {
     this.stopping = true;
+    const waiting = [...this.queued];
+    this.queued.clear();
+    if (waiting.length === 0) return;
+    try {
+      const handedBack = await this.store.handBack(waiting.map((dispatch) => dispatch.intentId));
+      this.logger.log(`Shutdown: ${handedBack.length} queued intent(s) handed back for another worker to send`);
+    } catch (error) {
+      // Still stored and owned by this worker: taken over once its lease is gone.
+      this.logger.warn(`Shutdown: queued intents could not be handed back (${describe(error)}); taken over when this worker's lease ends`);
+    }
+    for (const dispatch of waiting) dispatch.reject(new WorkerStoppingError(dispatch.intentId));
   }
 
   /** Intents being stored or executed right now. */
@@ -139,10 +164,13 @@ export class IntentExecutionService {
     const known = await this.findStored(intent.intentId);
     if (known !== null) {
       assertSameSubmission(known, { intent, dryRun });
-      // Stored but never sent (e.g. the database failed just before the call): sending it now is safe, because
-      // markSubmitted lets only one run, in any process, send it.
-      if (isUnsent(known)) return { result: await this.dispatch(known), duplicate: true };
-      return { result: intentResultOf(known), duplicate: true };
+      if (!isUnsent(known)) return { result: intentResultOf(known), duplicate: true };
+      // Stored but never sent: by this worker (e.g. the database failed just before the call), or by a worker that
+      // is gone or handed it back; sending it is safe, because markSubmitted lets only its owner send it, once.
+      if (known.ownerId === this.store.ownerId || (await this.store.claim(intent.intentId))) {
+        return { result: await this.dispatch(known), duplicate: true };
+      }
+      return { result: await this.answerOfOtherWorker(intent.intentId), duplicate: true };
     }
 
     this.assertRoutable(intent);
@@ -151,11 +179,12 @@ export class IntentExecutionService {
       stored = await this.store.createIntent({ ...intent, createdAt: this.clock.now() }, dryRun, this.clock.now());
     } catch (error) {
       if (!(error instanceof DuplicateIntentError)) throw new IntentNotPersistedError(intent.intentId, error);
-      // Another process stored it first (same database): its result is the result.
+      // Another process stored it first (same database): its result is the result, once it has one.
       const winner = await this.findStored(intent.intentId);
       if (winner === null) throw new IntentNotPersistedError(intent.intentId, error);
       assertSameSubmission(winner, { intent, dryRun });
-      return { result: intentResultOf(winner), duplicate: true };
+      if (winner.answer !== undefined) return { result: intentResultOf(winner), duplicate: true };
+      return { result: await this.answerOfOtherWorker(intent.intentId), duplicate: true };
     }
     return { result: await this.dispatch(stored), duplicate: false };
   }
@@ -187,10 +216,16 @@ export class IntentExecutionService {
    * is held until a needed reconciliation has finished, so the next intent of the key waits for it.
    */
   private dispatch(stored: StoredIntent): Promise<IntentResult> {
+    const intentId = stored.intent.intentId;
+    if (this.stopping) return this.handBackNow(intentId);
     return new Promise<IntentResult>((resolve, reject) => {
+      const waiting: QueuedDispatch = { intentId, reject };
+      this.queued.add(waiting);
       void this.queue.enqueue(orderingKey(stored.intent), async () => {
+        // Not in the set any more: stop() handed it back and answered its caller.
+        if (!this.queued.delete(waiting)) return;
         if (this.stopping) {
-          reject(new WorkerStoppingError(stored.intent.intentId));
+          reject(new WorkerStoppingError(intentId));
           return;
         }
         let execution: Execution;
@@ -212,6 +247,29 @@ export class IntentExecutionService {
     });
   }
 
+  /** An intent stored while the worker began to stop: handed back at once, its caller told to submit again. */
+  private async handBackNow(intentId: string): Promise<IntentResult> {
+    await this.store.handBack([intentId]).catch((error: unknown) =>
+      this.logger.warn(`Intent '${intentId}' could not be handed back (${describe(error)}); taken over when this worker's lease ends`),
+    );
+    throw new WorkerStoppingError(intentId);
+  }
+
+  /**
+   * The result of an intent another worker is executing (it stored it first, or owns it): its answer once stored,
+   * or, if none comes within the longest a broker call takes (WORKER_SHUTDOWN_GRACE_MS), the current state
+   * ("received; not processed yet", PENDING), which GetIntent and the report stream follow from there.
+   */
+  private async answerOfOtherWorker(intentId: string): Promise<IntentResult> {
+    const giveUpAt = this.clock.now().getTime() + this.config.worker.shutdownGraceMs;
+    for (;;) {
+      const current = await this.findStored(intentId);
+      if (current === null) throw new IntentNotPersistedError(intentId, new Error('the intent is no longer stored'));
+      if (current.answer !== undefined || this.stopping || this.clock.now().getTime() >= giveUpAt) return intentResultOf(current);
+      await this.clock.sleep(OTHER_WORKER_POLL_MS);
+    }
+  }
+
   private async execute(stored: StoredIntent): Promise<Execution> {
     const { intent, dryRun } = stored;
     let engine: BrokerEngine;
@@ -224,9 +282,8 @@ export class IntentExecutionService {
       return this.record(stored, answer, dryRun ? undefined : { status: OrderStatus.REJECTED, message }, false);
     }
     if (!dryRun && !(await this.store.markSubmitted(intent.intentId, this.clock.now()))) {
-      // Already sent by another run: never a second time. That run records the answer.
-      const current = await this.store.findIntent(intent.intentId);
-      return { result: intentResultOf(current ?? stored), reconcile: false };
+      // Already sent by another run, or another worker's now: never a second time. That run records the answer.
+      return { result: await this.answerOfOtherWorker(intent.intentId), reconcile: false };
     }
 
     const startedAt = performance.now();
