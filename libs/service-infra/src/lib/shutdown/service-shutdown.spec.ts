@@ -191,6 +191,37 @@ describe('ServiceShutdown: a service stops being ready first, then drains HTTP a
     }
   });
 
+  it('tells open grpc.health.v1 Watch calls NOT_SERVING, then ends them with OK, so that they never hold the drain', async () => {
+    const service = await startService(10_000);
+    const definition = loadPackageDefinition(loadSync(healthProtoPath, { enums: String })) as unknown as {
+      grpc: {
+        health: {
+          v1: {
+            Health: new (address: string, creds: unknown) => {
+              watch(request: { service: string }): NodeJS.EventEmitter;
+              close(): void;
+            };
+          };
+        };
+      };
+    };
+    const client = new definition.grpc.health.v1.Health(service.grpcAddress, credentials.createInsecure());
+    const watch = client.watch({ service: SERVICE_NAME });
+    const statuses: string[] = [];
+    watch.on('data', (answer: { status: string }) => statuses.push(answer.status));
+    const ended = new Promise<string>((resolve) => {
+      watch.on('status', (result: { code: number }) => resolve(status[result.code]));
+      watch.on('error', () => undefined);
+    });
+    while (!statuses.includes('SERVING')) await new Promise((resolve) => setTimeout(resolve, 10));
+
+    await service.app.close();
+
+    expect(await ended).toBe('OK');
+    expect(statuses).toEqual(['SERVING', 'NOT_SERVING']);
+    client.close();
+  });
+
   it('cuts what is still running once the drain budget is spent, so that shutdown always ends', async () => {
     const service = await startService(200);
     const stuck = new Gate();
