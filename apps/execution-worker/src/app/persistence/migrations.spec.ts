@@ -81,6 +81,12 @@ describe('worker migrations', () => {
       expect(await after.query('SELECT intent_id FROM orders')).toEqual([{ intent_id: 'older' }]);
       const pending = await after.driver.createSchemaBuilder().log();
       expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+
+      // And reverted with the rows in place (the orders' foreign key on intents untouched).
+      await after.query(`UPDATE intents SET owner_id = 'some-worker'`);
+      while ((await after.query('SELECT name FROM worker_migrations')).length > 1) await after.undoLastMigration();
+      expect(await after.query('SELECT * FROM intents')).toEqual([expect.not.objectContaining({ owner_id: expect.anything() })]);
+      expect(await after.query('SELECT intent_id FROM orders')).toEqual([{ intent_id: 'older' }]);
     } finally {
       await after.destroy();
     }

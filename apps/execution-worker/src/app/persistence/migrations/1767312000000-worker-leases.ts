@@ -5,8 +5,8 @@ const TIMESTAMP = { type: 'varchar', length: '32' } as const;
 /**
  * Ownership of intents by worker replicas: the worker_leases table and intents.owner_id (with the indexes the
  * take-over of a dead worker's intents reads). Intents stored before it have no owner: the first worker that starts
- * on the new schema takes them over. The column is added with plain ALTER TABLE, which SQLite does in place (TypeORM's
- * addColumn would rebuild the table under the orders' foreign key).
+ * on the new schema takes them over. The column is added and dropped with plain ALTER TABLE, which SQLite does in
+ * place (TypeORM's addColumn / dropColumn would rebuild the table under the orders' foreign key).
  */
 export class WorkerLeases1767312000000 implements MigrationInterface {
   readonly name = 'WorkerLeases1767312000000';
@@ -32,7 +32,7 @@ export class WorkerLeases1767312000000 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.dropIndex('intents', 'IDX_intents_answered_at');
     await queryRunner.dropIndex('intents', 'IDX_intents_owner_id');
-    await queryRunner.dropColumn('intents', 'owner_id');
+    await queryRunner.query('ALTER TABLE "intents" DROP COLUMN "owner_id"');
     await queryRunner.dropTable('worker_leases');
   }
 }
