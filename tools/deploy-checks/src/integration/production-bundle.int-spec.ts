@@ -237,8 +237,8 @@ describe('probe contract: the probes of the rendered manifests, against the apps
     },
   );
 
-  it('serves /metrics where the pod annotations send Prometheus, with every metric docs/deployment.md alerts on', async () => {
-    const alerted = alertedMetrics(readFileSync(path.join(root, 'docs/deployment.md'), 'utf8'));
+  it('serves /metrics where the pod annotations send Prometheus, with every metric docs/operations.md alerts on', async () => {
+    const alerted = alertedMetrics(readFileSync(path.join(root, 'docs/operations.md'), 'utf8'));
     expect(alerted.length).toBeGreaterThan(5);
     const exported = new Map<string, string>();
     for (const workload of ['gateway-api', 'execution-worker']) {
@@ -305,7 +305,7 @@ describe('shutdown', () => {
   });
 });
 
-/** The platform's metric names (gateway_*, execution_worker_*) in the rules of the "Alerts" section of docs/deployment.md. */
+/** The platform's metric names (gateway_*, execution_worker_*) in the rules of the "Alerts" section of docs/operations.md. */
 function alertedMetrics(markdown: string): string[] {
   const section = /^## Alerts\b[\s\S]*?(?=^## |(?![\s\S]))/m.exec(markdown)?.[0] ?? '';
   return [
