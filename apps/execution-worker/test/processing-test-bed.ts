@@ -15,6 +15,9 @@ import { OpenOrderTracker } from '../src/app/processing/open-order-tracker';
 import { OrderReconciler } from '../src/app/processing/order-reconciler';
 import { ReconciliationGrace } from '../src/app/processing/reconciliation-grace';
 import { ReconciliationSweep } from '../src/app/processing/reconciliation-sweep';
+import { WorkerLeases } from '../src/app/persistence/worker-leases';
+import type { WorkerInstance } from '../src/app/persistence/worker-instance';
+import { testWorkerInstance } from './test-worker-instance';
 import { ManualWorkerClock } from './manual-worker-clock';
 import { ScriptedBrokerFactory } from './scripted-broker-factory';
 
@@ -30,7 +33,10 @@ export class ProcessingTestBed {
   readonly metrics = new WorkerMetrics(new Registry());
   readonly bus = new ExecutionReportBus();
   readonly unitOfWork: UnitOfWork;
+  /** This "process" (a new one after restart()). */
+  instance!: WorkerInstance;
   store!: ExecutionStore;
+  leases!: WorkerLeases;
   queue!: KeyedSerialQueue;
   reconciler!: OrderReconciler;
   executions!: IntentExecutionService;
@@ -41,6 +47,7 @@ export class ProcessingTestBed {
   private constructor(
     readonly dataSource: DataSource,
     readonly config: PlatformConfig,
+    private readonly instanceOverrides: Partial<WorkerInstance>,
   ) {
     this.unitOfWork = new UnitOfWork(dataSource);
     this.bus.subscribe((report) => this.reports.push(report));
@@ -51,20 +58,29 @@ export class ProcessingTestBed {
     return this.config.worker;
   }
 
+  /**
+   * `instance` gives the worker another identity than "a process of this host" (see testWorkerInstance), e.g. to
+   * stand for a replica elsewhere beside another test bed on the same database file.
+   */
   static async create(
     settings: Partial<PlatformConfig['worker']> = {},
     config: PlatformConfig = testPlatformConfig(),
     databaseUrl = 'sqlite::memory:',
+    instance: Partial<WorkerInstance> = {},
   ): Promise<ProcessingTestBed> {
     const dataSource = await openServiceDataSource(serviceDataSourceOptions(databaseUrl, WORKER_DATABASE));
-    return new ProcessingTestBed(dataSource, { ...config, worker: { ...config.worker, reconcileGraceMs: 10_000, ...settings } });
+    return new ProcessingTestBed(
+      dataSource,
+      { ...config, worker: { ...config.worker, reconcileGraceMs: 10_000, ...settings } },
+      instance,
+    );
   }
 
   /** A fresh set of services on the same database: what a restarted worker process has. */
-  restart(): void {
+  async restart(): Promise<void> {
     this.reconciler.stop();
     this.tracker.stop();
-    this.executions.stop();
+    await this.executions.stop();
     this.wire();
   }
 
@@ -78,7 +94,11 @@ export class ProcessingTestBed {
 
   private wire(): void {
     const settings = this.config.worker;
-    this.store = new ExecutionStore(new UnitOfWork(this.dataSource), this.bus);
+    // A new process: a new id, on the same host (and pid) unless told otherwise.
+    this.instance = testWorkerInstance({ ...this.instanceOverrides, id: undefined });
+    const unitOfWork = new UnitOfWork(this.dataSource);
+    this.store = new ExecutionStore(unitOfWork, this.bus, this.instance);
+    this.leases = new WorkerLeases(unitOfWork, this.instance, settings);
     this.queue = new KeyedSerialQueue(settings.maxConcurrency);
     this.reconciler = new OrderReconciler(
       this.store,
@@ -98,7 +118,7 @@ export class ProcessingTestBed {
       this.clock,
       this.metrics,
     );
-    this.recovery = new InFlightRecovery(this.store, this.executions, this.reconciler, this.clock);
+    this.recovery = new InFlightRecovery(this.store, this.executions, this.reconciler, this.clock, this.leases);
     this.sweep = new ReconciliationSweep(this.store, this.reconciler, settings);
     this.tracker = new OpenOrderTracker(this.store, this.brokers, this.queue, this.reconciler, settings, this.clock, this.metrics);
   }

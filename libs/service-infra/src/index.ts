@@ -41,6 +41,7 @@ export * from './lib/health/health.module';
 export * from './lib/database/database-target';
 export * from './lib/database/iso-timestamp-column';
 export * from './lib/database/service-data-source';
+export * from './lib/database/exclusive-migrations';
 export * from './lib/database/database.module';
 
 // gRPC serving through @nestjs/microservices.
@@ -50,6 +51,9 @@ export * from './lib/grpc/grpc-health.service';
 export * from './lib/grpc/grpc-server-streams';
 export * from './lib/grpc/platform-grpc-server';
 export * from './lib/grpc/grpc-serving.module';
+
+// Shutdown: readiness first, then the servers and the service's own work drained.
+export * from './lib/shutdown/service-shutdown';
 
 // Start-up of a service (main.ts and tests alike).
 export * from './lib/startup/exit-on-invalid-configuration';

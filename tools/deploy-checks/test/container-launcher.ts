@@ -49,8 +49,8 @@ export interface LaunchOptions {
 
 /**
  * Starts a container of a rendered overlay as its image would run it, with what the manifests give it: the image's
- * ENV (from its Dockerfile), then the container's env and envFrom, the container's args; as the image's user when
- * the tests run as root. Only what cannot be the same on a test machine changes: every declared port moves to a free
+ * ENV (from its Dockerfile), then the container's env and envFrom, the container's args, and the variables the
+ * kubelet adds; as the image's user when the tests run as root. Only what cannot be the same on a test machine changes: every declared port moves to a free
  * loopback port (the variable or flag that sets it, or brokers.yaml), servers bind 127.0.0.1, brokers.yaml is a local
  * file, and Secret values come from `secretValues`. Resolves once the program prints that it listens.
  */
@@ -143,6 +143,10 @@ function startProgram(
   if ('variable' in image.bindAddress) environment[image.bindAddress.variable] = '127.0.0.1';
   else setFlag(args, image.bindAddress.flag, '127.0.0.1');
 
+  // What the kubelet gives every container, also with enableServiceLinks: false: the programs' checks that apply
+  // on Kubernetes (rate-limit mode, SQLite with replicas) run as they would in the pod. Nothing connects to it.
+  environment['KUBERNETES_SERVICE_HOST'] = '10.96.0.1';
+  environment['KUBERNETES_SERVICE_PORT'] = '443';
   // Nothing else from the test process: no NODE_OPTIONS, NODE_PATH or jest variables. HOME is the read-only bundle.
   environment['PATH'] = process.env['PATH'] ?? '/usr/bin:/bin';
   environment['HOME'] = directory;

@@ -36,6 +36,8 @@ export interface AppProcess {
   /** Exit code or signal once it exited on its own (a crash), else undefined. */
   readonly exit: string | undefined;
   stop(): Promise<void>;
+  /** SIGTERM, then up to `budgetMs` for it to exit by itself before SIGKILL; `killed` when it had to be. */
+  terminate(budgetMs: number): Promise<{ killed: boolean; code: number | null; signal: NodeJS.Signals | null }>;
   logs(): string;
 }
 
@@ -108,6 +110,20 @@ export async function startApp(
     child.once('exit', onExit);
   });
 
+  async function terminate(budgetMs: number): Promise<{ killed: boolean; code: number | null; signal: NodeJS.Signals | null }> {
+    stopping = true;
+    if (child.exitCode !== null || child.signalCode !== null) {
+      return { killed: false, code: child.exitCode, signal: child.signalCode };
+    }
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    child.kill('SIGTERM');
+    const gone = await Promise.race([exited.then(() => true), delay(budgetMs).then(() => false)]);
+    if (!gone) child.kill('SIGKILL');
+    return { killed: !gone, ...(await exited) };
+  }
+
   return {
     name,
     httpUrl: `http://${HOST}:${httpPort}`,
@@ -117,16 +133,9 @@ export async function startApp(
       return exit;
     },
     async stop() {
-      stopping = true;
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const gone = await Promise.race([exited.then(() => true), delay(STOP_TIMEOUT_MS).then(() => false)]);
-      if (!gone) {
-        child.kill('SIGKILL');
-        await exited;
-      }
+      await terminate(STOP_TIMEOUT_MS);
     },
+    terminate,
     logs: () => output,
   };
 }

@@ -39,8 +39,8 @@ export interface ScaleOutOptions {
 /**
  * The platform as its users deploy it, on this machine: one simulated KIS paper broker (2 requests/s, counted
  * on arrival), Redis for the shared rate-limit ledger, PostgreSQL with one database for the gateways and one
- * for the workers, and N gateway and M worker processes built from the apps. The first gateway and the first
- * worker start alone (they create the schemas), the other replicas after them.
+ * for the workers, and N gateway and M worker processes built from the apps, all started at once on the empty
+ * databases (each app's migrations run under a lock, once).
  */
 export async function startScaleOutCluster(options: ScaleOutOptions): Promise<ScaleOutCluster> {
   const started: { stop(): Promise<void> }[] = [];
@@ -97,13 +97,11 @@ export async function startScaleOutCluster(options: ScaleOutOptions): Promise<Sc
       apps.push(process);
       return process;
     };
-    const [firstGateway, firstWorker] = await Promise.all([track(gateway(1)), track(worker(1))]);
-    const others = await Promise.all([
-      ...Array.from({ length: options.gateways - 1 }, (_, i) => track(gateway(i + 2))),
-      ...Array.from({ length: options.workers - 1 }, (_, i) => track(worker(i + 2))),
+    // Every replica at once, as a first install does: their migrations serialise themselves.
+    const [gateways, workers] = await Promise.all([
+      Promise.all(Array.from({ length: options.gateways }, (_, i) => track(gateway(i + 1)))),
+      Promise.all(Array.from({ length: options.workers }, (_, i) => track(worker(i + 1)))),
     ]);
-    const gateways = [firstGateway, ...others.filter((app) => app.name.startsWith('gateway'))];
-    const workers = [firstWorker, ...others.filter((app) => app.name.startsWith('worker'))];
     // Ready: database, the broker CONNECTED and the shared rate-limit ledger reachable.
     for (const app of [...gateways, ...workers]) {
       await waitFor(async () => (await fetch(`${app.httpUrl}/health/ready`)).status === 200, {

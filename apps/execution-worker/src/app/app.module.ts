@@ -36,6 +36,8 @@ import { OpenOrderTracker } from './processing/open-order-tracker';
 import { OrderReconciler } from './processing/order-reconciler';
 import { ReconciliationGrace } from './processing/reconciliation-grace';
 import { ReconciliationSweep } from './processing/reconciliation-sweep';
+import { WorkerOwnership } from './processing/worker-ownership';
+import { WorkerLeases } from './persistence/worker-leases';
 import { SYSTEM_CLOCK, WORKER_CLOCK, type WorkerClock } from './processing/worker-clock';
 import { WorkerLifecycle } from './worker-lifecycle';
 
@@ -117,6 +119,8 @@ export class AppModule {
         InFlightRecovery,
         ReconciliationSweep,
         OpenOrderTracker,
+        WorkerLeases,
+        WorkerOwnership,
         WorkerLifecycle,
       ],
     };

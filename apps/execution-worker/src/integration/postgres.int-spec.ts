@@ -15,6 +15,7 @@ import { UnitOfWork } from '../app/persistence/unit-of-work';
 import { WORKER_DATABASE } from '../app/persistence/worker-database';
 import { ExecutionReportBus } from '../app/processing/execution-report-bus';
 import { submitRequest } from '../../test/execution-grpc-client';
+import { testWorkerInstance } from '../../test/test-worker-instance';
 import { scratchDir, startWorkerProcess, writeWorkerBrokersConfig, type WorkerProcess } from '../../test/worker-process';
 
 const T0 = new Date('2024-01-02T00:00:00.000Z');
@@ -36,7 +37,7 @@ describe('PostgreSQL (a real server from the Debian packages): the same migratio
 
     beforeAll(async () => {
       dataSource = await openServiceDataSource(serviceDataSourceOptions(postgres.url, WORKER_DATABASE));
-      store = new ExecutionStore(new UnitOfWork(dataSource), new ExecutionReportBus());
+      store = new ExecutionStore(new UnitOfWork(dataSource), new ExecutionReportBus(), testWorkerInstance());
     });
 
     afterAll(async () => {
@@ -75,7 +76,7 @@ describe('PostgreSQL (a real server from the Debian packages): the same migratio
     it('lets each order be either sent or expired, never both, when two worker processes race for it', async () => {
       const other = await openServiceDataSource(serviceDataSourceOptions(postgres.url, WORKER_DATABASE));
       try {
-        const expirer = new ExecutionStore(new UnitOfWork(other), new ExecutionReportBus());
+        const expirer = new ExecutionStore(new UnitOfWork(other), new ExecutionReportBus(), testWorkerInstance());
         const expiresAt = new Date(T0.getTime() + 5_000);
         const ids = Array.from({ length: 20 }, (_, i) => `pg-expiry-${i}`);
         for (const id of ids) await store.createIntent(testIntent({ intentId: id }), false, T0, expiresAt);

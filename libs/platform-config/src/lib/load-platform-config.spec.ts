@@ -119,6 +119,36 @@ describe('loadPlatformConfig', () => {
     expect(config.liveTradingEnabled).toBe(false);
   });
 
+  describe('the database on Kubernetes', () => {
+    const kubernetes = { KUBERNETES_SERVICE_HOST: '10.96.0.1' };
+
+    it.each([
+      ['unset (the default SQLite file)', {}],
+      ['sqlite:', { DATABASE_URL: 'sqlite:data/gateway.sqlite' }],
+      ['file:', { DATABASE_URL: 'file:/app/data/worker.sqlite' }],
+    ])('refuses SQLite, %s: replicas would each keep their own idempotency keys and intents', (_title, database) => {
+      const problems = environmentProblems({ ...kubernetes, ...database });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^DATABASE_URL is unset or SQLite, .* an order could be placed twice\. Set DATABASE_URL to a postgres:\/\/ URL/);
+      expect(problems[0]).toContain('DATABASE_SQLITE_SINGLE_REPLICA=true');
+    });
+
+    it('accepts PostgreSQL, and SQLite when DATABASE_SQLITE_SINGLE_REPLICA=true states one replica', () => {
+      expect(loadPlatformConfig({ cwd: repoRoot, env: { ...kubernetes, DATABASE_URL: 'postgresql://qts@db/qts' } }).databaseUrl).toBe(
+        'postgresql://qts@db/qts',
+      );
+      expect(loadPlatformConfig({ cwd: repoRoot, env: { ...kubernetes, DATABASE_SQLITE_SINGLE_REPLICA: 'true' } }).databaseUrl).toBeUndefined();
+      expect(environmentProblems({ ...kubernetes, DATABASE_SQLITE_SINGLE_REPLICA: 'yes' })).toEqual([
+        'DATABASE_SQLITE_SINGLE_REPLICA must be true or false, got \'yes\'',
+        expect.stringMatching(/^DATABASE_URL is unset or SQLite/),
+      ]);
+    });
+
+    it('leaves SQLite alone outside Kubernetes (npm start, one host)', () => {
+      expect(loadPlatformConfig({ cwd: repoRoot, env: {} }).databaseUrl).toBeUndefined();
+    });
+  });
+
   describe('rate-limit mode', () => {
     const load = (env: NodeJS.ProcessEnv) => loadPlatformConfig({ env, cwd: repoRoot });
 
@@ -157,12 +187,13 @@ describe('loadPlatformConfig', () => {
     });
 
     it('refuses the local file on Kubernetes (every pod has its own), unless the pod holds every process', () => {
-      const problems = environmentProblems({ RATE_LIMIT_MODE: 'local', KUBERNETES_SERVICE_HOST: '10.0.0.1' });
+      const onKubernetes = { KUBERNETES_SERVICE_HOST: '10.0.0.1', DATABASE_URL: 'postgres://qts@db:5432/qts' };
+      const problems = environmentProblems({ RATE_LIMIT_MODE: 'local', ...onKubernetes });
       expect(problems).toHaveLength(1);
       expect(problems[0]).toMatch(/^RATE_LIMIT_MODE=local .* Use RATE_LIMIT_MODE=redis/);
-      expect(
-        load({ RATE_LIMIT_MODE: 'local', KUBERNETES_SERVICE_HOST: '10.0.0.1', RATE_LIMIT_LEDGER_SHARED_BY_POD: 'true' }).rateLimit?.mode,
-      ).toBe('local');
+      expect(load({ RATE_LIMIT_MODE: 'local', ...onKubernetes, RATE_LIMIT_LEDGER_SHARED_BY_POD: 'true' }).rateLimit?.mode).toBe(
+        'local',
+      );
     });
 
     it('turns into the settings of each process\'s backend', () => {

@@ -45,6 +45,7 @@ export function loadPlatformConfig(options: LoadPlatformConfigOptions = {}): Pla
     brokerHealthIntervalMs: reader.integer('BROKER_HEALTH_INTERVAL_MS', 30_000, 50, 3_600_000),
     brokerDeadlineMs,
   };
+  checkDatabaseOnKubernetes(reader, env, partial.databaseUrl);
   if (reader.problems.length > 0) throw new ConfigValidationError('environment', reader.problems);
 
   const brokers = loadBrokersConfig(brokersConfigPath);
@@ -113,6 +114,25 @@ function readRateLimit(
     );
   }
   return config;
+}
+
+/**
+ * On Kubernetes, SQLite (DATABASE_URL unset or sqlite:/file:) is refused unless DATABASE_SQLITE_SINGLE_REPLICA=true
+ * says that this Deployment runs one replica: every pod has its own filesystem, so each replica would keep its own
+ * API keys, idempotency records and intents, and the same order could be placed once per replica. The check mirrors
+ * RATE_LIMIT_MODE=local's. (A file on a shared volume is no answer either: SQLite's locking over a network file
+ * system cannot be trusted.)
+ */
+function checkDatabaseOnKubernetes(reader: EnvironmentReader, env: NodeJS.ProcessEnv, databaseUrl: string | undefined): void {
+  if (!env['KUBERNETES_SERVICE_HOST']) return;
+  const sqlite = databaseUrl === undefined || /^(sqlite:|file:)/.test(databaseUrl);
+  if (!sqlite || reader.boolean('DATABASE_SQLITE_SINGLE_REPLICA', false)) return;
+  reader.problems.push(
+    'DATABASE_URL is unset or SQLite, which on Kubernetes holds per pod: with more than one replica, idempotency keys ' +
+      'and intent ids would be unique per replica only and an order could be placed twice. Set DATABASE_URL to a ' +
+      'postgres:// URL shared by every replica, or DATABASE_SQLITE_SINGLE_REPLICA=true if this Deployment runs exactly ' +
+      'one replica (with its data/ on a persistent volume)',
+  );
 }
 
 function withoutUndefined<T extends object>(value: T): T {

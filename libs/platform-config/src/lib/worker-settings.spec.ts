@@ -40,6 +40,7 @@ describe('the worker settings of the platform configuration', () => {
       WORKER_RECONCILE_MAX_BLOCKING_MS: '20000',
       WORKER_RECONCILE_SWEEP_MS: '5000',
       WORKER_SHUTDOWN_GRACE_MS: '0',
+      WORKER_LEASE_TTL_MS: '4000',
       WORKER_OPEN_ORDER_POLL_MS: '500',
       WORKER_OPEN_ORDER_POLL_BATCH: '5',
       WORKER_INTENT_MAX_DELAY_MARKET_MS: '3000',
@@ -57,6 +58,7 @@ describe('the worker settings of the platform configuration', () => {
       reconcileMaxBlockingMs: 20_000,
       reconcileSweepMs: 5_000,
       shutdownGraceMs: 0,
+      leaseTtlMs: 4_000,
       openOrderPollMs: 500,
       openOrderPollBatch: 5,
       intentMaxDelayMarketMs: 3_000,
@@ -69,6 +71,13 @@ describe('the worker settings of the platform configuration', () => {
     expect(problemsOf({ WORKER_MAX_CONCURRENCY: 'many', WORKER_SHUTDOWN_GRACE_MS: '-1' })).toEqual([
       "WORKER_MAX_CONCURRENCY must be an integer between 1 and 1000, got 'many'",
       "WORKER_SHUTDOWN_GRACE_MS must be an integer between 0 and 600000, got '-1'",
+    ]);
+  });
+
+  it('drains for 16 s by default (a permit wait and a broker call); a claim on intents lasts 10 s, at least 2 s', () => {
+    expect(DEFAULT_WORKER_SETTINGS).toMatchObject({ shutdownGraceMs: 16_000, leaseTtlMs: 10_000 });
+    expect(problemsOf({ WORKER_LEASE_TTL_MS: '1999' })).toEqual([
+      "WORKER_LEASE_TTL_MS must be an integer between 2000 and 600000, got '1999'",
     ]);
   });
 

@@ -26,8 +26,17 @@ export interface WorkerSettings {
   reconcileMaxBlockingMs: number;
   /** Interval of the sweep that reconciles orders still UNKNOWN. */
   reconcileSweepMs: number;
-  /** On SIGTERM, how long in-progress intents and gRPC calls may take to finish before the process closes anyway. */
+  /**
+   * On SIGTERM, how long in-progress intents and gRPC calls may take to finish before the process closes anyway. The
+   * default covers the longest broker call: a rate-limit permit wait (10 s) and the broker deadline (5 s), plus 1 s.
+   */
   shutdownGraceMs: number;
+  /**
+   * How long a worker's claim on its intents outlives its last heartbeat (written every quarter of it). Another
+   * worker on the same database takes over the intents and orders of a worker silent for this long (crashed,
+   * partitioned); a worker that stops cleanly hands them over at once.
+   */
+  leaseTtlMs: number;
   /**
    * Interval at which orders still open at the broker (ACCEPTED, PARTIAL) are asked for their current state, so
    * fills and cancellations made at the broker reach the database and the report stream. 0 disables it.
@@ -58,7 +67,8 @@ export const DEFAULT_WORKER_SETTINGS: Readonly<WorkerSettings> = Object.freeze({
   reconcileMaxDelayMs: 5_000,
   reconcileMaxBlockingMs: 60_000,
   reconcileSweepMs: 30_000,
-  shutdownGraceMs: 10_000,
+  shutdownGraceMs: 16_000,
+  leaseTtlMs: 10_000,
   openOrderPollMs: 2_000,
   openOrderPollBatch: 20,
   intentMaxDelayMarketMs: 5_000,
@@ -89,6 +99,7 @@ export function readWorkerSettings(reader: EnvironmentReader, brokerDeadlineMs: 
     reconcileMaxBlockingMs: reader.integer('WORKER_RECONCILE_MAX_BLOCKING_MS', defaults.reconcileMaxBlockingMs, 100, 86_400_000),
     reconcileSweepMs: reader.integer('WORKER_RECONCILE_SWEEP_MS', defaults.reconcileSweepMs, 100, 86_400_000),
     shutdownGraceMs: reader.integer('WORKER_SHUTDOWN_GRACE_MS', defaults.shutdownGraceMs, 0, 600_000),
+    leaseTtlMs: reader.integer('WORKER_LEASE_TTL_MS', defaults.leaseTtlMs, 2_000, 600_000),
     openOrderPollMs: reader.integer('WORKER_OPEN_ORDER_POLL_MS', defaults.openOrderPollMs, 0, 86_400_000),
     openOrderPollBatch: reader.integer('WORKER_OPEN_ORDER_POLL_BATCH', defaults.openOrderPollBatch, 1, 1_000),
     intentMaxDelayMarketMs: reader.integer(

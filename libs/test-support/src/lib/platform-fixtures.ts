@@ -61,6 +61,7 @@ export const TEST_WORKER_SETTINGS: Readonly<WorkerSettings> = Object.freeze({
   reconcileMaxBlockingMs: 60_000,
   reconcileSweepMs: 30_000,
   shutdownGraceMs: 10_000,
+  leaseTtlMs: 10_000,
   openOrderPollMs: 2_000,
   openOrderPollBatch: 20,
   intentMaxDelayMarketMs: 5_000,

@@ -2,7 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { findRepositoryRoot } from '@qts/test-support';
+import {
+  findRepositoryRoot,
+  startPostgres,
+  startRedisServer,
+  type PostgresServer,
+  type RedisServerProcess,
+} from '@qts/test-support';
+import { Client } from 'pg';
 import { launchContainer, waitForProbe, type LaunchedContainer } from '../../test/container-launcher';
 import { runProbe } from '../../test/kubelet-probe';
 import { listTree, prepareProductionRuntime, type ProductionRuntime } from '../../test/production-runtime';
@@ -26,15 +33,12 @@ const LAUNCHES = [
 ] as const;
 
 /**
- * Values for the variables the manifests take from Secrets. Unset (undefined): DATABASE_URL, so that each app keeps
- * SQLite under data/, its writable volume (the native driver on the read-only layout; the PostgreSQL driver is
- * loaded below, and the PostgreSQL paths are proven by the apps' own integration suites); REDIS_URL, which the apps
- * do not read yet.
+ * Values for the variables the manifests take from Secrets, as prod gives them: one PostgreSQL database for both apps
+ * (the Secret's gateway-url and worker-url may name the same database: their tables differ) and Redis for the
+ * shared rate-limit ledger (the base sets RATE_LIMIT_MODE=redis), both real servers on loopback.
  */
-const SECRET_VALUES: Readonly<Record<string, string | undefined>> = {
+const secretValues: Record<string, string | undefined> = {
   ADMIN_API_KEY: `deploy-checks-${randomBytes(16).toString('hex')}`,
-  DATABASE_URL: undefined,
-  REDIS_URL: undefined,
 };
 /** How long a pod may take to become ready once it listens (the brokers' first health check). */
 const READINESS_WAIT_MS = 30_000;
@@ -52,6 +56,8 @@ const DEVELOPMENT_PACKAGES = [
 ];
 
 let runtime: ProductionRuntime | undefined;
+let postgres: PostgresServer | undefined;
+let redis: RedisServerProcess | undefined;
 const launched = new Map<string, LaunchedContainer>();
 const treesBefore = new Map<string, string[]>();
 
@@ -80,9 +86,13 @@ beforeAll(async () => {
     parseDockerfile(readFileSync(path.join(root, PLATFORM_IMAGES[0].dockerfile), 'utf8')),
   );
   const started = Date.now();
+  [postgres, redis] = await Promise.all([startPostgres(), startRedisServer()]);
+  secretValues['DATABASE_URL'] = postgres.url;
+  secretValues['REDIS_URL'] = redis.url;
   runtime = await prepareProductionRuntime(root, PLATFORM_IMAGES, user);
+  const native = runtime.install.nativeModules.map((module) => `${module.name}@${module.version} from ${module.from}`);
   console.log(
-    `production dependencies: ${runtime.install.cached ? 'reused' : 'installed'} in ${runtime.install.milliseconds} ms (${runtime.install.directory}); bundles in ${runtime.root}`,
+    `production dependencies: ${runtime.install.cached ? 'reused' : 'installed'} in ${runtime.install.milliseconds} ms (${runtime.install.directory}; install scripts: ${native.join(', ')}); bundles in ${runtime.root}`,
   );
   for (const image of PLATFORM_IMAGES) treesBefore.set(image.project, listTree(runtime.appDirectory(image)));
 
@@ -92,7 +102,7 @@ beforeAll(async () => {
     workloadName: 'jts-simulator',
     runtime,
     workspaceRoot: root,
-    secretValues: SECRET_VALUES,
+    secretValues,
     // Each broker on the loopback port standing in for its container port.
     brokersFile: (ports) =>
       withBrokerEndpoints(
@@ -119,7 +129,7 @@ beforeAll(async () => {
         workloadName: workload,
         runtime,
         workspaceRoot: root,
-        secretValues: SECRET_VALUES,
+        secretValues,
         brokersFile: () => brokers,
       }),
     );
@@ -132,6 +142,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const container of launched.values()) await container.process.stop(5_000);
   runtime?.remove();
+  await Promise.all([postgres?.stop(), redis?.stop()]);
 });
 
 describe('the production bundle the images copy', () => {
@@ -226,8 +237,8 @@ describe('probe contract: the probes of the rendered manifests, against the apps
     },
   );
 
-  it('serves /metrics where the pod annotations send Prometheus, with every metric docs/deployment.md alerts on', async () => {
-    const alerted = alertedMetrics(readFileSync(path.join(root, 'docs/deployment.md'), 'utf8'));
+  it('serves /metrics where the pod annotations send Prometheus, with every metric docs/operations.md alerts on', async () => {
+    const alerted = alertedMetrics(readFileSync(path.join(root, 'docs/operations.md'), 'utf8'));
     expect(alerted.length).toBeGreaterThan(5);
     const exported = new Map<string, string>();
     for (const workload of ['gateway-api', 'execution-worker']) {
@@ -279,14 +290,22 @@ describe('shutdown', () => {
       'execution-worker': { stoppedBySigterm: true, writtenOutsideVolumes: [] },
       'jts-simulator': { stoppedBySigterm: true, writtenOutsideVolumes: [] },
     });
-    // The SQLite databases were written where the manifests mount a volume.
-    expect(
-      listTree(running('execution-worker').directory).filter((entry) => entry.startsWith('data/')),
-    ).toEqual(expect.arrayContaining(['data/worker.sqlite']));
+    // Both apps migrated the one PostgreSQL database of the Secret, each its own tables (the gateway's first: it
+    // started first).
+    const client = new Client({ connectionString: postgres?.url });
+    await client.connect();
+    try {
+      const tables = await client.query<{ table_name: string }>(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE '%migrations' ORDER BY table_name",
+      );
+      expect(tables.rows.map((row) => row.table_name)).toEqual(['migrations', 'worker_migrations']);
+    } finally {
+      await client.end();
+    }
   });
 });
 
-/** The platform's metric names (gateway_*, execution_worker_*) in the rules of the "Alerts" section of docs/deployment.md. */
+/** The platform's metric names (gateway_*, execution_worker_*) in the rules of the "Alerts" section of docs/operations.md. */
 function alertedMetrics(markdown: string): string[] {
   const section = /^## Alerts\b[\s\S]*?(?=^## |(?![\s\S]))/m.exec(markdown)?.[0] ?? '';
   return [

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { findRepositoryRoot } from '@qts/test-support';
 import { parseDockerfile } from '../lib/dockerfile';
@@ -78,10 +78,31 @@ it('deploys the apps with the same ports, probes, security and lifecycle in dev 
   expect(overlayParityProblems(rendered.dev, rendered.prod)).toEqual([]);
 });
 
-it('documents every Secret the prod overlay needs (docs/deployment.md)', () => {
-  const docs = readFileSync(path.join(root, 'docs/deployment.md'), 'utf8');
+it('documents every Secret the prod overlay needs (docs/operations.md)', () => {
+  const docs = readFileSync(path.join(root, 'docs/operations.md'), 'utf8');
   const undocumented = requiredSecrets(rendered.prod).filter(
     ({ secret, key }) => !docs.includes(`\`${secret}\``) || (key !== '*' && !docs.includes(`\`${key}\``)),
   );
+  expect(undocumented).toEqual([]);
+});
+
+it('documents every environment variable the programs read and the manifests set, in the table of docs/operations.md', () => {
+  const docs = readFileSync(path.join(root, 'docs/operations.md'), 'utf8');
+  const table = /^## Configuration\b[\s\S]*?(?=^## )/m.exec(docs)?.[0] ?? '';
+  const configSources = path.join(root, 'libs/platform-config/src/lib');
+  const read = new Set<string>();
+  for (const file of readdirSync(configSources).filter((name) => name.endsWith('.ts') && !name.endsWith('.spec.ts'))) {
+    const source = readFileSync(path.join(configSources, file), 'utf8');
+    for (const match of source.matchAll(/reader\.\w+(?:<[^>]*>)?\(\s*'([A-Z][A-Z0-9_]*)'|env\['([A-Z][A-Z0-9_]*)'\]/g))
+      read.add(match[1] ?? match[2]);
+  }
+  expect(read.size).toBeGreaterThan(20);
+  const set = new Set<string>();
+  for (const overlay of Object.keys(OVERLAYS) as OverlayName[]) {
+    for (const { container } of platformContainers(rendered[overlay])) {
+      for (const variable of container.env ?? []) set.add(variable.name);
+    }
+  }
+  const undocumented = [...new Set([...read, ...set])].filter((name) => !table.includes(`\`${name}\``)).sort();
   expect(undocumented).toEqual([]);
 });

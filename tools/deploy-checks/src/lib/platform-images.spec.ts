@@ -22,10 +22,11 @@ describe('image references', () => {
 describe('drain of each image', () => {
   const image = (project: string) => PLATFORM_IMAGES.find((candidate) => candidate.project === project);
 
-  it('follows the configuration: the worker`s grace twice, the gateway`s gRPC grace plus a broker call', () => {
-    expect(image('execution-worker')?.drainSeconds({})).toBe(20);
-    expect(image('execution-worker')?.drainSeconds({ WORKER_SHUTDOWN_GRACE_MS: '15000' })).toBe(30);
-    expect(image('gateway-api')?.drainSeconds({ BROKER_DEADLINE_MS: '10000' })).toBe(13);
+  it('follows the configuration: the worker`s grace, the gateway`s longest call; each plus the last second for HTTP', () => {
+    expect(image('execution-worker')?.drainSeconds({})).toBe(17);
+    expect(image('execution-worker')?.drainSeconds({ WORKER_SHUTDOWN_GRACE_MS: '20000' })).toBe(21);
+    expect(image('gateway-api')?.drainSeconds({})).toBe(17);
+    expect(image('gateway-api')?.drainSeconds({ BROKER_DEADLINE_MS: '10000' })).toBe(22);
     expect(image('jts-simulator')?.drainSeconds({})).toBe(5);
   });
 

@@ -1,3 +1,7 @@
+import { DEFAULT_ACQUIRE_TIMEOUT_MS } from '@qts/broker-grpc';
+import { DEFAULT_WORKER_SETTINGS } from '@qts/platform-config';
+import { MIN_HTTP_DRAIN_MS } from '@qts/service-infra';
+
 /**
  * The images the repository builds, and what the checks need to know about each: where its Dockerfile and its
  * build output are, and where the program reads its listening ports (so that a test can move them to free ports
@@ -51,9 +55,16 @@ export function settingValue(
 
 /** Defaults of the platform configuration (libs/platform-config) that the drain depends on. */
 export const DEFAULT_BROKER_DEADLINE_MS = 5_000;
-export const DEFAULT_WORKER_SHUTDOWN_GRACE_MS = 10_000;
-/** How long the gateway lets gRPC calls in flight finish on shutdown (fixed in the gateway). */
-export const GATEWAY_GRPC_SHUTDOWN_GRACE_MS = 3_000;
+export const DEFAULT_WORKER_SHUTDOWN_GRACE_MS = DEFAULT_WORKER_SETTINGS.shutdownGraceMs;
+/**
+ * The longest a broker call may take once it started: a rate-limit permit wait (broker-grpc's acquire timeout), then
+ * the broker deadline.
+ */
+export function longestBrokerCallMs(environment: Readonly<Record<string, string>>): number {
+  return DEFAULT_ACQUIRE_TIMEOUT_MS + millisecondsSetting(environment, 'BROKER_DEADLINE_MS', DEFAULT_BROKER_DEADLINE_MS);
+}
+/** The gateway's drain beyond its longest call (gatewayShutdownGraceMs in apps/gateway-api). */
+export const GATEWAY_DRAIN_MARGIN_MS = 1_000;
 /** The simulator's bound on its own shutdown. */
 const SIMULATOR_SHUTDOWN_DEADLINE_MS = 5_000;
 
@@ -79,11 +90,10 @@ export const PLATFORM_IMAGES: readonly PlatformImage[] = [
     servesClients: true,
     readyLine: 'gateway-api ready',
     writablePaths: ['/app/data', '/tmp'],
-    // gRPC calls get their grace while HTTP requests in flight finish; a request is bounded by the broker deadline.
+    // gRPC calls and HTTP requests in flight drain side by side for the longest call plus a margin; HTTP requests
+    // still open then get at least MIN_HTTP_DRAIN_MS more (ServiceShutdown).
     drainSeconds: (environment) =>
-      (GATEWAY_GRPC_SHUTDOWN_GRACE_MS +
-        millisecondsSetting(environment, 'BROKER_DEADLINE_MS', DEFAULT_BROKER_DEADLINE_MS)) /
-      1_000,
+      (longestBrokerCallMs(environment) + GATEWAY_DRAIN_MARGIN_MS + MIN_HTTP_DRAIN_MS) / 1_000,
   },
   {
     repository: 'qts/execution-worker',
@@ -97,9 +107,11 @@ export const PLATFORM_IMAGES: readonly PlatformImage[] = [
     servesClients: true,
     readyLine: 'EXECUTION_WORKER_READY ',
     writablePaths: ['/app/data', '/tmp'],
-    // Intents in progress get the grace, then the gRPC server gets it again for the calls still open.
+    // Intents in progress and the gRPC calls waiting for them drain side by side within the grace; HTTP requests
+    // still open then get at least MIN_HTTP_DRAIN_MS more (ServiceShutdown).
     drainSeconds: (environment) =>
-      (2 * millisecondsSetting(environment, 'WORKER_SHUTDOWN_GRACE_MS', DEFAULT_WORKER_SHUTDOWN_GRACE_MS)) /
+      (millisecondsSetting(environment, 'WORKER_SHUTDOWN_GRACE_MS', DEFAULT_WORKER_SHUTDOWN_GRACE_MS) +
+        MIN_HTTP_DRAIN_MS) /
       1_000,
   },
   {

@@ -189,18 +189,18 @@ describe('gracefulTerminationProblems', () => {
       containerIn(all, 'execution-worker').env?.push({ name: 'WORKER_SHUTDOWN_GRACE_MS', value: '20000' });
     });
     expect(gracefulTerminationProblems(objects)).toEqual([
-      'Deployment/execution-worker container execution-worker: terminationGracePeriodSeconds 45 < 50 (preStop 5 s + drain 40 s + 5 s)',
+      'Deployment/execution-worker container execution-worker: terminationGracePeriodSeconds 30 < 31 (preStop 5 s + drain 21 s + 5 s)',
     ]);
   });
 
-  it('wants the worker`s grace above the broker deadline, and a preStop pause on the apps', () => {
+  it('wants the worker`s grace above the longest broker call, and a preStop pause on the apps', () => {
     const objects = editedFixture((all) => {
-      containerIn(all, 'execution-worker').env?.push({ name: 'WORKER_SHUTDOWN_GRACE_MS', value: '4000' });
+      containerIn(all, 'execution-worker').env?.push({ name: 'WORKER_SHUTDOWN_GRACE_MS', value: '15000' });
       delete containerIn(all, 'gateway-api').lifecycle;
     });
     expect(gracefulTerminationProblems(objects)).toEqual([
       'Deployment/gateway-api container gateway-api: needs a preStop sleep action, so that endpoints drop the pod before it drains',
-      'Deployment/execution-worker container execution-worker: WORKER_SHUTDOWN_GRACE_MS (4000) must exceed BROKER_DEADLINE_MS (5000)',
+      'Deployment/execution-worker container execution-worker: WORKER_SHUTDOWN_GRACE_MS (15000) must exceed the longest broker call, a permit wait and BROKER_DEADLINE_MS (15000)',
     ]);
   });
 });

@@ -9,9 +9,9 @@ import {
   type Workload,
 } from './kubernetes-objects';
 import {
-  DEFAULT_BROKER_DEADLINE_MS,
   DEFAULT_WORKER_SHUTDOWN_GRACE_MS,
   imageTag,
+  longestBrokerCallMs,
   millisecondsSetting,
   platformImageOf,
   settingValue,
@@ -221,8 +221,9 @@ export function platformContainers(objects: readonly KubernetesObject[]): Platfo
 
 /**
  * terminationGracePeriodSeconds covers the preStop pause, the program's drain (from its configuration) and a
- * margin, so that SIGKILL never cuts a drain short; the worker's shutdown grace outlasts a broker call, so that a
- * call in flight at SIGTERM ends with an answer or a timeout (then UNKNOWN, reconciled) before the process does.
+ * margin, so that SIGKILL never cuts a drain short; the worker's shutdown grace outlasts a broker call (its permit
+ * wait and its deadline), so that a call in flight at SIGTERM ends with an answer or a timeout (then UNKNOWN,
+ * reconciled) before the process does.
  * Apps behind a Service pause in preStop, so that endpoints and clients drop the pod before it stops serving.
  */
 export function gracefulTerminationProblems(objects: readonly KubernetesObject[]): string[] {
@@ -246,10 +247,10 @@ export function gracefulTerminationProblems(objects: readonly KubernetesObject[]
     }
     if (image.project === 'execution-worker') {
       const grace = millisecondsSetting(values, 'WORKER_SHUTDOWN_GRACE_MS', DEFAULT_WORKER_SHUTDOWN_GRACE_MS);
-      const deadline = millisecondsSetting(values, 'BROKER_DEADLINE_MS', DEFAULT_BROKER_DEADLINE_MS);
-      if (!(grace > deadline))
+      const longest = longestBrokerCallMs(values);
+      if (!(grace > longest))
         problems.push(
-          `${where}: WORKER_SHUTDOWN_GRACE_MS (${grace}) must exceed BROKER_DEADLINE_MS (${deadline})`,
+          `${where}: WORKER_SHUTDOWN_GRACE_MS (${grace}) must exceed the longest broker call, a permit wait and BROKER_DEADLINE_MS (${longest})`,
         );
     }
   }

@@ -18,6 +18,11 @@ import { ExecutionStore } from './execution-store';
 import { UnitOfWork } from './unit-of-work';
 import { openServiceDataSource, serviceDataSourceOptions } from '@qts/service-infra';
 import { WORKER_DATABASE } from './worker-database';
+import { WorkerLeases } from './worker-leases';
+import type { WorkerInstance } from './worker-instance';
+import { testWorkerInstance } from '../../../test/test-worker-instance';
+import { spawnSync } from 'node:child_process';
+import { TEST_WORKER_SETTINGS } from '@qts/test-support';
 
 const T0 = new Date('2024-01-02T00:00:00.000Z');
 const T1 = new Date('2024-01-02T00:00:01.000Z');
@@ -43,7 +48,7 @@ describe('ExecutionStore.markSubmitted across processes (two connections to one 
   async function storeOn(file: string): Promise<ExecutionStore> {
     const dataSource = await openServiceDataSource(serviceDataSourceOptions(`sqlite:${file}`, WORKER_DATABASE));
     sources.push(dataSource);
-    return new ExecutionStore(new UnitOfWork(dataSource), new ExecutionReportBus());
+    return new ExecutionStore(new UnitOfWork(dataSource), new ExecutionReportBus(), testWorkerInstance());
   }
 
   it('lets exactly one of two worker processes send an order, however their claims interleave', async () => {
@@ -91,6 +96,119 @@ describe('ExecutionStore.markSubmitted across processes (two connections to one 
   });
 });
 
+describe('ExecutionStore ownership: two workers on one database (two connections to one SQLite file)', () => {
+  let folder: string;
+  const sources: DataSource[] = [];
+
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'worker-owner-'));
+  });
+
+  afterEach(async () => {
+    for (const source of sources.splice(0)) await source.destroy();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  interface Worker {
+    store: ExecutionStore;
+    leases: WorkerLeases;
+    dataSource: DataSource;
+  }
+
+  /** A worker on the shared file; `host` other than this one's: it only counts as gone once its lease expired. */
+  async function workerOn(instance: WorkerInstance): Promise<Worker> {
+    const dataSource = await openServiceDataSource(serviceDataSourceOptions(`sqlite:${join(folder, 'worker.sqlite')}`, WORKER_DATABASE));
+    sources.push(dataSource);
+    const unitOfWork = new UnitOfWork(dataSource);
+    const leases = new WorkerLeases(unitOfWork, instance, TEST_WORKER_SETTINGS);
+    await leases.register();
+    return { store: new ExecutionStore(unitOfWork, new ExecutionReportBus(), instance), leases, dataSource };
+  }
+
+  /** a: stored, never sent; b: sent, no answer yet; c: accepted, open at the broker; d: filled (finished). */
+  async function leaveWork(worker: Worker): Promise<void> {
+    for (const id of ['a', 'b', 'c', 'd']) await worker.store.createIntent(intent(id), false, T0);
+    await worker.store.markSubmitted('b', T1);
+    for (const [id, status] of [['c', OrderStatus.ACCEPTED], ['d', OrderStatus.FILLED]] as const) {
+      await worker.store.markSubmitted(id, T1);
+      await worker.store.settle(id, { answer: { accepted: true, handledBy: 'live', message: 'ok' }, order: { status } }, 'broker', T2);
+    }
+  }
+
+  const ids = (intents: { intent: { intentId: string } }[]) => intents.map((stored) => stored.intent.intentId);
+
+  it('leaves a live worker\'s intents alone: nothing to take over, nothing to send, nothing to follow', async () => {
+    const first = await workerOn(testWorkerInstance({ host: 'pod-a' }));
+    const second = await workerOn(testWorkerInstance({ host: 'pod-b' }));
+    await leaveWork(first);
+
+    expect(await second.store.takeOverOrphans()).toEqual([]);
+    await expect(second.store.claim('a')).resolves.toBe(false);
+    await expect(second.store.markSubmitted('a', T2)).resolves.toBe(false);
+    expect(await second.store.listByOrderStatus([OrderStatus.PENDING, OrderStatus.ACCEPTED])).toEqual([]);
+    expect(ids(await first.store.listByOrderStatus([OrderStatus.PENDING, OrderStatus.ACCEPTED]))).toEqual(['a', 'b', 'c']);
+    await expect(first.store.markSubmitted('a', T2)).resolves.toBe(true);
+  });
+
+  it('takes over, once, the unfinished intents of a worker that stopped cleanly (its lease removed)', async () => {
+    const first = await workerOn(testWorkerInstance({ host: 'pod-a' }));
+    const second = await workerOn(testWorkerInstance({ host: 'pod-b' }));
+    const third = await workerOn(testWorkerInstance({ host: 'pod-c' }));
+    await leaveWork(first);
+    await first.leases.release();
+
+    const [bySecond, byThird] = await Promise.all([second.store.takeOverOrphans(), third.store.takeOverOrphans()]);
+    expect([...ids(bySecond), ...ids(byThird)].sort()).toEqual(['a', 'b', 'c']);
+    const winner = ids(bySecond).length > 0 ? second : third;
+    expect((await winner.store.takeOverOrphans()).length).toBe(0);
+    // The old owner cannot send what it no longer owns; the new one can, once.
+    await expect(first.store.markSubmitted('a', T2)).resolves.toBe(false);
+    await expect(winner.store.markSubmitted('a', T2)).resolves.toBe(true);
+    expect((await winner.store.findIntent('c'))?.ownerId).toBe(winner.store.ownerId);
+    expect((await winner.store.findIntent('d'))?.ownerId).toBe(first.store.ownerId);
+  });
+
+  it('takes over the intents of a worker whose lease expired on the database clock, and removes that lease', async () => {
+    const first = await workerOn(testWorkerInstance({ host: 'pod-a' }));
+    const second = await workerOn(testWorkerInstance({ host: 'pod-b' }));
+    await leaveWork(first);
+    await first.dataSource.query(`UPDATE worker_leases SET expires_at = '2000-01-01T00:00:00.000Z' WHERE instance_id = ?`, [first.store.ownerId]);
+
+    expect(ids(await second.store.takeOverOrphans())).toEqual(['a', 'b', 'c']);
+    expect(await second.dataSource.query('SELECT instance_id FROM worker_leases ORDER BY instance_id')).toEqual([
+      { instance_id: second.store.ownerId },
+    ]);
+    // The silent worker comes back: its heartbeat finds its lease gone and writes it again; what it lost stays lost.
+    await expect(first.leases.renew()).resolves.toBe(false);
+    await expect(first.store.markSubmitted('a', T2)).resolves.toBe(false);
+    expect(await second.store.takeOverOrphans()).toEqual([]);
+  });
+
+  it('takes over at once from a process of this host that no longer runs, never from one that runs', async () => {
+    const exited = spawnSync(process.execPath, ['-e', '0']).pid as number;
+    const gone = await workerOn(testWorkerInstance({ pid: exited }));
+    const running = await workerOn(testWorkerInstance({ pid: process.ppid }));
+    await gone.store.createIntent(intent('left-by-gone'), false, T0);
+    await running.store.createIntent(intent('kept-by-running'), false, T0);
+    const me = await workerOn(testWorkerInstance({ pid: process.pid + 1_000_000 }));
+
+    expect(ids(await me.store.takeOverOrphans())).toEqual(['left-by-gone']);
+  });
+
+  it('lets a stopping worker hand back unsent intents: any worker takes them at once, never a sent one', async () => {
+    const first = await workerOn(testWorkerInstance({ host: 'pod-a' }));
+    const second = await workerOn(testWorkerInstance({ host: 'pod-b' }));
+    await leaveWork(first);
+
+    expect(await first.store.handBack(['a', 'b', 'c', 'd', 'unknown'])).toEqual(['a']);
+    expect((await first.store.findIntent('a'))?.ownerId).toBeUndefined();
+    await expect(first.store.markSubmitted('a', T2)).resolves.toBe(false);
+    await expect(second.store.claim('a')).resolves.toBe(true);
+    await expect(second.store.claim('b')).resolves.toBe(false);
+    await expect(second.store.markSubmitted('a', T2)).resolves.toBe(true);
+  });
+});
+
 describe('ExecutionStore (SQLite in memory, real migrations)', () => {
   let dataSource: DataSource;
   let store: ExecutionStore;
@@ -101,7 +219,7 @@ describe('ExecutionStore (SQLite in memory, real migrations)', () => {
     const bus = new ExecutionReportBus();
     reports = [];
     bus.subscribe((report) => reports.push(report));
-    store = new ExecutionStore(new UnitOfWork(dataSource), bus);
+    store = new ExecutionStore(new UnitOfWork(dataSource), bus, testWorkerInstance());
   });
 
   afterEach(async () => {

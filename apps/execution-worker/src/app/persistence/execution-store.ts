@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   canTransition,
   Decimal,
@@ -16,11 +16,13 @@ import { DuplicateIntentError, isUniqueViolation } from './duplicate-intent-erro
 import { IntentEntity } from './entities/intent.entity';
 import { OrderEventEntity } from './entities/order-event.entity';
 import { OrderEntity } from './entities/order.entity';
+import { IntentOwnership } from './intent-ownership';
 import { IntentRecords } from './intent-records';
 import { OrderEventLog } from './order-event-log';
 import { OrderRecords } from './order-records';
 import type { IntentAnswer, OrderEventSource, OrderUpdate, StoredIntent, StoredOrder } from './stored-intent';
 import { UnitOfWork } from './unit-of-work';
+import { WORKER_INSTANCE, type WorkerInstance } from './worker-instance';
 
 /** Orders whose outcome the worker does not know yet: after a crash they are reconciled, never re-sent. */
 export const IN_FLIGHT_ORDER_STATUSES: readonly OrderStatus[] = [OrderStatus.PENDING, OrderStatus.UNKNOWN];
@@ -49,15 +51,24 @@ export class ExecutionStore {
   private readonly intents = new IntentRecords();
   private readonly orders = new OrderRecords();
   private readonly events = new OrderEventLog();
+  private readonly ownership: IntentOwnership;
 
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly reports: ExecutionReportBus,
-  ) {}
+    @Inject(WORKER_INSTANCE) private readonly self: WorkerInstance,
+  ) {
+    this.ownership = new IntentOwnership(self);
+  }
+
+  /** The worker this store writes for: owner of the intents it stores. */
+  get ownerId(): string {
+    return this.self.id;
+  }
 
   /**
-   * Stores a new intent and, unless it is a dry run, its PENDING order (client_order_id = intent id) in one
-   * transaction. Throws DuplicateIntentError when the intent id is already stored.
+   * Stores a new intent, owned by this worker, and, unless it is a dry run, its PENDING order (client_order_id =
+   * intent id) in one transaction. Throws DuplicateIntentError when the intent id is already stored.
    */
   async createIntent(intent: ExecutionIntent, dryRun: boolean, at: Date, expiresAt?: Date): Promise<StoredIntent> {
     const published: ReportSource[] = [];
@@ -82,6 +93,7 @@ export class ExecutionStore {
           answeredAt: null,
           updatedAt: at,
           expiresAt: dryRun ? null : (expiresAt ?? null),
+          ownerId: this.self.id,
         });
         if (dryRun) return toStoredIntent(row, null);
         const order = await this.orders.insert(manager, {
@@ -119,11 +131,37 @@ export class ExecutionStore {
 
   /**
    * Claims the order for sending, just before the broker call: sets `submitted_at` if it is still unset (a PENDING
-   * order without it was never sent). Returns false when it was already set: another run (possibly another process
-   * on the same database) sent it, and it must not be sent again.
+   * order without it was never sent) and this worker owns the intent. Returns false when it was already set, by
+   * another run (possibly another process on the same database), or when the intent is another worker's now: it must
+   * not be sent by this one.
    */
   markSubmitted(intentId: string, at: Date): Promise<boolean> {
-    return this.unitOfWork.run((manager) => this.orders.claimForSending(manager, intentId, at));
+    return this.unitOfWork.run((manager) => this.orders.claimForSending(manager, intentId, at, this.self.id));
+  }
+
+  /**
+   * Removes the leases of workers that are gone and takes over every unfinished intent without a live owner
+   * (IntentOwnership): the intents and orders a stopped or crashed worker left. Returns them in arrival order.
+   */
+  takeOverOrphans(): Promise<StoredIntent[]> {
+    return this.unitOfWork.run(async (manager) => {
+      await this.ownership.removeDeadLeases(manager);
+      return this.loadIntents(manager, await this.ownership.takeOverOrphans(manager));
+    });
+  }
+
+  /** Takes one intent over when its owner is gone or handed it back; true when this worker owns it now. */
+  claim(intentId: string): Promise<boolean> {
+    return this.unitOfWork.run(async (manager) => {
+      await this.ownership.removeDeadLeases(manager);
+      return this.ownership.claim(manager, intentId);
+    });
+  }
+
+  /** Hands back intents this worker owns and will not send (unanswered, never sent): any worker may take them. */
+  handBack(intentIds: readonly string[]): Promise<string[]> {
+    if (intentIds.length === 0) return Promise.resolve([]);
+    return this.unitOfWork.run((manager) => this.ownership.handBack(manager, intentIds));
   }
 
   /**
@@ -139,7 +177,7 @@ export class ExecutionStore {
         const stored = await this.expireIn(manager, intentId, at, expiredMessage, published);
         return stored === null ? { kind: 'not-pending' } : { kind: 'expired', stored };
       }
-      return (await this.orders.claimForSending(manager, intentId, at)) ? { kind: 'claimed' } : { kind: 'not-pending' };
+      return (await this.orders.claimForSending(manager, intentId, at, this.self.id)) ? { kind: 'claimed' } : { kind: 'not-pending' };
     });
     this.publish(published);
     return claim;
@@ -202,10 +240,10 @@ export class ExecutionStore {
     });
   }
 
-  /** Intents whose order is in one of the statuses, in arrival order. */
+  /** Intents of this worker whose order is in one of the statuses, in arrival order. */
   async listByOrderStatus(statuses: readonly OrderStatus[]): Promise<StoredIntent[]> {
     return this.unitOfWork.run(async (manager) => {
-      const orders = await this.orders.listByStatus(manager, statuses);
+      const orders = await this.orders.listOwnedByStatus(manager, statuses, this.self.id);
       return this.loadIntents(manager, orders.map((row) => row.intentId));
     });
   }
@@ -341,6 +379,7 @@ function toStoredIntent(row: IntentEntity, order: OrderEntity | null): StoredInt
         }),
     ...(order === null ? {} : { order: toStoredOrder(order) }),
     ...(row.expiresAt === null || row.expiresAt === undefined ? {} : { expiresAt: row.expiresAt }),
+    ...(row.ownerId === null ? {} : { ownerId: row.ownerId }),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

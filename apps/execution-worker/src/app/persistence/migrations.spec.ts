@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import cliDataSource from './data-source';
 import { openServiceDataSource, serviceDataSourceOptions } from '@qts/service-infra';
+import { CreateExecutionTables1767225600000 } from './migrations/1767225600000-create-execution-tables';
 import { WORKER_DATABASE } from './worker-database';
 
 describe('worker migrations', () => {
@@ -48,17 +49,49 @@ describe('worker migrations', () => {
     }
   });
 
-  it('can be reverted, one by one', async () => {
+  it('can be reverted, every one of them (the newest first)', async () => {
     const dataSource = await openServiceDataSource(serviceDataSourceOptions('sqlite::memory:', WORKER_DATABASE));
     try {
       await dataSource.undoLastMigration();
       const intentColumns = await dataSource.query("SELECT name FROM pragma_table_info('intents')");
       expect(intentColumns.map((column: { name: string }) => column.name)).not.toContain('expires_at');
-      await dataSource.undoLastMigration();
+      for (let left = WORKER_DATABASE.migrations.length - 1; left > 0; left -= 1) await dataSource.undoLastMigration();
       const tables = await dataSource.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('intents', 'orders', 'order_events')");
       expect(tables).toEqual([]);
     } finally {
       await dataSource.destroy();
+    }
+  });
+
+  it('add ownership to a database that has intents: they keep their rows, without an owner, until a worker takes them', async () => {
+    const url = `sqlite:${join(scratch, 'worker.sqlite')}`;
+    const before = await openServiceDataSource(
+      serviceDataSourceOptions(url, { ...WORKER_DATABASE, migrations: [CreateExecutionTables1767225600000] }),
+    );
+    await before.query(
+      `INSERT INTO intents (intent_id, strategy_id, broker_id, account_id, symbol, side, quantity, order_type, dry_run, created_at, updated_at)
+       VALUES ('older', 's', 'kis', 'a', '005930', 'BUY', 1, 'MARKET', 0, 't', 't')`,
+    );
+    await before.query(
+      `INSERT INTO orders (intent_id, client_order_id, broker_id, account_id, symbol, status, filled_quantity, created_at, updated_at)
+       VALUES ('older', 'older', 'kis', 'a', '005930', 'PENDING', 0, 't', 't')`,
+    );
+    await before.destroy();
+
+    const after = await openServiceDataSource(serviceDataSourceOptions(url, WORKER_DATABASE));
+    try {
+      expect(await after.query('SELECT intent_id, owner_id FROM intents')).toEqual([{ intent_id: 'older', owner_id: null }]);
+      expect(await after.query('SELECT intent_id FROM orders')).toEqual([{ intent_id: 'older' }]);
+      const pending = await after.driver.createSchemaBuilder().log();
+      expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+
+      // And reverted with the rows in place (the orders' foreign key on intents untouched).
+      await after.query(`UPDATE intents SET owner_id = 'some-worker'`);
+      while ((await after.query('SELECT name FROM worker_migrations')).length > 1) await after.undoLastMigration();
+      expect(await after.query('SELECT * FROM intents')).toEqual([expect.not.objectContaining({ owner_id: expect.anything() })]);
+      expect(await after.query('SELECT intent_id FROM orders')).toEqual([{ intent_id: 'older' }]);
+    } finally {
+      await after.destroy();
     }
   });
 

@@ -21,16 +21,29 @@ export class OrderRecords {
     return manager.findBy(OrderEntity, { status: In([...statuses]) });
   }
 
+  /** Orders in one of the statuses whose intent `ownerId` owns. */
+  listOwnedByStatus(manager: EntityManager, statuses: readonly OrderStatus[], ownerId: string): Promise<OrderEntity[]> {
+    return manager
+      .createQueryBuilder(OrderEntity, 'o')
+      .where('o.status IN (:...statuses)', { statuses: [...statuses] })
+      .andWhere('EXISTS (SELECT 1 FROM intents i WHERE i.intent_id = o.intent_id AND i.owner_id = :ownerId)', { ownerId })
+      .getMany();
+  }
+
   /**
-   * The compare-and-set that claims a PENDING order for sending: sets `submitted_at` only where it is still unset.
-   * True for the one caller (in any process on the database) whose update changed the row.
+   * The compare-and-set that claims a PENDING order for sending: sets `submitted_at` only where it is still unset and
+   * the intent is `ownerId`'s. True for the one caller (in any process on the database) whose update changed the row.
    */
-  async claimForSending(manager: EntityManager, intentId: string, at: Date): Promise<boolean> {
-    const result = await manager.update(
-      OrderEntity,
-      { intentId, submittedAt: IsNull(), status: OrderStatus.PENDING },
-      { submittedAt: at, updatedAt: at },
-    );
+  async claimForSending(manager: EntityManager, intentId: string, at: Date, ownerId: string): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(OrderEntity)
+      .set({ submittedAt: at, updatedAt: at })
+      .where('intent_id = :intentId', { intentId })
+      .andWhere('submitted_at IS NULL')
+      .andWhere('status = :pending', { pending: OrderStatus.PENDING })
+      .andWhere('EXISTS (SELECT 1 FROM intents i WHERE i.intent_id = :intentId AND i.owner_id = :ownerId)', { ownerId })
+      .execute();
     return result.affected === 1;
   }
 

@@ -39,6 +39,8 @@ export interface StoredIntent {
   order?: StoredOrder;
   /** After this the order is not sent any more. Undefined for a dry run and for rows stored before expiry existed. */
   expiresAt?: Date;
+  /** The worker that sends, reconciles and follows it (WorkerInstance id); undefined when handed back. */
+  ownerId?: string;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -18,6 +18,7 @@ describe('InFlightRecovery (start-up after a crash)', () => {
     for (const id of ['a', 'b', 'c']) await bed.store.createIntent(testIntent({ intentId: id }), false, bed.clock.now());
     await bed.store.createIntent(testIntent({ intentId: 'dry', symbol: '000660' }), true, bed.clock.now());
 
+    await bed.restart(); // the intents above were left by the previous run
     const summary = await bed.recovery.recover();
     await summary.done;
 
@@ -38,7 +39,7 @@ describe('InFlightRecovery (start-up after a crash)', () => {
     // Stored before expiry existed (expires_at NULL): the MARKET default, 5 s from its arrival.
     await bed.store.createIntent(testIntent({ intentId: 'legacy', symbol: '000660', ...market }), false, t0);
     await bed.store.createIntent(testIntent({ intentId: 'patient', symbol: '035720' }), false, t0, new Date(t0.getTime() + 120_000));
-    bed.restart();
+    await bed.restart();
     bed.clock.advance(60_000);
 
     const summary = await bed.recovery.recover();
@@ -64,6 +65,7 @@ describe('InFlightRecovery (start-up after a crash)', () => {
     bed.brokers.lookup = async (ref) =>
       ref.clientOrderId === 'sent-found' ? brokerOrder('sent-found', OrderStatus.FILLED, { filledQuantity: 10 }) : null;
 
+    await bed.restart(); // the intents above were left by the previous run
     const summary = await bed.recovery.recover();
     expect(summary).toMatchObject({ resumed: 0, reconciling: 2 });
     await summary.done;
@@ -97,6 +99,7 @@ describe('InFlightRecovery (start-up after a crash)', () => {
     );
     bed.brokers.lookup = async () => brokerOrder('u', OrderStatus.ACCEPTED);
 
+    await bed.restart(); // the intents above were left by the previous run
     await (await bed.recovery.recover()).done;
 
     expect((await bed.store.findIntent('u'))?.answer).toMatchObject({ accepted: true, handledBy: 'live' });
@@ -115,6 +118,7 @@ describe('InFlightRecovery (start-up after a crash)', () => {
       return acceptedResponse(intent);
     };
 
+    await bed.restart(); // the intents above were left by the previous run
     await bed.recovery.recover();
     const [sameKey, otherKey] = await Promise.all([
       bed.executions.submit(testIntent({ intentId: 'new' })),
@@ -129,6 +133,7 @@ describe('InFlightRecovery (start-up after a crash)', () => {
   it('lets a duplicate of an intent being resumed wait for it instead of sending it again', async () => {
     await bed.store.createIntent(testIntent({ intentId: 'a' }), false, bed.clock.now());
 
+    await bed.restart(); // the intents above were left by the previous run
     const summary = await bed.recovery.recover();
     const duplicate = await bed.executions.submit(testIntent({ intentId: 'a' }));
     await summary.done;

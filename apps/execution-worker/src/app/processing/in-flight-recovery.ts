@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { FailSafeCode, OrderStatus } from '@qts/broker-domain';
 import { ExecutionStore } from '../persistence/execution-store';
+import { WorkerLeases } from '../persistence/worker-leases';
 import type { StoredIntent } from '../persistence/stored-intent';
 import { IntentExecutionService } from './intent-execution.service';
 import { isUnsent, needsReconciliation } from './order-progress';
@@ -12,12 +13,17 @@ export interface RecoverySummary {
   resumed: number;
   /** Orders that were (or may have been) sent: reconciled with the broker, never re-sent. */
   reconciling: number;
+  /** Orders open at the broker, followed by this worker from now on (OpenOrderTracker). */
+  following: number;
 }
 
 /**
- * Start-up recovery of what the last run left unfinished. Everything is queued in arrival order in the queues of
- * the intents' (broker, account, symbol) BEFORE the gRPC server accepts new intents, so a new intent of a key is
- * processed only after that key's in-flight orders are reconciled.
+ * Takes over what workers that are gone left unfinished: the last run of this worker, or another replica that
+ * stopped or crashed. Only intents without a live owner are touched (ExecutionStore.takeOverOrphans): an order
+ * another running worker is sending right now is never marked UNKNOWN, reconciled or re-sent from here.
+ * At start-up (recover) the work is queued in arrival order in the queues of the intents' (broker, account,
+ * symbol) BEFORE the gRPC server accepts new intents, so a new intent of a key is processed only after that key's
+ * in-flight orders are reconciled; later take-overs (takeOver, run periodically) queue behind what is there.
  */
 @Injectable()
 export class InFlightRecovery {
@@ -28,14 +34,22 @@ export class InFlightRecovery {
     private readonly executions: IntentExecutionService,
     private readonly reconciler: OrderReconciler,
     @Inject(WORKER_CLOCK) private readonly clock: WorkerClock,
+    private readonly leases: WorkerLeases,
   ) {}
 
-  /** Queues the work and returns; `done` settles when all of it has finished. */
+  /** Start-up: this worker's lease first, then the take-over. Returns once the work is queued. */
   async recover(): Promise<RecoverySummary & { done: Promise<void> }> {
+    await this.leases.register();
+    return this.takeOver();
+  }
+
+  /** Queues the work of the intents taken over and returns; `done` settles when all of it has finished. */
+  async takeOver(): Promise<RecoverySummary & { done: Promise<void> }> {
     const work: Promise<unknown>[] = [];
     let resumed = 0;
     let reconciling = 0;
-    for (const stored of await this.store.listUnfinished()) {
+    let following = 0;
+    for (const stored of await this.store.takeOverOrphans()) {
       const { order } = stored;
       if (order !== undefined && needsReconciliation(order)) {
         await this.markOutcomeUnknown(stored);
@@ -44,15 +58,19 @@ export class InFlightRecovery {
       } else if (isUnsent(stored)) {
         work.push(this.executions.resume(stored).catch((error) => this.logFailure(stored, error)));
         resumed += 1;
+      } else {
+        following += 1;
       }
     }
-    if (resumed + reconciling > 0) {
-      this.logger.log(`Recovery: ${resumed} stored intent(s) to send, ${reconciling} order(s) to reconcile`);
+    if (resumed + reconciling + following > 0) {
+      this.logger.log(
+        `Took over ${resumed} stored intent(s) to send, ${reconciling} order(s) to reconcile, ${following} open order(s) to follow`,
+      );
     }
-    return { resumed, reconciling, done: Promise.all(work).then(() => undefined) };
+    return { resumed, reconciling, following, done: Promise.all(work).then(() => undefined) };
   }
 
-  /** A PENDING order that was handed to the broker when the worker stopped: its outcome is unknown. */
+  /** A PENDING order that was handed to the broker when its worker stopped: its outcome is unknown. */
   private async markOutcomeUnknown(stored: StoredIntent): Promise<void> {
     const message = 'order outcome unknown (the worker stopped while it was being sent); reconciling, never re-sent';
     const pending = stored.order?.status === OrderStatus.PENDING;

@@ -82,7 +82,7 @@ describe('IntentExecutionService', () => {
 
   it('answers a later repetition from the database, flagged duplicate, without calling the broker', async () => {
     const first = await bed.executions.submit(testIntent({ intentId: 'intent-1' }));
-    bed.restart();
+    await bed.restart();
 
     const again = await bed.executions.submit(testIntent({ intentId: 'intent-1' }));
 
@@ -348,7 +348,7 @@ describe('IntentExecutionService', () => {
     expect(bed.brokers.sent).toEqual([]);
   });
 
-  it('stops sending when the worker shuts down: queued intents stay stored for the restart', async () => {
+  it('stops sending when the worker shuts down: queued intents are answered at once and handed back, stored for another worker', async () => {
     const gate = deferred<void>();
     const sending = deferred<void>();
     bed.brokers.engine = async (intent) => {
@@ -360,14 +360,18 @@ describe('IntentExecutionService', () => {
     const queued = bed.executions.submit(testIntent({ intentId: 'second' }));
     await sending.promise;
 
-    bed.executions.stop();
+    await bed.executions.stop();
+    // Answered before the call ahead of it in its queue finished.
+    await expect(queued).rejects.toBeInstanceOf(WorkerStoppingError);
     gate.resolve();
 
     await expect(inFlight).resolves.toMatchObject({ result: { accepted: true } });
-    await expect(queued).rejects.toBeInstanceOf(WorkerStoppingError);
     await expect(bed.executions.submit(testIntent({ intentId: 'third' }))).rejects.toBeInstanceOf(WorkerStoppingError);
     expect(bed.brokers.sent.map((i) => i.intentId)).toEqual(['first']);
-    expect((await bed.store.findIntent('second'))?.order?.submittedAt).toBeUndefined();
+    const second = await bed.store.findIntent('second');
+    expect(second?.order?.submittedAt).toBeUndefined();
+    expect(second?.ownerId).toBeUndefined();
+    expect((await bed.store.findIntent('first'))?.ownerId).toBe(bed.instance.id);
   });
 
   it('counts received, duplicate, accepted and unknown intents', async () => {

@@ -56,6 +56,15 @@ interface Run {
   outcome: Promise<SubmitOutcome>;
 }
 
+/** An intent waiting in its key's queue: not sent yet, handed back if the worker stops first. */
+interface QueuedDispatch {
+  intentId: string;
+  reject: (error: unknown) => void;
+}
+
+/** How often a submission of an intent that another worker is executing looks for its answer. */
+const OTHER_WORKER_POLL_MS = 100;
+
 /** What one broker call produced, and whether the order must be reconciled afterwards. */
 interface Execution {
   result: IntentResult;
@@ -67,7 +76,8 @@ interface Execution {
  * 1. an intent id seen before (running in this process, or stored) returns the first result, duplicate = true;
  * 2. a new intent is stored with its PENDING order (client_order_id = intent id) BEFORE the broker is called;
  * 3. it is executed in the queue of its (broker, account, symbol), strictly in arrival order;
- * 4. `submitted_at` is written just before the call through BROKER_FACTORY.engineFor(...), in the same transaction
+ * 4. `submitted_at` is written just before the call through BROKER_FACTORY.engineFor(...), only by the worker that
+ *    owns the intent (the one that stored it, or took it over from a worker that is gone), in the same transaction
  *    that checks the intent's expiry: an intent is either sent or refused as expired (FS050), never both, and the
  *    broker client never sends it after its expiry either (`sendBy`);
  * 5. the answer is stored with the order's new state; anything that is not a definite answer (a timeout, a thrown
@@ -76,6 +86,7 @@ interface Execution {
  * expiry, without waiting for its turn. A caller's deadline is kept: when the outcome cannot be known by `answerBy`,
  * the intent's current state is answered (PENDING and why) and the outcome follows on the report stream.
  * Unknown brokers and accounts are refused before anything is stored (NOT_FOUND): such an intent can never execute.
+ * An intent another live worker owns is never sent here: a submission of it waits for that worker's answer.
  */
 @Injectable()
 export class IntentExecutionService {
@@ -84,6 +95,7 @@ export class IntentExecutionService {
   private readonly progress = new IntentProgress();
   /** Expiry timers of intents waiting in a queue; aborted when their turn comes or the worker stops. */
   private readonly expiryWatches = new Set<AbortController>();
+  private readonly queued = new Set<QueuedDispatch>();
   private stopping = false;
 
   constructor(
@@ -158,13 +170,29 @@ export class IntentExecutionService {
   }
 
   /**
-   * Shutdown: intents still waiting in a queue are not sent any more (they stay stored and are sent after the
-   * restart, in their place); broker calls already made finish normally.
+   * Shutdown: no new intents; intents still waiting in a queue are not sent by this worker: they are handed back in
+   * the database first (any worker may take them at once: the other replica, or this one after its restart), then
+   * their callers get WorkerStoppingError (UNAVAILABLE: submit again, to another replica). Broker calls already made
+   * finish normally. Expiry stays in the database: whoever sends a handed-back intent checks it in the claim.
    */
-  stop(): void {
+  async stop(): Promise<void> {
     this.stopping = true;
     for (const watch of this.expiryWatches) watch.abort();
     this.expiryWatches.clear();
+    const waiting = [...this.queued];
+    this.queued.clear();
+    if (waiting.length === 0) return;
+    try {
+      const handedBack = await this.store.handBack(waiting.map((dispatch) => dispatch.intentId));
+      this.logger.log(`Shutdown: ${handedBack.length} queued intent(s) handed back for another worker to send`);
+    } catch (error) {
+      // Still stored and owned by this worker: taken over once its lease is gone.
+      this.logger.warn(`Shutdown: queued intents could not be handed back (${describe(error)}); taken over when this worker's lease ends`);
+    }
+    for (const dispatch of waiting) {
+      this.progress.forget(dispatch.intentId);
+      dispatch.reject(new WorkerStoppingError(dispatch.intentId));
+    }
   }
 
   /** Intents being stored or executed right now. */
@@ -201,9 +229,11 @@ export class IntentExecutionService {
       if ('error' in first) throw first.error;
       return first.outcome;
     }
-    const tracked = this.progress.get(run.intent.intentId);
-    if (tracked === undefined) throw new IntentNotConfirmedError(run.intent.intentId);
-    const result = this.resultOf(tracked.stored);
+    // Tracked while this process executes it; otherwise (another worker executes it) as stored.
+    const current =
+      this.progress.get(run.intent.intentId)?.stored ?? (await this.store.findIntent(run.intent.intentId).catch(() => null));
+    if (current === null) throw new IntentNotConfirmedError(run.intent.intentId);
+    const result = this.resultOf(current);
     this.metrics.pendingAnswer(result.pendingReason ?? PendingReason.QUEUED);
     return { result, duplicate: false };
   }
@@ -212,10 +242,14 @@ export class IntentExecutionService {
     const known = await this.findStored(intent.intentId);
     if (known !== null) {
       assertSameSubmission(known, { intent, dryRun });
-      // Stored but never sent (e.g. the database failed just before the call): sending it now is safe, because
-      // the claim lets only one run, in any process, send it (and none once it expired).
-      if (isUnsent(known)) return { result: await this.dispatch(known), duplicate: true };
-      return { result: this.resultOf(known), duplicate: true };
+      if (!isUnsent(known)) return { result: this.resultOf(known), duplicate: true };
+      // Stored but never sent: by this worker (e.g. the database failed just before the call), or by a worker that
+      // is gone or handed it back; sending it is safe, because the claim lets only its owner send it, once, and
+      // none once it expired.
+      if (known.ownerId === this.store.ownerId || (await this.store.claim(intent.intentId))) {
+        return { result: await this.dispatch(known), duplicate: true };
+      }
+      return { result: await this.answerOfOtherWorker(intent.intentId), duplicate: true };
     }
 
     this.assertRoutable(intent);
@@ -224,11 +258,12 @@ export class IntentExecutionService {
       stored = await this.store.createIntent({ ...intent, createdAt: this.clock.now() }, dryRun, this.clock.now(), expiresAt);
     } catch (error) {
       if (!(error instanceof DuplicateIntentError)) throw new IntentNotPersistedError(intent.intentId, error);
-      // Another process stored it first (same database): its result is the result.
+      // Another process stored it first (same database): its result is the result, once it has one.
       const winner = await this.findStored(intent.intentId);
       if (winner === null) throw new IntentNotPersistedError(intent.intentId, error);
       assertSameSubmission(winner, { intent, dryRun });
-      return { result: this.resultOf(winner), duplicate: true };
+      if (winner.answer !== undefined) return { result: this.resultOf(winner), duplicate: true };
+      return { result: await this.answerOfOtherWorker(intent.intentId), duplicate: true };
     }
     return { result: await this.dispatch(stored), duplicate: false };
   }
@@ -262,16 +297,21 @@ export class IntentExecutionService {
    */
   private dispatch(stored: StoredIntent): Promise<IntentResult> {
     const intentId = stored.intent.intentId;
+    if (this.stopping) return this.handBackNow(intentId);
     const key = orderingKey(stored.intent);
     const expiresAt = expiryOf(stored, this.config.worker);
     this.progress.track(stored, key);
     return new Promise<IntentResult>((resolve, reject) => {
+      const waiting: QueuedDispatch = { intentId, reject };
+      this.queued.add(waiting);
       const watch = new AbortController();
       if (expiresAt !== undefined) this.watchExpiry(stored, expiresAt, watch, resolve);
       void this.queue.enqueue(key, async () => {
         // From here on the claim decides between sending and expiring.
         watch.abort();
         this.expiryWatches.delete(watch);
+        // Not in the set any more: stop() handed it back and answered its caller.
+        if (!this.queued.delete(waiting)) return;
         if (this.stopping) {
           this.progress.forget(intentId);
           reject(new WorkerStoppingError(intentId));
@@ -329,6 +369,30 @@ export class IntentExecutionService {
     });
   }
 
+  /** An intent stored while the worker began to stop: handed back at once, its caller told to submit again. */
+  private async handBackNow(intentId: string): Promise<IntentResult> {
+    await this.store.handBack([intentId]).catch((error: unknown) =>
+      this.logger.warn(`Intent '${intentId}' could not be handed back (${describe(error)}); taken over when this worker's lease ends`),
+    );
+    throw new WorkerStoppingError(intentId);
+  }
+
+  /**
+   * The result of an intent another worker is executing (it stored it first, or owns it): its answer once stored,
+   * or, if none comes within the longest a broker call takes (WORKER_SHUTDOWN_GRACE_MS), the current state
+   * ("received; not processed yet", PENDING), which GetIntent and the report stream follow from there. A caller's
+   * deadline cuts this wait short (SubmitOptions.answerBy).
+   */
+  private async answerOfOtherWorker(intentId: string): Promise<IntentResult> {
+    const giveUpAt = this.clock.now().getTime() + this.config.worker.shutdownGraceMs;
+    for (;;) {
+      const current = await this.findStored(intentId);
+      if (current === null) throw new IntentNotPersistedError(intentId, new Error('the intent is no longer stored'));
+      if (current.answer !== undefined || this.stopping || this.clock.now().getTime() >= giveUpAt) return this.resultOf(current);
+      await this.clock.sleep(OTHER_WORKER_POLL_MS);
+    }
+  }
+
   private async execute(stored: StoredIntent, expiresAt: Date | undefined): Promise<Execution> {
     const { intent, dryRun } = stored;
     let engine: BrokerEngine;
@@ -354,9 +418,9 @@ export class IntentExecutionService {
         return { result: this.resultOf(claim.stored), reconcile: false };
       }
       if (claim.kind === 'not-pending') {
-        // Already sent by another run (never a second time: that run records the answer), or expired meanwhile.
-        const current = await this.store.findIntent(intent.intentId);
-        return { result: this.resultOf(current ?? stored), reconcile: false };
+        // Already sent by another run, another worker's now, or expired meanwhile: never a second time. The run that
+        // sent it records the answer.
+        return { result: await this.answerOfOtherWorker(intent.intentId), reconcile: false };
       }
       this.progress.advance(intent.intentId, 'sending');
     }

@@ -7,9 +7,10 @@ import { needsReconciliation } from './order-progress';
 import { OrderReconciler } from './order-reconciler';
 
 /**
- * Every reconcileSweepMs, queues a reconciliation for each order still UNKNOWN (or PENDING after it was sent) that is
- * not being reconciled: orders whose reconciliation was deferred because the broker did not answer, or whose
- * answer could not be stored.
+ * Every reconcileSweepMs, queues a reconciliation for each order of this worker still UNKNOWN (or PENDING after it
+ * was sent) that is not being reconciled: orders whose reconciliation was deferred because the broker did not answer,
+ * or whose answer could not be stored. Each replica sweeps only the orders it owns, so the broker is asked once per
+ * order whatever the number of replicas.
  */
 @Injectable()
 export class ReconciliationSweep implements OnApplicationShutdown {
@@ -48,8 +49,13 @@ export class ReconciliationSweep implements OnApplicationShutdown {
     return count;
   }
 
-  onApplicationShutdown(): void {
+  /** No further sweeps (reconciliations already queued run on, until the reconciler stops). */
+  stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  onApplicationShutdown(): void {
+    this.stop();
   }
 }

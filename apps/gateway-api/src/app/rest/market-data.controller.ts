@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Optional, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { QuoteJson } from '@qts/broker-domain';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -6,7 +6,7 @@ import { parseCandleRange } from '../market-data/candle-range';
 import { MarketDataService } from '../market-data/market-data.service';
 import { ApiErrorResponses } from '@qts/service-infra';
 import { BROKER_CALL_ERRORS } from './broker-call-errors';
-import { RequireScope } from '@qts/service-infra';
+import { RequireScope, ServiceShutdown } from '@qts/service-infra';
 import { API_KEY_SECURITY_SCHEME, API_PREFIX } from './api-prefix';
 import { CandlesQuery } from './dto/candles.query';
 import { CandleListDoc, QuoteDoc } from './dto/market-data.views';
@@ -20,7 +20,10 @@ export const DATA_SOURCE_HEADER = 'X-Data-Source';
 @RequireScope('read')
 @Controller(`${API_PREFIX}/brokers`)
 export class MarketDataController {
-  constructor(private readonly marketData: MarketDataService) {}
+  constructor(
+    private readonly marketData: MarketDataService,
+    @Optional() private readonly shutdown?: ServiceShutdown,
+  ) {}
 
   @Get(':brokerId/candles')
   @ApiOperation({
@@ -65,7 +68,8 @@ export class MarketDataController {
     summary: 'Live quotes as Server-Sent Events',
     description:
       'Each event is `event: quote` with a Quote as JSON data. A broker failure after the stream started ends it ' +
-      'with `event: error` and the error body. Disconnecting closes the broker stream.',
+      'with `event: error` and the error body. Disconnecting closes the broker stream. The stream ends when the ' +
+      'gateway shuts down (an EventSource reconnects, to another replica).',
   })
   @ApiResponse({
     status: 200,
@@ -77,6 +81,9 @@ export class MarketDataController {
     const abort = new AbortController();
     const onClose = (): void => abort.abort();
     response.on('close', onClose);
+    // A stream never ends by itself: the shutdown ends it, as it ends gRPC server streams.
+    this.shutdown?.signal.addEventListener('abort', onClose, { once: true });
+    if (this.shutdown?.isStopping) abort.abort();
     try {
       const stream = await this.marketData.openQuoteStream(params.brokerId, [params.symbol], abort.signal);
       if (abort.signal.aborted || request.destroyed) {
@@ -86,6 +93,7 @@ export class MarketDataController {
       await writeQuotesAsServerSentEvents(response, stream, abort.signal);
     } finally {
       response.off('close', onClose);
+      this.shutdown?.signal.removeEventListener('abort', onClose);
       abort.abort();
     }
   }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions, type MigrationInterface } from 'typeorm';
 import { resolveDatabaseTarget } from './database-target';
+import { runMigrationsExclusively } from './exclusive-migrations';
 
 /** What differs between the services' databases. */
 export interface ServiceDatabaseOptions {
@@ -15,8 +16,8 @@ export interface ServiceDatabaseOptions {
 }
 
 /**
- * TypeORM options of a service's database for a DATABASE_URL. Migrations run at start-up, each in its own
- * transaction; `synchronize` stays off, so the schema only ever changes through a reviewed migration.
+ * TypeORM options of a service's database for a DATABASE_URL. Migrations run at start-up (openServiceDataSource),
+ * one process at a time, each migration in its own transaction; `synchronize` stays off, so the schema only ever changes through a reviewed migration.
  * SQLite: WAL (readers never block the writer), synchronous=FULL (a committed row survives power loss, not only a
  * killed process), foreign keys enforced, and a 10 s busy timeout for a second process on the same file.
  */
@@ -51,10 +52,25 @@ export function serviceDataSourceOptions(
   };
 }
 
-/** Creates the SQLite folder if needed (a fresh checkout has no data/), connects and runs pending migrations. */
+/**
+ * Creates the SQLite folder if needed (a fresh checkout has no data/), connects, and runs the pending migrations
+ * (when `migrationsRun`) under a lock shared by every process on the same database (runMigrationsExclusively):
+ * replicas that start together never run one twice.
+ */
 export async function openServiceDataSource(options: DataSourceOptions): Promise<DataSource> {
   if (options.type === 'better-sqlite3' && options.database !== ':memory:') {
     mkdirSync(dirname(options.database), { recursive: true });
   }
-  return new DataSource(options).initialize();
+  // TypeORM's own migrationsRun would run them at initialize(), outside any lock.
+  const dataSource = new DataSource({ ...options, migrationsRun: false } as DataSourceOptions);
+  await dataSource.initialize();
+  if (options.migrationsRun === true) {
+    try {
+      await runMigrationsExclusively(dataSource);
+    } catch (error) {
+      await dataSource.destroy();
+      throw error;
+    }
+  }
+  return dataSource;
 }

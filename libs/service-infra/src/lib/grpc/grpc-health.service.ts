@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Server } from '@grpc/grpc-js';
+import type { Server, ServerWritableStream, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 
 /**
@@ -10,6 +10,8 @@ import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 export class GrpcHealthService {
   private readonly implementation = new HealthImplementation({ '': 'NOT_SERVING' });
   private readonly names = new Set<string>(['']);
+  /** Open Watch calls: ended (OK) once they have seen NOT_SERVING, so that they never hold the drain. */
+  private readonly watches = new Set<ServerWritableStream<unknown, unknown>>();
   private stopped = false;
 
   setStatus(service: string, status: ServingStatus): void {
@@ -22,13 +24,35 @@ export class GrpcHealthService {
     return this.stopped;
   }
 
-  /** Every status to NOT_SERVING, for good: the server is draining. */
+  /** Every status to NOT_SERVING, for good: the server is draining. Watchers get it, then their call ends. */
   stopServing(): void {
     this.stopped = true;
     for (const name of this.names) this.implementation.setStatus(name, 'NOT_SERVING');
+    for (const call of this.watches) call.end();
+    this.watches.clear();
   }
 
   addToServer(server: Server): void {
-    this.implementation.addToServer(server);
+    // The package's handlers, with each Watch call tracked (a Watch never ends by itself).
+    const tracking = {
+      addService: (service: Parameters<Server['addService']>[0], handlers: UntypedServiceImplementation) => {
+        const watch = handlers['watch'] as (call: ServerWritableStream<unknown, unknown>) => void;
+        server.addService(service, {
+          ...handlers,
+          watch: (call: ServerWritableStream<unknown, unknown>) => {
+            watch(call);
+            if (this.stopped) {
+              call.end();
+              return;
+            }
+            this.watches.add(call);
+            const forget = () => this.watches.delete(call);
+            call.on('cancelled', forget);
+            call.on('close', forget);
+          },
+        });
+      },
+    };
+    this.implementation.addToServer(tracking as unknown as Server);
   }
 }

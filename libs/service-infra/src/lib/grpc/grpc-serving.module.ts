@@ -1,9 +1,11 @@
 import { ConfigurableModuleBuilder, Module, type DynamicModule } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
 import { GrpcHealthService } from './grpc-health.service';
 import { GrpcServerStreams } from './grpc-server-streams';
 import { PlatformGrpcServer, type GrpcServingOptions } from './platform-grpc-server';
+import { ServiceShutdown } from '../shutdown/service-shutdown';
 
 const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } = new ConfigurableModuleBuilder<GrpcServingOptions>()
   .setClassMethodName('forRoot')
@@ -15,21 +17,32 @@ export const GRPC_SERVING_OPTIONS = MODULE_OPTIONS_TOKEN;
 
 /**
  * The service's gRPC server as a provider (PlatformGrpcServer: the strategy `startServices` connects as a Nest
- * microservice), its health statuses and its open server streams. Global, so that controllers and shutdown hooks
- * anywhere in the service can reach them.
+ * microservice), its health statuses, its open server streams, and the service's ServiceShutdown (the gRPC server
+ * is its first participant). Global, so that controllers and shutdown participants anywhere in the service can
+ * reach them.
  */
 @Module({
   providers: [
     GrpcHealthService,
     GrpcServerStreams,
     {
+      // The service's drain budget is its gRPC grace: HTTP requests in flight get as long.
+      provide: ServiceShutdown,
+      inject: [MODULE_OPTIONS_TOKEN, HttpAdapterHost],
+      useFactory: (options: GrpcServingOptions, adapterHost: HttpAdapterHost) =>
+        new ServiceShutdown({ drainMs: options.shutdownGraceMs }, adapterHost),
+    },
+    {
       provide: PlatformGrpcServer,
-      inject: [MODULE_OPTIONS_TOKEN, GrpcHealthService, GrpcServerStreams],
-      useFactory: (options: GrpcServingOptions, health: GrpcHealthService, streams: GrpcServerStreams) =>
-        new PlatformGrpcServer(options, health, streams),
+      inject: [MODULE_OPTIONS_TOKEN, GrpcHealthService, GrpcServerStreams, ServiceShutdown],
+      useFactory: (options: GrpcServingOptions, health: GrpcHealthService, streams: GrpcServerStreams, shutdown: ServiceShutdown) => {
+        const server = new PlatformGrpcServer(options, health, streams);
+        shutdown.register(server);
+        return server;
+      },
     },
   ],
-  exports: [GrpcHealthService, GrpcServerStreams, PlatformGrpcServer],
+  exports: [GrpcHealthService, GrpcServerStreams, PlatformGrpcServer, ServiceShutdown],
 })
 export class GrpcServingModule extends ConfigurableModuleClass {
   /** The service's gRPC server on BIND_HOST and the port its part of the platform configuration names. */

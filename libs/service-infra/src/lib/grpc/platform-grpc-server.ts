@@ -8,6 +8,7 @@ import { grpcPackageDefinition } from './grpc-package-definition';
 import { GrpcHealthService } from './grpc-health.service';
 import { GrpcServerStreams } from './grpc-server-streams';
 import { listenAddress } from './listen-address';
+import type { ShutdownParticipant } from '../shutdown/service-shutdown';
 
 /** What a service serves over gRPC, and where. */
 export interface GrpcServingOptions {
@@ -27,13 +28,16 @@ export interface GrpcServingOptions {
 /**
  * The gRPC transport of a service: @nestjs/microservices' ServerGrpc (controllers with @GrpcMethod, the global
  * guard, pipes and exception filter), with grpc.health.v1.Health and server reflection on the same port, the
- * generated serializers, the port it actually bound, and a bounded drain on shutdown: NOT_SERVING, server streams
- * ended with OK, no new calls, calls in flight given `shutdownGraceMs`, then the rest cut.
+ * generated serializers, the port it actually bound, and a bounded drain on shutdown as a participant of the
+ * service's ServiceShutdown: NOT_SERVING, server streams ended with OK, no new calls, calls in flight given
+ * `shutdownGraceMs`, then the rest cut.
  */
-export class PlatformGrpcServer extends ServerGrpc {
+export class PlatformGrpcServer extends ServerGrpc implements ShutdownParticipant {
+  readonly name = 'gRPC server';
   private readonly log = new Logger(PlatformGrpcServer.name);
   private boundPort: number | undefined;
   private drained: Promise<void> | undefined;
+  private drainedInTime: Promise<void> | undefined;
 
   constructor(
     private readonly serving: GrpcServingOptions,
@@ -112,7 +116,25 @@ export class PlatformGrpcServer extends ServerGrpc {
     return this.drained;
   }
 
+  /** ShutdownParticipant: NOT_SERVING and no new calls, as soon as the service begins its shutdown. */
+  stopAccepting(): void {
+    void this.beginShutdown();
+  }
+
+  /** ShutdownParticipant: calls in flight get `shutdownGraceMs` to finish, then the rest are cut (once). */
+  drain(): Promise<void> {
+    this.drainedInTime ??= this.drainWithinGrace();
+    return this.drainedInTime;
+  }
+
   override async close(): Promise<void> {
+    const server = this.grpcClient as Server | null;
+    if (server === null || server === undefined) return;
+    await this.drain();
+    this.grpcClient = null as unknown as Server;
+  }
+
+  private async drainWithinGrace(): Promise<void> {
     const server = this.grpcClient as Server | null;
     if (server === null || server === undefined) return;
     let timer: NodeJS.Timeout | undefined;
@@ -125,6 +147,5 @@ export class PlatformGrpcServer extends ServerGrpc {
       this.log.warn(`gRPC calls still in flight after ${this.serving.shutdownGraceMs} ms: cut`);
       server.forceShutdown();
     }
-    this.grpcClient = null as unknown as Server;
   }
 }

@@ -1,11 +1,18 @@
-import { Controller, Get, Param, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Optional, Param, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+  type HealthCheckResult,
+} from '@nestjs/terminus';
 import type { ServerResponse } from 'node:http';
 import { PublicRoute } from '../api-keys/route-access.decorators';
 import { ApiErrorResponses } from '../errors/api-error-responses.decorator';
 import { BrokerParams } from '../validation/broker-params';
 import { BrokerHealthIndicator } from './broker-health.indicator';
+import { ServiceShutdown } from '../shutdown/service-shutdown';
 import { ReadinessChecks } from './readiness-checks';
 
 /** How long the database may take to answer the readiness ping. */
@@ -21,26 +28,33 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly brokers: BrokerHealthIndicator,
     private readonly readiness: ReadinessChecks,
+    private readonly indicators: HealthIndicatorService,
+    @Optional() private readonly shutdown?: ServiceShutdown,
   ) {}
 
   /** The process only: a broker or database outage must never make Kubernetes restart the service. */
   @Get('live')
   @HealthCheck()
   @ApiOperation({ summary: 'Liveness: the process answers' })
-  live(): Promise<HealthCheckResult> {
-    return this.health.check([]);
+  live(): HealthCheckResult {
+    // Not through HealthCheckService: Terminus answers every check 503 once shutdown hooks begin, and a draining
+    // process is alive (a failed liveness probe would restart it mid-drain).
+    return { status: 'ok', info: {}, error: {}, details: {} };
   }
 
   /**
    * Database reachable, the checks the service's modules added (the rate-limit ledger: while it is unreachable no
-   * broker call is granted) up, every `required: true` broker CONNECTED or DEGRADED; 503 otherwise.
+   * broker call is granted) up, every `required: true` broker CONNECTED or DEGRADED; 503 otherwise, and from the
+   * first moment of a shutdown (`shutdown: down`), so that load balancers stop sending before the servers close.
    */
   @Get('ready')
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: database, the shared rate-limit ledger, every required broker' })
   @ApiResponse({ status: 503, description: 'Not ready (Terminus body naming what is down)' })
   ready(@Res({ passthrough: true }) response: ServerResponse): Promise<HealthCheckResult> {
+    const stopping = this.shutdown?.isStopping === true;
     return this.answer(response, [
+      ...(stopping ? [() => this.indicators.check('shutdown').down({ message: 'the service is shutting down' })] : []),
       () => this.database.pingCheck('database', { timeout: DATABASE_PING_TIMEOUT_MS }),
       ...this.readiness.list(),
       ...this.brokers.requiredBrokerIds().map((brokerId) => () => this.brokers.check(brokerId)),

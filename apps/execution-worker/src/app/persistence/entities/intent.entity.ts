@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { BIGINT_NUMBER_COLUMN, ISO_TIMESTAMP_COLUMN } from '@qts/service-infra';
 
 /**
@@ -7,6 +7,8 @@ import { BIGINT_NUMBER_COLUMN, ISO_TIMESTAMP_COLUMN } from '@qts/service-infra';
  */
 @Entity({ name: 'intents' })
 @Unique('UQ_intents_intent_id', ['intentId'])
+@Index('IDX_intents_owner_id', ['ownerId'])
+@Index('IDX_intents_answered_at', ['answeredAt'])
 export class IntentEntity {
   /** Arrival order: start-up recovery replays unfinished intents in this order. */
   @PrimaryGeneratedColumn('increment', { name: 'seq', type: 'integer' })
@@ -72,4 +74,11 @@ export class IntentEntity {
 
   @Column({ name: 'updated_at', ...ISO_TIMESTAMP_COLUMN })
   updatedAt!: Date;
+
+  /**
+   * The worker (worker_leases.instance_id) that sends, reconciles and follows this intent's order; null when it was
+   * handed back unsent. Only the owner sends it, and a worker takes over only intents whose owner has no lease left.
+   */
+  @Column({ name: 'owner_id', type: 'varchar', length: 128, nullable: true })
+  ownerId!: string | null;
 }
