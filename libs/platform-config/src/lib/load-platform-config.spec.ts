@@ -78,6 +78,46 @@ describe('loadPlatformConfig', () => {
     });
   });
 
+  it('reads how the gateway reaches the worker for accounts added at run time, and the accounts refresh', () => {
+    const defaults = loadPlatformConfig({ env: {}, cwd: repoRoot });
+    expect(defaults.gateway.worker).toBeUndefined();
+    expect(defaults.gateway.consoleBalanceRefreshMs).toBe(10_000);
+    expect(defaults.accountsRefreshMs).toBe(2_000);
+
+    const linked = loadPlatformConfig({
+      cwd: repoRoot,
+      env: {
+        GATEWAY_WORKER_URL: 'http://execution-worker:3001/',
+        GATEWAY_WORKER_API_KEY: 'worker-admin-key-0123456789',
+        GATEWAY_CONSOLE_BALANCE_REFRESH_MS: '5000',
+        ACCOUNTS_REFRESH_MS: '500',
+      },
+    });
+    expect(linked.gateway.worker).toEqual({ kind: 'http', url: 'http://execution-worker:3001', apiKey: 'worker-admin-key-0123456789' });
+    expect(linked.gateway.consoleBalanceRefreshMs).toBe(5_000);
+    expect(linked.accountsRefreshMs).toBe(500);
+    expect(loadPlatformConfig({ env: { GATEWAY_WORKER_URL: 'none' }, cwd: repoRoot }).gateway.worker).toEqual({ kind: 'none' });
+    expect(loadPlatformConfig({ env: { GATEWAY_WORKER_URL: 'https://worker.qts' }, cwd: repoRoot }).gateway.worker).toEqual({
+      kind: 'http',
+      url: 'https://worker.qts',
+    });
+
+    const problems = environmentProblems({
+      GATEWAY_WORKER_URL: 'ftp://worker',
+      GATEWAY_WORKER_API_KEY: 'short',
+      ACCOUNTS_REFRESH_MS: '10',
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'GATEWAY_WORKER_URL must be a http:// or https:// URL',
+        'ACCOUNTS_REFRESH_MS must be an integer between 100 and 600000, got \'10\'',
+      ]),
+    );
+    expect(
+      environmentProblems({ GATEWAY_WORKER_URL: 'http://worker:3001', GATEWAY_WORKER_API_KEY: 'short' }),
+    ).toEqual(['GATEWAY_WORKER_API_KEY must be at least 16 characters long (value not shown)']);
+  });
+
   it('lists every bad variable at once, by name', () => {
     expect(
       environmentProblems({

@@ -3,7 +3,13 @@ import type { BrokerConfig } from '@qts/broker-domain';
 import { RATE_LIMIT_MODES, type RateLimitBackendSettings, type RateLimitMode } from '@qts/rate-limit';
 import { ConfigValidationError } from './config-validation-error';
 import { loadBrokersConfig } from './load-brokers-config';
-import { LOG_LEVELS, type LogLevel, type PlatformConfig, type PlatformRateLimitConfig } from './platform-config';
+import {
+  LOG_LEVELS,
+  type GatewayWorkerLink,
+  type LogLevel,
+  type PlatformConfig,
+  type PlatformRateLimitConfig,
+} from './platform-config';
 import { readWorkerSettings } from './worker-settings';
 
 export const DEFAULT_BROKERS_CONFIG = 'config/brokers.yaml';
@@ -31,10 +37,12 @@ export function loadPlatformConfig(options: LoadPlatformConfigOptions = {}): Pla
   const redisUrl = reader.url('REDIS_URL', ['redis:', 'rediss:']);
   const partial = {
     bindHost: reader.string('BIND_HOST') ?? '0.0.0.0',
-    gateway: {
+    gateway: withoutUndefined({
       httpPort: reader.port('GATEWAY_HTTP_PORT', 3000),
       grpcPort: reader.port('GATEWAY_GRPC_PORT', 50051),
-    },
+      worker: readGatewayWorkerLink(reader),
+      consoleBalanceRefreshMs: reader.integer('GATEWAY_CONSOLE_BALANCE_REFRESH_MS', 10_000, 1_000, 3_600_000),
+    }),
     worker: readWorkerSettings(reader, brokerDeadlineMs),
     databaseUrl: reader.databaseUrl('DATABASE_URL'),
     redisUrl,
@@ -44,6 +52,7 @@ export function loadPlatformConfig(options: LoadPlatformConfigOptions = {}): Pla
     logLevel: reader.oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
     brokerHealthIntervalMs: reader.integer('BROKER_HEALTH_INTERVAL_MS', 30_000, 50, 3_600_000),
     brokerDeadlineMs,
+    accountsRefreshMs: reader.integer('ACCOUNTS_REFRESH_MS', 2_000, 100, 600_000),
   };
   checkDatabaseOnKubernetes(reader, env, partial.databaseUrl);
   if (reader.problems.length > 0) throw new ConfigValidationError('environment', reader.problems);
@@ -52,6 +61,21 @@ export function loadPlatformConfig(options: LoadPlatformConfigOptions = {}): Pla
   const graceProblems = reconcileGraceProblems(brokers, partial.worker.reconcileGraceMs, brokerDeadlineMs);
   if (graceProblems.length > 0) throw new ConfigValidationError(brokersConfigPath, graceProblems);
   return { brokersConfigPath, brokers, ...withoutUndefined(partial) };
+}
+
+/**
+ * GATEWAY_WORKER_URL: the execution worker's HTTP address (http:// or https://), which the gateway tells of accounts
+ * added at run time, or `none` when no worker trades these brokers' accounts. Its key: GATEWAY_WORKER_API_KEY (an
+ * admin key of the worker), else the bootstrap ADMIN_API_KEY.
+ */
+function readGatewayWorkerLink(reader: EnvironmentReader): GatewayWorkerLink | undefined {
+  const raw = reader.string('GATEWAY_WORKER_URL');
+  if (raw === undefined) return undefined;
+  if (raw.toLowerCase() === 'none') return { kind: 'none' };
+  const url = reader.url('GATEWAY_WORKER_URL', ['http:', 'https:']);
+  if (url === undefined) return undefined;
+  const apiKey = reader.secret('GATEWAY_WORKER_API_KEY', 16);
+  return withoutUndefined({ kind: 'http' as const, url: url.replace(/\/+$/, ''), apiKey });
 }
 
 /**

@@ -12,7 +12,7 @@ export interface PlatformConfig {
   brokers: BrokerConfig[];
   /** Interface the HTTP and gRPC servers bind to. */
   bindHost: string;
-  gateway: { httpPort: number; grpcPort: number };
+  gateway: GatewaySettings;
   /** The execution worker's settings (WORKER_*). */
   worker: WorkerSettings;
   /** Unset: each app uses its own SQLite file under data/. */
@@ -27,7 +27,28 @@ export interface PlatformConfig {
   logLevel: LogLevel;
   brokerHealthIntervalMs: number;
   brokerDeadlineMs: number;
+  /** ACCOUNTS_REFRESH_MS: how often each process reads the accounts added at run time again. Unset: 2000. */
+  accountsRefreshMs?: number;
 }
+
+/** The gateway's own settings (GATEWAY_*). */
+export interface GatewaySettings {
+  httpPort: number;
+  grpcPort: number;
+  /**
+   * GATEWAY_WORKER_URL: how an account added through the gateway reaches the execution worker. Unset (hand-built
+   * configurations, or not configured): additions are refused, so that no account is ever half-added.
+   */
+  worker?: GatewayWorkerLink;
+  /** GATEWAY_CONSOLE_BALANCE_REFRESH_MS: how often the console asks the brokers for balances while it is open. */
+  consoleBalanceRefreshMs?: number;
+}
+
+/**
+ * The execution worker's HTTP API as the gateway calls it (an admin key of the worker: GATEWAY_WORKER_API_KEY, else
+ * ADMIN_API_KEY), or `none`: no execution worker trades these brokers' accounts.
+ */
+export type GatewayWorkerLink = { kind: 'http'; url: string; apiKey?: string } | { kind: 'none' };
 
 /** Where each process keeps its rate-limit grants, and what it needs for that (docs/operations.md). */
 export interface PlatformRateLimitConfig {

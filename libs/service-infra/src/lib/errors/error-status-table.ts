@@ -30,6 +30,8 @@ export const ERROR_STATUS_TABLE: Readonly<Record<PlatformErrorCode, ErrorStatus>
   // A known intent id with another payload: the first intent stands.
   INTENT_CONFLICT: { http: 409, grpc: GrpcStatus.ALREADY_EXISTS },
   IDEMPOTENCY_IN_PROGRESS: { http: 409, grpc: GrpcStatus.ABORTED },
+  // An account added at run time that clashes with a configured one, or with one added with other details.
+  ACCOUNT_CONFLICT: { http: 409, grpc: GrpcStatus.ALREADY_EXISTS },
   PAYLOAD_TOO_LARGE: { http: 413, grpc: GrpcStatus.INVALID_ARGUMENT },
   UNSUPPORTED_MEDIA_TYPE: { http: 415, grpc: GrpcStatus.INVALID_ARGUMENT },
   // Well-formed orders the broker refuses on business grounds.
@@ -50,6 +52,8 @@ export const ERROR_STATUS_TABLE: Readonly<Record<PlatformErrorCode, ErrorStatus>
   // Not known to be stored before the caller's deadline: the same request, submitted again, tells (never twice).
   INTENT_NOT_CONFIRMED: { http: 503, grpc: GrpcStatus.UNAVAILABLE },
   SERVICE_STOPPING: { http: 503, grpc: GrpcStatus.UNAVAILABLE },
+  // The execution worker could not confirm a change that both services must make: nothing was changed here.
+  WORKER_UNAVAILABLE: { http: 503, grpc: GrpcStatus.UNAVAILABLE },
   BROKER_TIMEOUT: { http: 504, grpc: GrpcStatus.DEADLINE_EXCEEDED },
   // The order may exist: look it up before sending it again.
   ORDER_OUTCOME_UNKNOWN: { http: 504, grpc: GrpcStatus.DEADLINE_EXCEEDED },
