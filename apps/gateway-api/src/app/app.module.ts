@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { RateLimitHealthIndicator } from '@qts/broker-grpc';
+import { BrokerAccountsModule } from '@qts/broker-accounts';
 import { PlatformConfigModule } from '@qts/platform-config';
 import {
   createRequestValidationPipe,
@@ -10,6 +11,7 @@ import {
   LoggingModule,
   MetricsModule,
 } from '@qts/service-infra';
+import { GatewayAccountEntity } from './accounts/gateway-account.entity';
 import { BrokerAccessModule } from './brokers/broker-access.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { GATEWAY_DATABASE } from './database/data-source';
@@ -28,6 +30,7 @@ import { SecurityModule } from './security/security.module';
     PlatformConfigModule.forRoot(),
     LoggingModule,
     DatabaseModule.forRoot(GATEWAY_DATABASE),
+    BrokerAccountsModule.forRoot({ entity: GatewayAccountEntity }),
     MetricsModule.forRoot(),
     HttpMetricsModule,
     SecurityModule,

@@ -1,45 +1,33 @@
-import { Inject, Injectable } from '@nestjs/common';
-import {
-  AccountNotFoundError,
-  BrokerNotFoundError,
-  type AccountConfig,
-  type BrokerConfig,
-} from '@qts/broker-domain';
-import { PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
+import { Injectable } from '@nestjs/common';
+import { AccountDirectory } from '@qts/broker-accounts';
+import type { AccountConfig, BrokerConfig } from '@qts/broker-domain';
 
-/** What the configuration says about brokers and their accounts: the source of 404s for unknown ids. */
+/**
+ * What the gateway knows about brokers and their accounts: the configured brokers with their configured accounts
+ * and the accounts added at run time (AccountDirectory): the source of 404s for unknown ids.
+ */
 @Injectable()
 export class BrokerDirectory {
-  private readonly brokers: ReadonlyMap<string, BrokerConfig>;
-
-  constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig) {
-    this.brokers = new Map(config.brokers.map((broker) => [broker.id, broker]));
-  }
+  constructor(private readonly accounts: AccountDirectory) {}
 
   list(): BrokerConfig[] {
-    return [...this.brokers.values()];
+    return this.accounts.brokers();
   }
 
   find(brokerId: string): BrokerConfig | undefined {
-    return this.brokers.get(brokerId);
+    return this.accounts.broker(brokerId);
   }
 
+  /** BrokerNotFoundError for an unknown id. */
   requireBroker(brokerId: string): BrokerConfig {
-    const broker = this.brokers.get(brokerId);
-    if (broker === undefined) {
-      throw new BrokerNotFoundError(`broker '${brokerId}' is not configured`, { details: { brokerId } });
-    }
-    return broker;
+    return this.accounts.requireBroker(brokerId);
   }
 
-  /** The account of a broker as configured; an account the configuration does not list is a 404. */
-  requireAccount(brokerId: string, accountId: string): AccountConfig {
-    const account = this.requireBroker(brokerId).accounts.find((candidate) => candidate.id === accountId);
-    if (account === undefined) {
-      throw new AccountNotFoundError(`account '${accountId}' is not configured for broker '${brokerId}'`, {
-        details: { brokerId, accountId },
-      });
-    }
-    return account;
+  /**
+   * An active account of the broker (configured, or added at run time on any replica); 404 for one it does not
+   * have or that was deactivated.
+   */
+  requireAccount(brokerId: string, accountId: string): Promise<AccountConfig> {
+    return this.accounts.requireAccount(brokerId, accountId);
   }
 }

@@ -70,7 +70,7 @@ export class OrderService {
   }
 
   private async place(principal: ApiPrincipal, request: ManualOrderRequest, idempotencyKey?: string): Promise<PlaceOrderResult> {
-    const account = this.directory.requireAccount(request.brokerId, request.accountId);
+    const account = await this.directory.requireAccount(request.brokerId, request.accountId);
     if (account.type === AccountType.REAL && !this.config.liveTradingEnabled) {
       throw new LiveTradingDisabledError(account.id);
     }

@@ -7,10 +7,11 @@ import { AccountsController } from './accounts.controller';
 import { BrokersController } from './brokers.controller';
 import { MarketDataController } from './market-data.controller';
 import { OrdersController } from './orders.controller';
+import { RuntimeAccountsController } from './runtime-accounts.controller';
 
 /** The REST API under /api/v1. */
 @Module({
   imports: [BrokerAccessModule, MarketDataModule, AccountsModule, OrdersModule],
-  controllers: [BrokersController, MarketDataController, AccountsController, OrdersController],
+  controllers: [BrokersController, MarketDataController, AccountsController, RuntimeAccountsController, OrdersController],
 })
 export class RestModule {}

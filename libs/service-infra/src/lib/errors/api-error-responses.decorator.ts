@@ -7,10 +7,10 @@ const DESCRIPTIONS: Readonly<Record<number, string>> = {
   401: 'No API key, or an unknown or revoked one',
   403: 'The API key lacks the scope, or live trading is not allowed on a REAL account',
   404: 'Unknown broker, account, symbol, order or key',
-  409: 'Idempotency-Key reused with a different request, or still in progress',
+  409: 'Conflict: an Idempotency-Key reused with a different request or still in progress, or an account that clashes with a configured or already added one',
   422: 'The broker refused the order (insufficient funds, rejected)',
   429: 'Rate limited: wait Retry-After seconds',
-  503: 'Broker unavailable',
+  503: 'Broker unavailable, or (account changes) the execution worker could not confirm: nothing was changed',
   504: 'Broker timeout (for an order: outcome unknown, retry with the same Idempotency-Key)',
 };
 
