@@ -10,3 +10,4 @@ export * from './lib/account-directory';
 export * from './lib/broker-accounts.module';
 export * from './lib/add-account.body';
 export * from './lib/listed-account.view';
+export * from './lib/mock-broker-accounts';

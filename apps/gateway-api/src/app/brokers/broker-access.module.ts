@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MockBrokerAccountsSync } from '@qts/broker-accounts';
 import { BrokerGrpcModule } from '@qts/broker-grpc';
 import { PLATFORM_CONFIG, rateLimitBackendSettings, type PlatformConfig } from '@qts/platform-config';
 import { BROKER_OFFLINE_MODE } from '@qts/service-infra';
@@ -31,6 +32,7 @@ const brokerGrpc = BrokerGrpcModule.forRootAsync({
     BrokerCallRunner,
     BrokerCatalogService,
     BrokerStatusWatcher,
+    MockBrokerAccountsSync,
   ],
   exports: [
     brokerGrpc,

@@ -38,6 +38,7 @@ export class BrokerCatalogService implements OnModuleInit {
       offline: this.offline.isOffline(config.id) || (info?.offline ?? false),
       mock: info?.mock ?? config.mock,
       required: config.required,
+      lastHealthCheckAt: info?.lastHealthCheckAt?.toISOString() ?? null,
       accounts: config.accounts.map((account) => ({
         id: account.id,
         name: account.name,

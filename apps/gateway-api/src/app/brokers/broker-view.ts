@@ -34,6 +34,9 @@ export interface BrokerView {
   mock: boolean;
   /** Readiness needs this broker CONNECTED or DEGRADED. */
   required: boolean;
+  /** When the broker's health was last checked (RFC 3339 UTC); null before the first check and for mock brokers. */
+  lastHealthCheckAt: string | null;
+  /** Active accounts: the configured ones, then those added at run time. */
   accounts: AccountView[];
   /** Null for brokers without a limiter (mock brokers). */
   rateLimit: RateLimitView | null;

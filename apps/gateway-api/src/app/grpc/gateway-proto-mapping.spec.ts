@@ -37,6 +37,7 @@ describe('gateway proto mapping', () => {
           offline: false,
           mock: true,
           required: false,
+          lastHealthCheckAt: null,
           accounts: Object.values(AccountType).map((accountType) => ({ id: accountType, name: 'n', type: accountType, isDefault: false })),
           rateLimit: null,
         });

@@ -31,7 +31,7 @@ describe('offline mode: candles from the cache while the broker is unavailable',
     expect(cached.body.source).toBe('cache');
     expect(cached.body.candles).toEqual(fresh.body.candles);
     expect(await offlineFlag()).toBe(true);
-    const dashboard = await request(gateway.app.getHttpServer()).get('/dashboard/data').expect(200);
+    const dashboard = await get('/dashboard/data').expect(200);
     expect(dashboard.body.brokers[0]).toMatchObject({ id: 'kis', offline: true });
     expect((await request(gateway.app.getHttpServer()).get('/metrics')).text).toContain('gateway_broker_offline{broker="kis"} 1');
     const health = await request(gateway.app.getHttpServer()).get('/health/brokers/kis').expect(200);

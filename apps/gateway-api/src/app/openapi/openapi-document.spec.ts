@@ -22,8 +22,13 @@ const ROUTES: ReadonlyArray<[method: string, path: string]> = [
   ['get', '/health/ready'],
   ['get', '/health/brokers/{brokerId}'],
   ['get', '/metrics'],
+  ['get', '/api/v1/accounts'],
+  ['get', '/api/v1/brokers/{brokerId}/accounts'],
+  ['post', '/api/v1/brokers/{brokerId}/accounts'],
+  ['delete', '/api/v1/brokers/{brokerId}/accounts/{accountId}'],
   ['get', '/dashboard'],
   ['get', '/dashboard/data'],
+  ['get', '/dashboard/stream'],
 ];
 
 interface Operation {
@@ -71,8 +76,11 @@ describe('OpenAPI document', () => {
 
   it('documents the error body on the error statuses of every broker route', () => {
     const errorSchema = '#/components/schemas/ErrorBody';
-    // Routes that call a broker (GET /brokers/{brokerId} only reads the configuration and status).
-    for (const [method, path] of ROUTES.filter(([, path]) => path.startsWith('/api/v1/brokers/{brokerId}/'))) {
+    // Routes that call a broker (GET /brokers/{brokerId} only reads the configuration and status; the account routes
+    // change the platform's accounts, not the broker's).
+    const callsBroker = ([, path]: readonly [string, string]) =>
+      path.startsWith('/api/v1/brokers/{brokerId}/') && !/\/accounts(\/\{accountId\})?$/.test(path);
+    for (const [method, path] of ROUTES.filter(callsBroker)) {
       const responses = document.paths[path][method].responses;
       for (const status of ['400', '401', '403', '404', '429', '503', '504']) {
         expect({ route: `${method} ${path}`, status, ref: responses[status]?.content?.['application/json']?.schema?.$ref }).toEqual({
@@ -82,6 +90,17 @@ describe('OpenAPI document', () => {
         });
       }
     }
+    for (const [method, path] of [['post', '/api/v1/brokers/{brokerId}/accounts'], ['delete', '/api/v1/brokers/{brokerId}/accounts/{accountId}']]) {
+      const responses = document.paths[path][method].responses;
+      for (const status of ['400', '401', '403', '404', '409', '503']) {
+        expect({ route: `${method} ${path}`, status, ref: responses[status]?.content?.['application/json']?.schema?.$ref }).toEqual({
+          route: `${method} ${path}`,
+          status,
+          ref: errorSchema,
+        });
+      }
+    }
+    expect(Object.keys(document.paths['/api/v1/brokers/{brokerId}/accounts']['post'].responses)).toEqual(expect.arrayContaining(['200', '201']));
     const placeOrder = document.paths['/api/v1/brokers/{brokerId}/accounts/{accountId}/orders']['post'];
     expect(Object.keys(placeOrder.responses)).toEqual(expect.arrayContaining(['201', '409', '422']));
     expect(placeOrder.requestBody).toBeDefined();

@@ -81,10 +81,15 @@ describe('API keys and scopes', () => {
     expect(response.body.code).toBe('INVALID_ARGUMENT');
   });
 
-  it('lets health, metrics and the dashboard through without a key', async () => {
+  it("lets health, metrics and the console's page shell through without a key, never the console's data", async () => {
     await request(server()).get('/health/live').expect(200);
     await request(server()).get('/metrics').expect(200);
     await request(server()).get('/dashboard').expect(200);
-    await request(server()).get('/dashboard/data').expect(200);
+    await request(server()).get('/console-ui/gateway-console.js').expect(200);
+    for (const path of ['/dashboard/data', '/dashboard/stream', '/api/v1/accounts']) {
+      const refused = await request(server()).get(path).expect(401);
+      expect(refused.body.code).toBe('API_KEY_REQUIRED');
+      expect(refused.text).not.toContain(PAPER_ACCOUNT);
+    }
   });
 });

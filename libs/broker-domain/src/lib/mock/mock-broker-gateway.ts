@@ -125,6 +125,15 @@ export class MockBrokerGateway implements BrokerGateway {
     );
   }
 
+  /**
+   * Opens an account at the mock broker (DEFAULT_PAPER_CASH unless given), as a real broker has every account its
+   * customer opened: an account added to the platform at run time is then known here too. Returns whether it was
+   * new; an existing account is left as it is.
+   */
+  openAccount(options: PaperAccountOptions): boolean {
+    return this.book.openAccount(options);
+  }
+
   /** The paper accounts, as broker configuration would list them (the first is the default). */
   getAccounts(): AccountConfig[] {
     return this.book.listAccounts().map((account, index) => ({

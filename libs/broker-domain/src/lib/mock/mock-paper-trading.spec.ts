@@ -120,6 +120,15 @@ describe('MockBrokerGateway paper accounts', () => {
     expect(gateway.listOrders('A-1')).toHaveLength(1);
     expect(gateway.listOrders('R-1')).toHaveLength(0);
     await expect(gateway.getBalance('MOCK-001')).rejects.toThrow(AccountNotFoundError);
+
+    // An account opened later is known at once, with the default paper cash; opening it again changes nothing.
+    expect(gateway.openAccount({ id: 'A-2', type: AccountType.PAPER })).toBe(true);
+    expect((await gateway.getBalance('A-2')).cashBalance.toFixed()).toBe('100000000');
+    await gateway.placeOrder({ ...marketBuy('001510', 1), accountId: 'A-2' });
+    const afterOrder = (await gateway.getBalance('A-2')).cashBalance.toFixed();
+    expect(gateway.openAccount({ id: 'A-2', type: AccountType.PAPER, initialCash: '1' })).toBe(false);
+    expect((await gateway.getBalance('A-2')).cashBalance.toFixed()).toBe(afterOrder);
+    expect(() => gateway.openAccount({ id: ' ' })).toThrow(/non-empty/);
   });
 
   it('refuses unknown accounts everywhere', async () => {

@@ -82,24 +82,34 @@ export class PaperTradingBook {
       throw new InvalidArgumentError('at least one paper account is required', { field: 'accounts' });
     }
     for (const options of accounts) {
-      if (typeof options.id !== 'string' || options.id.trim().length === 0) {
-        throw new InvalidArgumentError('account id must be a non-empty string', { field: 'accounts.id' });
-      }
       if (this.accounts.has(options.id)) {
         throw new InvalidArgumentError(`duplicate account id '${options.id}'`, { field: 'accounts.id' });
       }
-      const cash = toDecimal(options.initialCash ?? DEFAULT_PAPER_CASH, 'accounts.initialCash');
-      if (cash.isNegative() && !cash.isZero()) {
-        throw new InvalidArgumentError('initialCash must not be negative', { field: 'accounts.initialCash' });
-      }
-      this.accounts.set(options.id, {
-        id: options.id,
-        type: options.type ?? AccountType.PAPER,
-        cash,
-        reservedCash: new Decimal(0),
-        holdings: new Map(),
-      });
+      this.openAccount(options);
     }
+  }
+
+  /**
+   * Opens an account (as a broker does when a customer opens one); an account that exists is left as it is.
+   * Returns whether it was opened now.
+   */
+  openAccount(options: PaperAccountOptions): boolean {
+    if (typeof options.id !== 'string' || options.id.trim().length === 0) {
+      throw new InvalidArgumentError('account id must be a non-empty string', { field: 'accounts.id' });
+    }
+    if (this.accounts.has(options.id)) return false;
+    const cash = toDecimal(options.initialCash ?? DEFAULT_PAPER_CASH, 'accounts.initialCash');
+    if (cash.isNegative() && !cash.isZero()) {
+      throw new InvalidArgumentError('initialCash must not be negative', { field: 'accounts.initialCash' });
+    }
+    this.accounts.set(options.id, {
+      id: options.id,
+      type: options.type ?? AccountType.PAPER,
+      cash,
+      reservedCash: new Decimal(0),
+      holdings: new Map(),
+    });
+    return true;
   }
 
   listAccounts(): PaperAccountSummary[] {

@@ -62,11 +62,13 @@ describe('BrokerRegistry', () => {
   it('lists brokers with live status, rate-limit usage, offline and mock flags', () => {
     const registry = new BrokerRegistry();
     let status = ConnectionStatus.CONNECTING;
+    let checkedAt: Date | undefined = undefined;
     registry.register(gateway('kis'), {
       type: BrokerType.KIS,
       status: () => status,
       rateLimitUsage: () => usage,
       offline: () => false,
+      lastHealthCheck: () => checkedAt,
     });
     registry.register(gateway('mock', BrokerType.CREON), { mock: true });
     expect(registry.listAll()).toEqual([
@@ -77,6 +79,7 @@ describe('BrokerRegistry', () => {
         rateLimitUsage: usage,
         offline: false,
         mock: false,
+        lastHealthCheckAt: null,
       },
       {
         brokerId: 'mock',
@@ -85,10 +88,13 @@ describe('BrokerRegistry', () => {
         rateLimitUsage: null,
         offline: false,
         mock: true,
+        lastHealthCheckAt: null,
       },
     ]);
     status = ConnectionStatus.DEGRADED;
+    checkedAt = new Date('2026-01-05T00:00:00.000Z');
     expect(registry.getInfo('kis')?.status).toBe('DEGRADED');
+    expect(registry.getInfo('kis')?.lastHealthCheckAt).toEqual(checkedAt);
     expect(registry.getInfo('nope')).toBeUndefined();
   });
 
@@ -113,7 +119,7 @@ describe('BrokerRegistry', () => {
     const boom = () => {
       throw new Error('probe failed');
     };
-    registry.register(gateway('kis'), { status: boom, rateLimitUsage: boom, offline: boom });
+    registry.register(gateway('kis'), { status: boom, rateLimitUsage: boom, offline: boom, lastHealthCheck: boom });
     expect(registry.listAll()).toEqual([
       {
         brokerId: 'kis',
@@ -122,6 +128,7 @@ describe('BrokerRegistry', () => {
         rateLimitUsage: null,
         offline: false,
         mock: false,
+        lastHealthCheckAt: null,
       },
     ]);
     expect(registry.getHealthy()).toEqual([]);

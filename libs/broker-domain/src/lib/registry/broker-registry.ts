@@ -12,6 +12,8 @@ export interface BrokerRegistration {
   rateLimitUsage?: () => BrokerRateLimitUsage;
   /** True while the broker is served from a fallback (offline mode). */
   offline?: () => boolean;
+  /** When the broker's health was last checked (a probe answered or failed); undefined before the first. */
+  lastHealthCheck?: () => Date | undefined;
   mock?: boolean;
 }
 
@@ -23,6 +25,8 @@ export interface BrokerInfo {
   rateLimitUsage: BrokerRateLimitUsage | null;
   offline: boolean;
   mock: boolean;
+  /** When the broker's health was last checked; null before the first check and for brokers never checked (mock). */
+  lastHealthCheckAt: Date | null;
 }
 
 interface RegistryEntry {
@@ -106,6 +110,7 @@ export class BrokerRegistry {
       rateLimitUsage: this.usageOf(entry),
       offline: this.offlineOf(entry),
       mock: entry.registration.mock ?? false,
+      lastHealthCheckAt: this.lastHealthCheckOf(entry),
     };
   }
 
@@ -128,6 +133,14 @@ export class BrokerRegistry {
     }
     try {
       return probe();
+    } catch {
+      return null;
+    }
+  }
+
+  private lastHealthCheckOf(entry: RegistryEntry): Date | null {
+    try {
+      return entry.registration.lastHealthCheck?.() ?? null;
     } catch {
       return null;
     }

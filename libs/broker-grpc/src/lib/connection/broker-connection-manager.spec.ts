@@ -106,10 +106,14 @@ describe('BrokerConnectionManager (scripted probes, fake timers)', () => {
       at: new Date('2024-01-02T00:00:00Z'),
     });
 
+    expect(manager.lastCheckedAt('kis')).toEqual(new Date('2024-01-02T00:00:00Z'));
     await jest.advanceTimersByTimeAsync(INTERVAL_MS - 1);
     expect(probe).toHaveBeenCalledTimes(1);
     await jest.advanceTimersByTimeAsync(1);
     expect(probe).toHaveBeenCalledTimes(2);
+    // The last health check is the last probe's end, whatever it found.
+    expect(manager.lastCheckedAt('kis')).toEqual(new Date(new Date('2024-01-02T00:00:00Z').getTime() + INTERVAL_MS));
+    expect(manager.lastCheckedAt('nope')).toBeUndefined();
     manager.disconnectAll();
   });
 

@@ -46,6 +46,8 @@ interface Entry {
   status: ConnectionStatus;
   reason: string;
   since: Date;
+  /** When the last health probe ended (answered or failed). */
+  checkedAt?: Date;
   timer?: ReturnType<typeof setTimeout>;
   timerDueAt?: number;
   probing: boolean;
@@ -149,6 +151,11 @@ export class BrokerConnectionManager implements BrokerConnectionSource {
     return this.entries.get(brokerId)?.status ?? ConnectionStatus.DISCONNECTED;
   }
 
+  /** When the broker's health was last checked; undefined before its first probe ended (or when not connected). */
+  lastCheckedAt(brokerId: string): Date | undefined {
+    return this.entries.get(brokerId)?.checkedAt;
+  }
+
   listStatuses(): BrokerConnectionState[] {
     return [...this.entries.values()].map((entry) => ({
       brokerId: entry.config.id,
@@ -242,6 +249,7 @@ export class BrokerConnectionManager implements BrokerConnectionSource {
     if (this.entries.get(entry.config.id) !== entry) {
       return;
     }
+    entry.checkedAt = new Date();
     this.setStatus(entry, result.status, result.reason);
     let delayMs: number;
     if (result.status === ConnectionStatus.CONNECTED) {

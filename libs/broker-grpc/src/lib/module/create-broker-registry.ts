@@ -48,6 +48,7 @@ export function createBrokerRegistry(
       type: broker.type,
       status: () => manager.getStatus(broker.id),
       rateLimitUsage: () => limiter.usage(),
+      lastHealthCheck: () => manager.lastCheckedAt(broker.id),
       mock: false,
     });
   });

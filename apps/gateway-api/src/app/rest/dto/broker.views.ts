@@ -62,7 +62,15 @@ export class BrokerViewDoc {
   @ApiProperty({ description: 'Readiness needs this broker CONNECTED or DEGRADED' })
   required!: boolean;
 
-  @ApiProperty({ type: [AccountViewDoc] })
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: "When the broker's health was last checked; null before the first check and for mock brokers",
+  })
+  lastHealthCheckAt!: string | null;
+
+  @ApiProperty({ type: [AccountViewDoc], description: 'Active accounts: configured, then added at run time' })
   accounts!: AccountViewDoc[];
 
   @ApiProperty({ type: RateLimitViewDoc, nullable: true, description: 'Null for brokers without a limiter (mock)' })
