@@ -8,7 +8,7 @@ import {
   OrderStatus,
   type BrokerEngine,
 } from '@qts/broker-domain';
-import type { BrokerFactory } from '../src/app/execution';
+import type { BrokerFactory, FailSafeStatus } from '../src/app/execution';
 
 /** What the scripted engine does with an intent. */
 export type EngineScript = (
@@ -99,7 +99,21 @@ export class ScriptedBrokerFactory implements BrokerFactory {
     return reset.map((guard) => guard.brokerId);
   }
 
-  failSafeStatus() {
-    return this.tripped.map((guard) => ({ ...guard, tripped: true, consecutiveFailures: 3 }));
+  resetGuards(filter: { brokerId?: string; accountId?: string } = {}): FailSafeStatus[] {
+    this.resets.push(filter.brokerId);
+    const reset = this.tripped.filter(
+      (guard) => (filter.brokerId === undefined || guard.brokerId === filter.brokerId) && (filter.accountId === undefined || guard.accountId === filter.accountId),
+    );
+    this.tripped = this.tripped.filter((guard) => !reset.includes(guard));
+    return reset.map((guard) => ({ ...guard, tripped: true, consecutiveFailures: 3, maxConsecutiveFailures: 3 }));
+  }
+
+  failSafeStatus(): FailSafeStatus[] {
+    return this.tripped.map((guard) => ({ ...guard, tripped: true, consecutiveFailures: 3, maxConsecutiveFailures: 3 }));
+  }
+
+  failSafeOf(brokerId: string, accountId: string): FailSafeStatus {
+    const tripped = this.tripped.some((guard) => guard.brokerId === brokerId && guard.accountId === accountId);
+    return { brokerId, accountId, tripped, consecutiveFailures: tripped ? 3 : 0, maxConsecutiveFailures: 3 };
   }
 }

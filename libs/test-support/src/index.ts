@@ -38,3 +38,4 @@ export type {
 } from './lib/rest-simulator-process';
 export { redisServerBinary, startRedisServer } from './lib/redis-server';
 export type { RedisServerProcess, StartRedisServerOptions } from './lib/redis-server';
+export * from './lib/console-stream-reader';

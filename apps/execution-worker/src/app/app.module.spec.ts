@@ -95,8 +95,33 @@ describe('AppModule', () => {
         .send({ reason: 'all clear' })
         .expect(200);
 
-      expect(response.body).toEqual({ resetBrokerIds: ['kis'] });
+      expect(response.body).toEqual({
+        resetBrokerIds: ['kis'],
+        resetAccounts: [{ brokerId: 'kis', accountId: '50012345-01', wasTripped: true, consecutiveFailures: 3 }],
+      });
       expect(brokers.resets.at(-1)).toBeUndefined();
+    });
+
+    it("resets one account's guard over HTTP, and refuses an account without its broker", async () => {
+      brokers.tripped = [
+        { brokerId: 'kis', accountId: '50012345-01' },
+        { brokerId: 'kis', accountId: '70000001-01' },
+      ];
+      const response = await request(app.getHttpServer())
+        .post('/admin/fail-safe/reset')
+        .set('X-API-Key', ADMIN_KEY)
+        .send({ brokerId: 'kis', accountId: '70000001-01' })
+        .expect(200);
+      expect(response.body.resetAccounts).toEqual([{ brokerId: 'kis', accountId: '70000001-01', wasTripped: true, consecutiveFailures: 3 }]);
+      expect(brokers.tripped).toEqual([{ brokerId: 'kis', accountId: '50012345-01' }]);
+
+      const refused = await request(app.getHttpServer())
+        .post('/admin/fail-safe/reset')
+        .set('X-API-Key', ADMIN_KEY)
+        .send({ accountId: '50012345-01' })
+        .expect(400);
+      expect(refused.body.message).toContain('brokerId');
+      expect(brokers.tripped).toHaveLength(1);
     });
   });
 

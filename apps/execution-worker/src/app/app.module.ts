@@ -1,7 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { BrokerGrpcModule, RateLimitHealthIndicator, type BrokerGrpcModuleOptions } from '@qts/broker-grpc';
+import { BrokerAccountsModule, MockBrokerAccountsSync } from '@qts/broker-accounts';
 import { EXECUTION_PROTO_FILES, qtsExecutionV1 } from '@qts/grpc-contracts';
+import { ConsoleUiModule } from '@qts/console-ui';
 import {
   PLATFORM_CONFIG,
   PlatformConfigModule,
@@ -22,7 +24,12 @@ import {
   MetricsModule,
 } from '@qts/service-infra';
 import type { Registry } from 'prom-client';
+import { WorkerAccountEntity } from './accounts/worker-account.entity';
+import { WorkerAccountsController } from './accounts/worker-accounts.controller';
 import { FailSafeAdminController } from './admin/fail-safe-admin.controller';
+import { ExecutionConsoleController } from './console/execution-console.controller';
+import { ExecutionConsoleService } from './console/execution-console.service';
+import { ExecutionConsoleStreams } from './console/execution-console-streams';
 import { WORKER_SETTINGS, workerSettingsProvider } from './config/worker-settings.provider';
 import { BROKER_FACTORY, ExecutionEngineModule, type BrokerFactory } from './execution';
 import { EXECUTION_SERVICE_NAME, ExecutionGrpcController } from './grpc/execution-grpc.controller';
@@ -65,6 +72,7 @@ export class AppModule {
         PlatformConfigModule.forRoot(options.config === undefined ? {} : { config: options.config }),
         LoggingModule,
         DatabaseModule.forRoot(WORKER_DATABASE),
+        BrokerAccountsModule.forRoot({ entity: WorkerAccountEntity }),
         MetricsModule.forRoot({ defaultMetricsPrefix: 'execution_worker_' }),
         ApiKeyAuthModule.forRoot(),
         BrokerGrpcModule.forRootAsync({
@@ -87,8 +95,9 @@ export class AppModule {
         HealthModule.forRoot({ readiness: [RateLimitHealthIndicator] }),
         ExecutionEngineModule.forRoot(),
         PersistenceModule,
+        ConsoleUiModule.forPage('execution'),
       ],
-      controllers: [ExecutionGrpcController, FailSafeAdminController],
+      controllers: [ExecutionGrpcController, FailSafeAdminController, WorkerAccountsController, ExecutionConsoleController],
       providers: [
         { provide: APP_PIPE, useFactory: createRequestValidationPipe },
         { provide: APP_FILTER, useClass: ErrorResponseFilter },
@@ -122,6 +131,9 @@ export class AppModule {
         WorkerLeases,
         WorkerOwnership,
         WorkerLifecycle,
+        MockBrokerAccountsSync,
+        ExecutionConsoleService,
+        ExecutionConsoleStreams,
       ],
     };
   }

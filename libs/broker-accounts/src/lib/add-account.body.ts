@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsString, Length } from 'class-validator';
+import { BROKER_ID_PATTERN, BrokerParams } from '@qts/service-infra';
+import { IsIn, IsString, Length, Matches } from 'class-validator';
 import { ACCOUNT_NAME_MAX_LENGTH, ACCOUNT_NUMBER_MAX_LENGTH } from './new-account-rules';
 
 /** Body of an account addition (the gateway's POST /api/v1/brokers/:brokerId/accounts; the worker's twin). */
@@ -23,6 +24,14 @@ export class AddAccountBody {
 export class AddBrokerAccountBody extends AddAccountBody {
   @ApiProperty({ example: 'kis' })
   @IsString()
-  @Length(1, 64)
+  @Matches(BROKER_ID_PATTERN, { message: 'brokerId must be a configured broker id (lower-case letters, digits, dashes)' })
   brokerId!: string;
+}
+
+/** Route parameters naming one account of one broker. */
+export class BrokerAccountParams extends BrokerParams {
+  @ApiProperty({ example: '50012345-02' })
+  @IsString()
+  @Matches(/^[0-9A-Za-z-]{1,32}$/, { message: 'accountId must be 1-32 letters, digits or dashes' })
+  accountId!: string;
 }

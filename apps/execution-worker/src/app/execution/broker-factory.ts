@@ -9,6 +9,10 @@ export interface FailSafeStatus {
   accountId: string;
   tripped: boolean;
   consecutiveFailures: number;
+  /** The failures that trip the guard. */
+  maxConsecutiveFailures: number;
+  /** What the last counted failure was (the broker's code and message, or the error), for the operator. */
+  lastFailure?: string;
 }
 
 export interface BrokerFactory {
@@ -22,5 +26,12 @@ export interface BrokerFactory {
   adapterFor(brokerId: string): OrderAdapter | undefined;
   /** Resets the guards of one broker (or all); returns the ids of brokers whose guard was tripped. */
   resetFailSafe(brokerId?: string): string[];
+  /**
+   * Resets the guards of one account, of one broker's accounts, or of all (an operator's decision); returns the state of
+   * each guard that was tripped or counting failures, as it was before the reset.
+   */
+  resetGuards(filter?: { brokerId?: string; accountId?: string }): FailSafeStatus[];
   failSafeStatus(): FailSafeStatus[];
+  /** The guard of (broker, account) now; untouched (0 failures) when it never counted anything. */
+  failSafeOf(brokerId: string, accountId: string): FailSafeStatus;
 }

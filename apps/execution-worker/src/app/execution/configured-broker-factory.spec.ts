@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  AccountType,
   BrokerConfig,
   BrokerRegistry,
   FailSafeCode,
@@ -115,8 +116,23 @@ describe('ConfiguredBrokerFactory', () => {
     });
     expect(factory.engineFor('mock', MOCK_GATEWAY_ACCOUNTS.real)).toBeInstanceOf(NoopBroker);
     expect(factory.failSafeStatus()).toEqual([
-      { brokerId: 'mock', accountId: MOCK_GATEWAY_ACCOUNTS.paper, tripped: true, consecutiveFailures: 2 },
+      {
+        brokerId: 'mock',
+        accountId: MOCK_GATEWAY_ACCOUNTS.paper,
+        tripped: true,
+        consecutiveFailures: 2,
+        maxConsecutiveFailures: 2,
+        lastFailure: 'mock: the order call failed (boom 2); reconcile it',
+      },
     ]);
+    expect(factory.failSafeOf('mock', MOCK_GATEWAY_ACCOUNTS.paper)).toMatchObject({ tripped: true, consecutiveFailures: 2 });
+    expect(factory.failSafeOf('mock', 'never-used')).toEqual({
+      brokerId: 'mock',
+      accountId: 'never-used',
+      tripped: false,
+      consecutiveFailures: 0,
+      maxConsecutiveFailures: 2,
+    });
   });
 
   it('shares the guard between the live and the dry-run engine of an account', async () => {
@@ -180,10 +196,40 @@ describe('ConfiguredBrokerFactory', () => {
     expect(factory.resetFailSafe('a')).toEqual(['a']);
     expect(factory.resetFailSafe('a')).toEqual([]);
     expect(factory.failSafeStatus().filter((status) => status.tripped)).toEqual([
-      { brokerId: 'b', accountId: MOCK_GATEWAY_ACCOUNTS.paper, tripped: true, consecutiveFailures: 1 },
+      expect.objectContaining({ brokerId: 'b', accountId: MOCK_GATEWAY_ACCOUNTS.paper, tripped: true, consecutiveFailures: 1 }),
     ]);
     expect(factory.resetFailSafe()).toEqual(['b']);
     expect(factory.failSafeStatus().every((status) => !status.tripped)).toBe(true);
+  });
+
+  it('resets the guard of one account only, answering the guards it found tripped or counting', async () => {
+    const adapter = new StubOrderAdapter('mock').answerNext(new Error('down')).answerNext(new Error('down'));
+    const factory = factoryWith({ adapters: { mock: adapter }, max: 1 });
+    const paperIntent = testIntent({ ...ON_MOCK_BROKER });
+    await expect(factory.engineFor('mock', MOCK_GATEWAY_ACCOUNTS.paper).submitIntent(paperIntent)).rejects.toThrow();
+
+    expect(factory.resetGuards({ brokerId: 'mock', accountId: 'someone-else' })).toEqual([]);
+    expect(factory.failSafeOf('mock', MOCK_GATEWAY_ACCOUNTS.paper).tripped).toBe(true);
+    expect(factory.resetGuards({ brokerId: 'mock', accountId: MOCK_GATEWAY_ACCOUNTS.paper })).toEqual([
+      expect.objectContaining({ brokerId: 'mock', accountId: MOCK_GATEWAY_ACCOUNTS.paper, tripped: true, consecutiveFailures: 1, lastFailure: expect.stringContaining('down') }),
+    ]);
+    expect(factory.failSafeOf('mock', MOCK_GATEWAY_ACCOUNTS.paper)).toMatchObject({ tripped: false, consecutiveFailures: 0 });
+    expect(factory.resetGuards()).toEqual([]);
+  });
+
+  it('trades an account the directory knows (added at run time) and refuses one it does not know any more', () => {
+    const known = new Set(['RUNTIME-7']);
+    const factory = new ConfiguredBrokerFactory({
+      brokers: [mockBrokerConfig('mock')],
+      liveTradingEnabled: false,
+      resolveAdapter: () => new StubOrderAdapter('mock'),
+      accountOf: (_brokerId, accountId) => (known.has(accountId) ? { id: accountId, name: 'r', type: AccountType.PAPER, isDefault: false } : undefined),
+    });
+    expect(factory.engineFor('mock', 'RUNTIME-7')).toBeInstanceOf(LiveBroker);
+    known.delete('RUNTIME-7');
+    expect(factory.engineFor('mock', 'RUNTIME-7')).toBeInstanceOf(NoopBroker);
+    // The directory decides: a configured account it no longer lists is not traded either.
+    expect(factory.engineFor('mock', MOCK_GATEWAY_ACCOUNTS.paper)).toBeInstanceOf(NoopBroker);
   });
 
   it('returns the order adapter of a configured broker for reconciliation', () => {

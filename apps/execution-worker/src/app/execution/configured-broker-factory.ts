@@ -1,4 +1,4 @@
-import { BrokerConfig, BrokerEngine, InvalidArgumentError, OrderAdapter } from '@qts/broker-domain';
+import { AccountConfig, BrokerConfig, BrokerEngine, InvalidArgumentError, OrderAdapter } from '@qts/broker-domain';
 import { BrokerFactory, FailSafeStatus } from './broker-factory';
 import { ConsecutiveFailureGuard, requireFailureLimit } from './consecutive-failure-guard';
 import { LiveBroker } from './live-broker';
@@ -13,6 +13,11 @@ export interface ConfiguredBrokerFactoryOptions {
   resolveAdapter: (broker: BrokerConfig) => OrderAdapter | undefined;
   /** Default 3. */
   maxConsecutiveFailures?: number;
+  /**
+   * The active account of a broker, configured or added at run time (the worker's AccountDirectory). Default: the
+   * accounts of `brokers`.
+   */
+  accountOf?: (brokerId: string, accountId: string) => AccountConfig | undefined;
 }
 
 interface EngineEntry {
@@ -47,7 +52,9 @@ export class ConfiguredBrokerFactory implements BrokerFactory {
     if (broker === undefined) {
       return new NoopBroker(`broker '${brokerId}' is not configured`);
     }
-    const account = broker.accounts.find((candidate) => candidate.id === accountId);
+    const account = this.options.accountOf
+      ? this.options.accountOf(brokerId, accountId)
+      : broker.accounts.find((candidate) => candidate.id === accountId);
     if (account === undefined) {
       return new NoopBroker(`account '${accountId}' is not configured for broker '${brokerId}'`);
     }
@@ -90,26 +97,31 @@ export class ConfiguredBrokerFactory implements BrokerFactory {
   }
 
   resetFailSafe(brokerId?: string): string[] {
-    const reset = new Set<string>();
+    const tripped = this.resetGuards(brokerId === undefined || brokerId === '' ? {} : { brokerId }).filter((guard) => guard.tripped);
+    return [...new Set(tripped.map((guard) => guard.brokerId))];
+  }
+
+  resetGuards(filter: { brokerId?: string; accountId?: string } = {}): FailSafeStatus[] {
+    const before: FailSafeStatus[] = [];
     for (const entry of this.engines.values()) {
-      if (brokerId !== undefined && brokerId !== '' && entry.brokerId !== brokerId) {
-        continue;
-      }
-      if (entry.guard.tripped) {
-        reset.add(entry.brokerId);
-      }
+      if (filter.brokerId !== undefined && filter.brokerId !== '' && entry.brokerId !== filter.brokerId) continue;
+      if (filter.accountId !== undefined && filter.accountId !== '' && entry.accountId !== filter.accountId) continue;
+      if (entry.guard.tripped || entry.guard.consecutiveFailures > 0) before.push(statusOf(entry));
       entry.guard.reset();
     }
-    return [...reset];
+    return before;
   }
 
   failSafeStatus(): FailSafeStatus[] {
-    return [...this.engines.values()].map((entry) => ({
-      brokerId: entry.brokerId,
-      accountId: entry.accountId,
-      tripped: entry.guard.tripped,
-      consecutiveFailures: entry.guard.consecutiveFailures,
-    }));
+    return [...this.engines.values()].map(statusOf);
+  }
+
+  /** The guard of (broker, account) now, or the state of one that has counted nothing yet. */
+  failSafeOf(brokerId: string, accountId: string): FailSafeStatus {
+    const entry = this.engines.get(JSON.stringify([brokerId, accountId]));
+    return entry === undefined
+      ? { brokerId, accountId, tripped: false, consecutiveFailures: 0, maxConsecutiveFailures: this.maxConsecutiveFailures }
+      : statusOf(entry);
   }
 
   private entryFor(brokerId: string, accountId: string, adapter: OrderAdapter): EngineEntry {
@@ -133,4 +145,15 @@ export class ConfiguredBrokerFactory implements BrokerFactory {
     this.engines.set(key, entry);
     return entry;
   }
+}
+
+function statusOf(entry: EngineEntry): FailSafeStatus {
+  return {
+    brokerId: entry.brokerId,
+    accountId: entry.accountId,
+    tripped: entry.guard.tripped,
+    consecutiveFailures: entry.guard.consecutiveFailures,
+    maxConsecutiveFailures: entry.guard.maxConsecutiveFailures,
+    ...(entry.guard.lastFailure === undefined ? {} : { lastFailure: entry.guard.lastFailure.slice(0, 300) }),
+  };
 }

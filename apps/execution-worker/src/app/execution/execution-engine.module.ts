@@ -1,4 +1,5 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
+import { AccountDirectory } from '@qts/broker-accounts';
 import { BrokerRegistry, OrderAdapter } from '@qts/broker-domain';
 import { PLATFORM_CONFIG, PlatformConfig } from '@qts/platform-config';
 import { BROKER_FACTORY, BrokerFactory } from './broker-factory';
@@ -37,15 +38,18 @@ export class ExecutionEngineModule {
         { provide: EXECUTION_ENGINE_OPTIONS, useValue: options },
         {
           provide: BROKER_FACTORY,
-          inject: [PLATFORM_CONFIG, BrokerRegistry, EXECUTION_ENGINE_OPTIONS],
+          inject: [PLATFORM_CONFIG, BrokerRegistry, EXECUTION_ENGINE_OPTIONS, { token: AccountDirectory, optional: true }],
           useFactory: (
             config: PlatformConfig,
             registry: BrokerRegistry,
             engineOptions: ExecutionEngineModuleOptions,
+            accounts: AccountDirectory | undefined,
           ): BrokerFactory => {
             const viaJts = jtsAdapterResolver(registry);
             return new ConfiguredBrokerFactory({
               brokers: config.brokers,
+              // Accounts added at run time trade as soon as the directory knows them (BrokerAccountsModule).
+              ...(accounts === undefined ? {} : { accountOf: (brokerId: string, accountId: string) => accounts.findAccount(brokerId, accountId) }),
               liveTradingEnabled: config.liveTradingEnabled,
               maxConsecutiveFailures: engineOptions.maxConsecutiveFailures,
               resolveAdapter: (broker) => engineOptions.orderAdapters?.[broker.id] ?? viaJts(broker),

@@ -174,7 +174,7 @@ describe('ExecutionService over gRPC (AppModule with the in-process mock broker)
       .set('X-API-Key', ADMIN_KEY)
       .send({ brokerId: 'kis', reason: 'ops ticket 42' })
       .expect(200);
-    expect(reset.body).toEqual({ resetBrokerIds: [] });
+    expect(reset.body).toEqual({ resetBrokerIds: [], resetAccounts: [] });
   });
 
   it('serves the standard gRPC health service per service name', async () => {

@@ -248,6 +248,20 @@ export class ExecutionStore {
     });
   }
 
+  /** The latest intents of every worker on this database, newest first, each with its order. */
+  async recentIntents(limit: number): Promise<StoredIntent[]> {
+    return this.unitOfWork.run(async (manager) => {
+      const latest = await this.intents.listLatest(manager, limit);
+      const loaded = await this.loadIntents(manager, latest.map((row) => row.intentId));
+      return loaded.reverse();
+    });
+  }
+
+  /** Orders awaiting reconciliation (UNKNOWN), per broker, on this database (every worker's). */
+  unknownOrdersByBroker(): Promise<Array<{ brokerId: string; count: number; oldestSentAt: Date | undefined }>> {
+    return this.unitOfWork.run((manager) => this.orders.unknownByBroker(manager));
+  }
+
   countOrdersByStatus(): Promise<Map<OrderStatus, number>> {
     return this.unitOfWork.run((manager) => this.orders.countByStatus(manager));
   }

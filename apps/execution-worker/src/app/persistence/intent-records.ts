@@ -18,6 +18,11 @@ export class IntentRecords {
     return manager.findBy(IntentEntity, { intentId: In([...intentIds]) });
   }
 
+  /** The latest intents, newest first. */
+  listLatest(manager: EntityManager, limit: number): Promise<IntentEntity[]> {
+    return manager.find(IntentEntity, { order: { seq: 'DESC' }, take: limit });
+  }
+
   /** Intents without an answer yet. */
   listUnanswered(manager: EntityManager): Promise<IntentEntity[]> {
     return manager.findBy(IntentEntity, { answeredAt: IsNull() });

@@ -53,9 +53,11 @@ describe('worker migrations', () => {
     const dataSource = await openServiceDataSource(serviceDataSourceOptions('sqlite::memory:', WORKER_DATABASE));
     try {
       await dataSource.undoLastMigration();
+      expect(await dataSource.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'worker_accounts'")).toEqual([]);
+      await dataSource.undoLastMigration();
       const intentColumns = await dataSource.query("SELECT name FROM pragma_table_info('intents')");
       expect(intentColumns.map((column: { name: string }) => column.name)).not.toContain('expires_at');
-      for (let left = WORKER_DATABASE.migrations.length - 1; left > 0; left -= 1) await dataSource.undoLastMigration();
+      for (let left = WORKER_DATABASE.migrations.length - 2; left > 0; left -= 1) await dataSource.undoLastMigration();
       const tables = await dataSource.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('intents', 'orders', 'order_events')");
       expect(tables).toEqual([]);
     } finally {

@@ -61,6 +61,24 @@ export class OrderRecords {
   }
 
   /** Per broker, when the longest-unknown order still UNKNOWN was sent (or stored, if it never was marked sent). */
+  /** Per broker: how many orders are UNKNOWN, and when the longest-unknown one was sent. */
+  async unknownByBroker(manager: EntityManager): Promise<Array<{ brokerId: string; count: number; oldestSentAt: Date | undefined }>> {
+    const rows: { brokerId: string; count: string | number; since: string | null }[] = await manager
+      .createQueryBuilder(OrderEntity, 'o')
+      .select('o.brokerId', 'brokerId')
+      .addSelect('COUNT(*)', 'count')
+      .addSelect('MIN(COALESCE(o.submittedAt, o.createdAt))', 'since')
+      .where('o.status = :status', { status: OrderStatus.UNKNOWN })
+      .groupBy('o.brokerId')
+      .orderBy('o.brokerId')
+      .getRawMany();
+    return rows.map((row) => ({
+      brokerId: row.brokerId,
+      count: Number(row.count),
+      oldestSentAt: row.since === null ? undefined : new Date(row.since),
+    }));
+  }
+
   async oldestUnknownByBroker(manager: EntityManager): Promise<Map<string, Date>> {
     const rows: { brokerId: string; since: string | null }[] = await manager
       .createQueryBuilder(OrderEntity, 'o')

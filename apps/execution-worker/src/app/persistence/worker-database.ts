@@ -1,4 +1,5 @@
 import type { ServiceDatabaseOptions } from '@qts/service-infra';
+import { WorkerAccountEntity } from '../accounts/worker-account.entity';
 import { IntentEntity } from './entities/intent.entity';
 import { OrderEventEntity } from './entities/order-event.entity';
 import { OrderEntity } from './entities/order.entity';
@@ -6,11 +7,12 @@ import { WorkerLeaseEntity } from './entities/worker-lease.entity';
 import { CreateExecutionTables1767225600000 } from './migrations/1767225600000-create-execution-tables';
 import { WorkerLeases1767312000000 } from './migrations/1767312000000-worker-leases';
 import { AddIntentExpiry1767484800000 } from './migrations/1767484800000-add-intent-expiry';
+import { WorkerAccounts1800000001100 } from './migrations/1800000001100-worker-accounts';
 
 /** The worker's tables and migrations; its own SQLite file when DATABASE_URL is unset (never the gateway's). */
 export const WORKER_DATABASE: ServiceDatabaseOptions = {
   defaultSqliteFile: 'data/worker.sqlite',
-  entities: [IntentEntity, OrderEntity, OrderEventEntity, WorkerLeaseEntity],
-  migrations: [CreateExecutionTables1767225600000, WorkerLeases1767312000000, AddIntentExpiry1767484800000],
+  entities: [IntentEntity, OrderEntity, OrderEventEntity, WorkerLeaseEntity, WorkerAccountEntity],
+  migrations: [CreateExecutionTables1767225600000, WorkerLeases1767312000000, AddIntentExpiry1767484800000, WorkerAccounts1800000001100],
   migrationsTableName: 'worker_migrations',
 };

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AccountDirectory } from '@qts/broker-accounts';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import {
   AccountNotFoundError,
   BrokerEngine,
@@ -106,6 +107,9 @@ export class IntentExecutionService {
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(WORKER_CLOCK) private readonly clock: WorkerClock,
     private readonly metrics: WorkerMetrics,
+    // Accounts added at run time (any replica): absent in tests that build the service by hand, which then route to
+    // the configured accounts only.
+    @Optional() private readonly accounts?: AccountDirectory,
   ) {}
 
   /**
@@ -252,7 +256,7 @@ export class IntentExecutionService {
       return { result: await this.answerOfOtherWorker(intent.intentId), duplicate: true };
     }
 
-    this.assertRoutable(intent);
+    await this.assertRoutable(intent);
     let stored: StoredIntent;
     try {
       stored = await this.store.createIntent({ ...intent, createdAt: this.clock.now() }, dryRun, this.clock.now(), expiresAt);
@@ -276,14 +280,24 @@ export class IntentExecutionService {
     }
   }
 
-  private assertRoutable(intent: ExecutionIntent): void {
+  private async assertRoutable(intent: ExecutionIntent): Promise<void> {
     const broker = this.config.brokers.find((candidate) => candidate.id === intent.brokerId);
     if (broker === undefined) {
       throw new BrokerNotFoundError(`broker_id '${intent.brokerId}' is not configured`, {
         details: { field: 'broker_id' },
       });
     }
-    if (!broker.accounts.some((account) => account.id === intent.accountId)) {
+    let known: boolean;
+    try {
+      known =
+        this.accounts === undefined
+          ? broker.accounts.some((account) => account.id === intent.accountId)
+          : (await this.accounts.resolveAccount(intent.brokerId, intent.accountId)) !== undefined;
+    } catch (error) {
+      // The accounts could not be read again (database down): nothing was stored, the same intent may come again.
+      throw new IntentNotPersistedError(intent.intentId, error);
+    }
+    if (!known) {
       throw new AccountNotFoundError(`account_id '${intent.accountId}' is not configured for broker '${broker.id}'`, {
         details: { field: 'account_id' },
       });

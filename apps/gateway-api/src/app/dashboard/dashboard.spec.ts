@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { ADMIN_KEY, createTestGateway, PAPER_ACCOUNT, type TestGateway } from '../../../test/gateway-test-app';
-import { listeningUrl, openConsoleStream, type ConsoleStreamReader } from '../../../test/console-stream-reader';
+import { listeningUrl, openConsoleStream, type ConsoleStreamReader } from '@qts/test-support';
 
 interface SnapshotBroker {
   id: string;
