@@ -12,10 +12,15 @@ export function h(tag, props = {}, ...children) {
     if (value === undefined || value === null) continue;
     if (key === 'class') element.className = value;
     else if (key === 'text') element.textContent = String(value);
-    else if (key === 'on') for (const [event, handler] of Object.entries(value)) element.addEventListener(event, handler);
-    else if (key === 'attrs') for (const [name, attr] of Object.entries(value)) if (attr !== undefined && attr !== null) element.setAttribute(name, String(attr));
-    else if (key === 'data') for (const [name, attr] of Object.entries(value)) element.dataset[name] = String(attr);
-    else if (PROPERTIES.has(key)) element[key] = value;
+    else if (key === 'on') {
+      for (const [event, handler] of Object.entries(value)) element.addEventListener(event, handler);
+    } else if (key === 'attrs') {
+      for (const [name, attr] of Object.entries(value)) {
+        if (attr !== undefined && attr !== null) element.setAttribute(name, String(attr));
+      }
+    } else if (key === 'data') {
+      for (const [name, attr] of Object.entries(value)) element.dataset[name] = String(attr);
+    } else if (PROPERTIES.has(key)) element[key] = value;
     else element.setAttribute(key, String(value));
   }
   append(element, children);

@@ -38,4 +38,7 @@ export type {
 } from './lib/rest-simulator-process';
 export { redisServerBinary, startRedisServer } from './lib/redis-server';
 export type { RedisServerProcess, StartRedisServerOptions } from './lib/redis-server';
-export * from './lib/console-stream-reader';
+export { startBuiltApp } from './lib/built-app-process';
+export type { BuiltAppExit, BuiltAppName, BuiltAppProcess } from './lib/built-app-process';
+export { listeningUrl, openConsoleStream } from './lib/console-stream-reader';
+export type { ConsoleStreamReader } from './lib/console-stream-reader';
