@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { waitFor } from '@qts/test-support';
 import {
   ACCOUNTS,
   ADMIN_API_KEY,
@@ -182,7 +183,11 @@ describe(`the operations consoles in headless Chromium (${CHROMIUM}), against th
     expect(await page.locator('[data-broker="kis"] .dot').first().getAttribute('class')).toContain('ok');
     // Both services have their brokers back before the next tests trade.
     for (const app of [platform.gateway, platform.worker]) {
-      await page.waitForFunction(async (url) => (await fetch(`${url}/health/ready`)).status === 200, app.httpUrl, { timeout: 30_000, polling: 250 });
+      await waitFor(async () => (await fetch(`${app.httpUrl}/health/ready`)).status === 200, {
+        timeoutMs: 30_000,
+        intervalMs: 250,
+        description: `${app.name} ready again`,
+      });
     }
   });
 
