@@ -51,7 +51,7 @@ describe(`the operations consoles in headless Chromium (${CHROMIUM}), against th
     return page;
   }
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true, animations: 'disabled' });
   const get = (path: string, key?: string) => fetch(`${platform.gateway.httpUrl}${path}`, { headers: key === undefined ? {} : { 'x-api-key': key } });
 
   beforeAll(async () => {
@@ -136,6 +136,33 @@ describe(`the operations consoles in headless Chromium (${CHROMIUM}), against th
       expect(await page.locator(`[data-broker="${broker}"] [data-field="last-check"]`).innerText()).toMatch(/\d{2}:\d{2}:\d{2} KST/);
     }
     expect(await page.locator('[data-broker="kiwoom"] .rule').first().innerText()).toMatch(/requests · 5 \/ 1 s[\s\S]*정상/);
+    // Every word on the page is readable: WCAG AA contrast (4.5:1) against the background it is drawn on.
+    const lowContrast = await page.evaluate(() => {
+      const luminance = (rgb: number[]) =>
+        rgb
+          .map((value) => value / 255)
+          .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4))
+          .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+      const channels = (colour: string) => (colour.match(/[\d.]+/g) ?? []).map(Number);
+      const background = (element: Element | null): number[] => {
+        for (let at = element; at !== null; at = at.parentElement) {
+          const [r, g, b, a = 1] = channels(getComputedStyle(at).backgroundColor);
+          if (a > 0) return [r, g, b];
+        }
+        return [255, 255, 255];
+      };
+      const failing: string[] = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+        const element = node.parentElement;
+        if (element === null || (node.textContent ?? '').trim() === '' || element.closest('[hidden], dialog:not([open])')) continue;
+        const [lighter, darker] = [luminance(channels(getComputedStyle(element).color).slice(0, 3)), luminance(background(element))].sort((a, b) => b - a);
+        const ratio = (lighter + 0.05) / (darker + 0.05);
+        if (ratio < 4.5) failing.push(`${(node.textContent ?? '').trim()} (${ratio.toFixed(2)})`);
+      }
+      return failing;
+    });
+    expect(lowContrast).toEqual([]);
     // A read key sees no admin action.
     expect(await page.locator('[data-action="add-account"]:visible').count()).toBe(0);
     await shot(page, '02-brokers-accounts-balances.png');
@@ -195,8 +222,17 @@ describe(`the operations consoles in headless Chromium (${CHROMIUM}), against th
     const page = await open(`${platform.gateway.httpUrl}/dashboard`, ADMIN_API_KEY);
     const add = page.locator('[data-broker="kis"] [data-action="add-account"]');
     await add.waitFor({ timeout: 15_000 });
-    await add.click();
+    // By keyboard: the button takes focus and Enter opens the dialog on the account number; Escape closes it.
     const dialog = page.getByRole('dialog', { name: /계좌 추가/ });
+    await add.focus();
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('add-number');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await add.focus();
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
     await dialog.getByLabel(/계좌번호/).fill(ACCOUNTS.kisUnlisted);
     await dialog.getByLabel(/^이름/).fill('모의투자 2');
     await dialog.getByLabel(/실전투자/).check();
