@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { startSimulatorProcess, waitFor, type SimulatorProcess } from '@qts/test-support';
-import { chromium, type Browser } from 'playwright-core';
-import { startE2eGateway, type E2eGateway } from '../../test/e2e-gateway';
+import { startSimulatorProcess, type SimulatorProcess } from '@qts/test-support';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { E2E_ADMIN_KEY, startE2eGateway, type E2eGateway } from '../../test/e2e-gateway';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -12,13 +12,16 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+const CANDLES = '/api/v1/brokers/kis/candles?symbol=005930&timeframe=60m&start=2024-02-05&end=2024-02-09T23:59:59Z';
 
-// Real headless Chromium is required (.ci/run installs the Debian package `chromium`); without it this suite
-// fails with that message instead of skipping.
-describe(`dashboard in headless Chromium (${CHROMIUM})`, () => {
+// The console's offline-mode banner, with a mock broker beside a simulated one. The rest of the console (built apps,
+// the worker's execution view) is proven by tools/console-e2e. Real headless Chromium is required (.ci/run installs
+// the Debian package `chromium`); without it this suite fails with that message instead of skipping.
+describe(`the console's offline-mode banner in headless Chromium (${CHROMIUM})`, () => {
   let simulator: SimulatorProcess;
   let gateway: E2eGateway;
   let browser: Browser;
+  let page: Page | undefined;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install the Debian package chromium (see .ci/run)`);
@@ -48,30 +51,43 @@ describe(`dashboard in headless Chromium (${CHROMIUM})`, () => {
   });
 
   afterAll(async () => {
+    await page?.close();
     await browser?.close();
     await gateway?.close();
     await simulator?.stop();
   });
 
-  it('shows every broker with its flags and rate-limit rules, and updates when a broker goes down', async () => {
-    const page = await browser.newPage();
-    const external: string[] = [];
-    page.on('request', (req) => {
-      if (!req.url().startsWith(gateway.baseUrl)) external.push(req.url());
-    });
+  const candles = async () => {
+    const response = await fetch(`${gateway.baseUrl}${CANDLES}`, { headers: { 'x-api-key': E2E_ADMIN_KEY } });
+    await response.arrayBuffer();
+    return { status: response.status, source: response.headers.get('x-data-source') };
+  };
+
+  it('names the mock broker, and a broker served from the cache while it is down until it is back', async () => {
+    page = await browser.newPage();
     await page.goto(`${gateway.baseUrl}/dashboard`);
-    const status = page.locator('tr[data-broker="kis"] [data-field="status"]');
-    await status.filter({ hasText: 'CONNECTED' }).waitFor({ timeout: 20_000 });
-    await page.locator('tr[data-broker="paper"] [data-field="mock"]').filter({ hasText: 'mock: yes' }).waitFor();
-    await page.locator('tr[data-broker="kis"] [data-rule="requests"]').waitFor();
-    expect(await page.locator('tr[data-broker="paper"] [data-field="rateLimit"]').textContent()).toBe('no limiter');
+    await page.getByLabel(/API 키/).fill(E2E_ADMIN_KEY);
+    await page.keyboard.press('Enter');
+
+    const banner = page.locator('[data-field="offline-banner"]');
+    await banner.filter({ hasText: /모의 브로커 \(mock broker\): 키움증권/ }).waitFor({ timeout: 15_000 });
+    expect(await banner.innerText()).not.toMatch(/캐시|cache/);
+    expect(await banner.getAttribute('class')).toBe('banner');
+    expect(await page.locator('[data-broker="paper"]').innerText()).toMatch(/No limiter \(mock broker\)/);
+    expect(await candles()).toEqual({ status: 200, source: 'broker' });
 
     await simulator.stop();
-    await status.filter({ hasText: 'DISCONNECTED' }).waitFor({ timeout: 20_000 });
-
-    await simulator.restart();
-    await status.filter({ hasText: /^CONNECTED$/ }).waitFor({ timeout: 30_000 });
-    await waitFor(() => external.length === 0, { timeoutMs: 1, description: 'no request outside the gateway' });
-    await page.close();
+    try {
+      const connection = page.locator('[data-broker="kis"] [data-field="connection"]');
+      await connection.and(page.locator('[data-status="DISCONNECTED"]')).waitFor({ timeout: 15_000 });
+      expect(await candles()).toEqual({ status: 200, source: 'cache' });
+      await banner.filter({ hasText: /캐시 데이터 제공 중 \(served from cache\): 한국투자증권/ }).waitFor({ timeout: 3_000 });
+      expect(await banner.getAttribute('class')).toBe('banner limit');
+      expect(await page.locator('[data-broker="kis"]').innerText()).toMatch(/오프라인 offline/);
+    } finally {
+      await simulator.restart();
+    }
+    await banner.filter({ hasNotText: /캐시|cache/ }).waitFor({ timeout: 30_000 });
+    expect(await banner.innerText()).toMatch(/모의 브로커 \(mock broker\): 키움증권/);
   });
 });
