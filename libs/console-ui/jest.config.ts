@@ -9,11 +9,12 @@ export default {
   moduleFileExtensions: ['ts', 'js'],
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   coverageDirectory: '../../coverage/libs/console-ui',
-  // The DOM parts of the kit (dom.js, widgets.js, the page scripts) are proven in headless Chromium (console-e2e).
+  // The element builder is tested on a minimal fake DOM; the widgets and page scripts in headless Chromium (console-e2e).
   collectCoverageFrom: [
     'src/**/*.ts',
     '!src/**/*.spec.ts',
     '!src/index.ts',
+    'assets/dom.js',
     'assets/format.js',
     'assets/event-stream.js',
     'assets/api-client.js',
