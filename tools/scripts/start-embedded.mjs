@@ -41,11 +41,15 @@ const apps = [
   {
     name: 'gateway-api',
     main: 'dist/apps/gateway-api/main.js',
-    env: { DATABASE_URL: process.env.DATABASE_URL ?? `sqlite:${join(dataDir, 'gateway.sqlite')}` },
+    env: {
+      DATABASE_URL: process.env.DATABASE_URL ?? `sqlite:${join(dataDir, 'gateway.sqlite')}`,
+      // Accounts added from the console are added to the worker first.
+      GATEWAY_WORKER_URL: process.env.GATEWAY_WORKER_URL ?? `http://127.0.0.1:${env.WORKER_HTTP_PORT}`,
+    },
     urls: [
       `REST      ${http(env.GATEWAY_HTTP_PORT, '/api/v1/brokers')}`,
       `OpenAPI   ${http(env.GATEWAY_HTTP_PORT, '/docs')}`,
-      `dashboard ${http(env.GATEWAY_HTTP_PORT, '/dashboard')}`,
+      `console   ${http(env.GATEWAY_HTTP_PORT, '/dashboard')}`,
       `health    ${http(env.GATEWAY_HTTP_PORT, '/health/ready')}`,
       `metrics   ${http(env.GATEWAY_HTTP_PORT, '/metrics')}`,
       `gRPC      127.0.0.1:${env.GATEWAY_GRPC_PORT} (qts.gateway.v1.BrokerGatewayService)`,
@@ -57,6 +61,7 @@ const apps = [
     env: { DATABASE_URL: process.env.DATABASE_URL ?? `sqlite:${join(dataDir, 'worker.sqlite')}` },
     urls: [
       `gRPC      127.0.0.1:${env.WORKER_GRPC_PORT} (qts.execution.v1.ExecutionService)`,
+      `console   ${http(env.WORKER_HTTP_PORT, '/executions')}`,
       `health    ${http(env.WORKER_HTTP_PORT, '/health/ready')}`,
       `metrics   ${http(env.WORKER_HTTP_PORT, '/metrics')}`,
     ],
