@@ -97,6 +97,17 @@ describe('AccountDirectory', () => {
     ]);
   });
 
+  it('names accounts in metrics without their numbers: configured by position, added by their row, others unconfigured', async () => {
+    const directory = await openDirectory();
+    await directory.add({ brokerId: 'kis', accountId: '50012345-02', name: 'a', type: AccountType.PAPER }, 'ops');
+    await directory.add({ brokerId: 'kis', accountId: '50012345-03', name: 'b', type: AccountType.PAPER }, 'ops');
+    await directory.deactivate('kis', '50012345-02');
+    const labels = ['50012345-01', '50012345-02', '50012345-03', '99999999-99'].map((id) => directory.metricLabel('kis', id));
+    expect(labels).toEqual(['1', 'runtime-1', 'runtime-2', 'unconfigured']);
+    expect(directory.metricLabel('other', '50012345-01')).toBe('unconfigured');
+    expect(labels.join(' ')).not.toMatch(/\d{8}/);
+  });
+
   it('answers a repeated addition as the same account, and refuses another name or type of an active one', async () => {
     const directory = await openDirectory();
     await directory.add({ brokerId: 'kis', accountId: '50012345-02', name: 'two', type: AccountType.PAPER });

@@ -106,6 +106,19 @@ export class AccountDirectory {
     return this.broker(brokerId)?.accounts.find((account) => account.id === accountId);
   }
 
+  /**
+   * How metrics name an account, never by its number (metrics are scraped without a key): a configured account by its
+   * position in its broker's `accounts` list of the brokers YAML, from 1; an account added at run time as
+   * `runtime-<n>`, n its row in the service's table (the same on every replica, and kept once deactivated); any other
+   * `unconfigured`.
+   */
+  metricLabel(brokerId: string, accountId: string): string {
+    const position = this.configured.find((broker) => broker.id === brokerId)?.accounts.findIndex((account) => account.id === accountId) ?? -1;
+    if (position !== -1) return String(position + 1);
+    const row = this.snapshot.runtime.find((candidate) => candidate.brokerId === brokerId && candidate.accountId === accountId);
+    return row === undefined ? 'unconfigured' : `runtime-${row.id}`;
+  }
+
   /** An active account, read from the database once more when it is not known here yet. */
   async resolveAccount(brokerId: string, accountId: string): Promise<AccountConfig | undefined> {
     const known = this.findAccount(brokerId, accountId);
