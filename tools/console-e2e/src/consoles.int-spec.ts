@@ -72,6 +72,8 @@ describe(`the operations consoles in headless Chromium (${CHROMIUM}), against th
       [platform.gateway.httpUrl, '/dashboard/data'],
       [platform.gateway.httpUrl, '/dashboard/stream'],
       [platform.gateway.httpUrl, '/api/v1/accounts'],
+      [platform.gateway.httpUrl, '/api/v1/brokers/kis/accounts'],
+      [platform.worker.httpUrl, '/admin/accounts'],
       [platform.worker.httpUrl, '/executions/data'],
       [platform.worker.httpUrl, '/executions/stream'],
     ]) {
