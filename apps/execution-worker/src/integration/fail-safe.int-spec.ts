@@ -91,7 +91,10 @@ describe('fail-safe: three broker failures in a row trip it, an admin reset clea
       body: JSON.stringify({ brokerId: 'kis', reason: 'ops ticket 7' }),
     });
     expect(reset.status).toBe(200);
-    await expect(reset.json()).resolves.toEqual({ resetBrokerIds: ['kis'] });
+    await expect(reset.json()).resolves.toEqual({
+      resetBrokerIds: ['kis'],
+      resetAccounts: [{ brokerId: 'kis', accountId: TEST_ACCOUNTS.paper, wasTripped: true, consecutiveFailures: 3 }],
+    });
 
     await expect(worker.client.submitIntent(intent())).resolves.toMatchObject({ accepted: true });
     const metrics = await (await fetch(`${worker.httpUrl}/metrics`)).text();
