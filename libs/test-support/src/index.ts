@@ -38,3 +38,5 @@ export type {
 } from './lib/rest-simulator-process';
 export { redisServerBinary, startRedisServer } from './lib/redis-server';
 export type { RedisServerProcess, StartRedisServerOptions } from './lib/redis-server';
+export { createTestCertificates } from './lib/test-certificates';
+export type { TestCertificates } from './lib/test-certificates';

@@ -1,20 +1,58 @@
+import type { IncomingMessage } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import type { MicroserviceOptions } from '@nestjs/microservices';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
+import { DEFAULT_SECURITY_SETTINGS, PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
+import { API_KEY_VERIFIER, type ApiKeyVerifier } from '../api-keys/api-key-verifier';
+import { authenticateBeforeBody, bodyMayBeRead } from '../api-keys/authenticate-before-body';
 import { PlatformGrpcServer } from '../grpc/platform-grpc-server';
+import { corsPolicy } from '../http/cors-policy';
+import { securityHeaders } from '../http/security-headers';
+
+/** Largest JSON body the HTTP APIs read (an order or a key request is a few hundred bytes); larger: 413. */
+export const MAX_JSON_BODY = '100kb';
+
+export interface StartServicesOptions {
+  /** Path prefixes of HTML pages the service serves that load their own scripts and styles (the OpenAPI UI). */
+  pagePaths?: readonly string[];
+}
 
 /**
- * Starts a service the same way in main.ts and in tests: pino for Nest's own logs, shutdown hooks (SIGTERM drains
- * and closes the servers, then the database), the gRPC server connected as a hybrid-application microservice, the
- * application initialised (lifecycle hooks: recovery, status publishers ...), and only then the gRPC port bound.
- * The HTTP server is left to the caller (`app.listen`, or supertest on `app.getHttpServer()`).
+ * Starts a service the same way in main.ts and in tests: pino for Nest's own logs, the HTTP front (below), shutdown
+ * hooks (SIGTERM drains and closes the servers, then the database), the gRPC server connected as a
+ * hybrid-application microservice, the application initialised (lifecycle hooks: recovery, status publishers ...),
+ * and only then the gRPC port bound. The HTTP server is left to the caller (`app.listen`, or supertest on
+ * `app.getHttpServer()`).
+ *
+ * The HTTP front, in this order before any route: security headers and no X-Powered-By, CORS with the configured
+ * allow-list, authentication of every request that carries a body, and the JSON body parser, which reads only an
+ * authenticated caller's body (Nest's own parsers are then not added: they are found by name). Bodies of other
+ * content types are not parsed.
  */
-export async function startServices(app: INestApplication): Promise<PlatformGrpcServer> {
+export async function startServices(app: INestApplication, options: StartServicesOptions = {}): Promise<PlatformGrpcServer> {
   app.useLogger(app.get(Logger));
+  configureHttpFront(app as NestExpressApplication, options);
   app.enableShutdownHooks();
   const grpc = app.get(PlatformGrpcServer);
   app.connectMicroservice<MicroserviceOptions>({ strategy: grpc }, { inheritAppConfig: true });
   await app.init();
   await app.startAllMicroservices();
   return grpc;
+}
+
+function configureHttpFront(app: NestExpressApplication, options: StartServicesOptions): void {
+  const config = app.get<PlatformConfig>(PLATFORM_CONFIG);
+  const verifier = app.get<ApiKeyVerifier>(API_KEY_VERIFIER);
+  app.disable('x-powered-by');
+  app.use(securityHeaders({ pagePaths: options.pagePaths ?? [] }));
+  app.use(corsPolicy((config.security ?? DEFAULT_SECURITY_SETTINGS).corsAllowedOrigins));
+  app.use(authenticateBeforeBody(verifier));
+  app.useBodyParser('json', { limit: MAX_JSON_BODY, type: (request: IncomingMessage) => isJson(request) && bodyMayBeRead(request) });
+  app.useBodyParser('urlencoded', { type: () => false });
+}
+
+function isJson(request: IncomingMessage): boolean {
+  const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }
