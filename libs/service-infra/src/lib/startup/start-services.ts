@@ -16,6 +16,8 @@ export const MAX_JSON_BODY = '100kb';
 export interface StartServicesOptions {
   /** Path prefixes of HTML pages the service serves that load their own scripts and styles (the OpenAPI UI). */
   pagePaths?: readonly string[];
+  /** Registers routes outside Nest's controllers (the OpenAPI UI), behind the HTTP front like every other route. */
+  mountRoutes?: (app: INestApplication) => void;
 }
 
 /**
@@ -33,6 +35,7 @@ export interface StartServicesOptions {
 export async function startServices(app: INestApplication, options: StartServicesOptions = {}): Promise<PlatformGrpcServer> {
   app.useLogger(app.get(Logger));
   configureHttpFront(app as NestExpressApplication, options);
+  options.mountRoutes?.(app);
   app.enableShutdownHooks();
   const grpc = app.get(PlatformGrpcServer);
   app.connectMicroservice<MicroserviceOptions>({ strategy: grpc }, { inheritAppConfig: true });
