@@ -62,6 +62,7 @@ export * from './lib/grpc/grpc-package-definition';
 export * from './lib/grpc/grpc-health.service';
 export * from './lib/grpc/grpc-server-streams';
 export * from './lib/grpc/grpc-request-decoding';
+export * from './lib/grpc/grpc-call.decorator';
 export * from './lib/grpc/platform-grpc-server';
 export * from './lib/grpc/grpc-serving.module';
 

@@ -1,8 +1,5 @@
-import { Decimal, ExecutionIntent, InvalidArgumentError, OrderSide, OrderType } from '@qts/broker-domain';
+import { Decimal, ExecutionIntent, InvalidArgumentError, ORDER_PRICE_PATTERN, OrderSide, OrderType, quoteCallerValue } from '@qts/broker-domain';
 import { qtsExecutionV1, qtsTypeV1 } from '@qts/grpc-contracts';
-
-/** A decimal string as the proto convention writes them: no exponent, no sign for prices. */
-const DECIMAL_STRING = /^\d+(\.\d+)?$/;
 
 const SIDES: ReadonlyMap<qtsTypeV1.OrderSide, OrderSide> = new Map([
   [qtsTypeV1.OrderSide.BUY, OrderSide.BUY],
@@ -33,10 +30,12 @@ export function intentFromSubmitRequest(request: qtsExecutionV1.SubmitIntentRequ
   let limitPrice: Decimal | undefined;
   const rawPrice = request.limitPrice.trim();
   if (rawPrice !== '') {
-    if (!DECIMAL_STRING.test(rawPrice)) {
-      throw new InvalidArgumentError(`limit_price '${request.limitPrice}' is not a decimal string such as '70100'`, {
-        field: 'limitPrice',
-      });
+    // The gateway's price rule: a plain decimal, at most 15 integer and 8 fraction digits.
+    if (!ORDER_PRICE_PATTERN.test(rawPrice)) {
+      throw new InvalidArgumentError(
+        `limit_price ${quoteCallerValue(request.limitPrice)} is not a decimal string such as '70100' (at most 15 integer and 8 fraction digits)`,
+        { field: 'limitPrice' },
+      );
     }
     limitPrice = new Decimal(rawPrice);
   }

@@ -51,8 +51,10 @@ describe('worker migrations', () => {
   it('can be reverted', async () => {
     const dataSource = await openServiceDataSource(serviceDataSourceOptions('sqlite::memory:', WORKER_DATABASE));
     try {
-      await dataSource.undoLastMigration();
-      const tables = await dataSource.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('intents', 'orders', 'order_events')");
+      for (let undone = 0; undone < WORKER_DATABASE.migrations.length; undone += 1) await dataSource.undoLastMigration();
+      const tables = await dataSource.query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('intents', 'orders', 'order_events', 'api_keys')",
+      );
       expect(tables).toEqual([]);
     } finally {
       await dataSource.destroy();

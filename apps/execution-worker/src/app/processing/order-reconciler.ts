@@ -6,7 +6,7 @@ import { WORKER_SETTINGS } from '../config/worker-settings.provider';
 import { ExecutionStore } from '../persistence/execution-store';
 import type { StoredIntent, StoredOrder } from '../persistence/stored-intent';
 import { WorkerMetrics, type ReconciliationOutcome } from '../metrics/worker-metrics';
-import { KeyedSerialQueue } from '@qts/service-infra';
+import { KeyedSerialQueue, LogThrottle, suppressedSuffix } from '@qts/service-infra';
 import { needsReconciliation } from './order-progress';
 import { orderingKey } from './ordering-key';
 import { WORKER_CLOCK, type WorkerClock } from './worker-clock';
@@ -27,6 +27,8 @@ export class OrderReconciler implements OnApplicationShutdown {
   private readonly logger = new Logger(OrderReconciler.name);
   private readonly active = new Set<string>();
   private readonly shutdown = new AbortController();
+  /** A broker that does not answer for an order is asked again and again: warned about at most every 10 minutes. */
+  private readonly warnings: LogThrottle;
 
   constructor(
     private readonly store: ExecutionStore,
@@ -35,7 +37,9 @@ export class OrderReconciler implements OnApplicationShutdown {
     @Inject(WORKER_SETTINGS) private readonly settings: WorkerSettings,
     @Inject(WORKER_CLOCK) private readonly clock: WorkerClock,
     private readonly metrics: WorkerMetrics,
-  ) {}
+  ) {
+    this.warnings = new LogThrottle(undefined, () => this.clock.now().getTime());
+  }
 
   /** Queues a reconciliation behind the intents of the same (broker, account, symbol). */
   schedule(stored: StoredIntent): Promise<ReconciliationOutcome> {
@@ -55,6 +59,11 @@ export class OrderReconciler implements OnApplicationShutdown {
     try {
       const outcome = await this.reconcileLoop(intentId);
       this.metrics.reconciliationEnded(outcome);
+      if (outcome !== 'deferred' && outcome !== 'aborted') {
+        // Settled: a later problem with this intent is news again.
+        this.warnings.forget(`no-answer ${intentId}`);
+        this.warnings.forget(`deferred ${intentId}`);
+      }
       return outcome;
     } finally {
       this.active.delete(intentId);
@@ -92,7 +101,7 @@ export class OrderReconciler implements OnApplicationShutdown {
         found = await adapter.getOrder({ clientOrderId: order.clientOrderId });
       } catch (error) {
         found = undefined;
-        this.logger.warn(`Reconciling intent '${intentId}': broker did not answer (${describe(error)}); will ask again`);
+        this.warnOnce(`no-answer ${intentId}`, `Reconciling intent '${intentId}': broker did not answer (${describe(error)}); will ask again`);
       }
 
       const now = this.clock.now().getTime();
@@ -107,7 +116,7 @@ export class OrderReconciler implements OnApplicationShutdown {
         return 'never_reached';
       }
       if (now - startedAt >= this.settings.reconcileMaxBlockingMs) {
-        this.logger.warn(`Order of intent '${intentId}' is still ${order.status}; the periodic sweep will keep reconciling it`);
+        this.warnOnce(`deferred ${intentId}`, `Order of intent '${intentId}' is still ${order.status}; the periodic sweep will keep reconciling it`);
         return 'deferred';
       }
       // Do not overshoot the end of the grace period by a whole backoff step when the broker says "not found".
@@ -115,6 +124,11 @@ export class OrderReconciler implements OnApplicationShutdown {
       await this.clock.sleep(waitMs, signal);
       delayMs = Math.min(delayMs * 2, this.settings.reconcileMaxDelayMs);
     }
+  }
+
+  private warnOnce(key: string, line: string): void {
+    const suppressed = this.warnings.admit(key);
+    if (suppressed !== undefined) this.logger.warn(`${line}${suppressedSuffix(suppressed)}`);
   }
 
   private async applyBrokerState(stored: StoredIntent, order: StoredOrder, found: OrderResponse): Promise<void> {

@@ -4,11 +4,14 @@
  * broker no longer knows, a broker that does not answer a reconciliation), so that the log shows the condition and
  * its duration instead of one line per look.
  */
+/** How often a persisting condition is logged again: often enough to see it lasts, rarely enough to stay readable. */
+export const REPEATED_WARNING_INTERVAL_MS = 10 * 60_000;
+
 export class LogThrottle {
   private readonly seen = new Map<string, { loggedAt: number; suppressed: number }>();
 
   constructor(
-    private readonly intervalMs: number,
+    private readonly intervalMs: number = REPEATED_WARNING_INTERVAL_MS,
     private readonly now: () => number = Date.now,
     /** Keys remembered at most; the oldest is forgotten first. */
     private readonly maxKeys = 10_000,
