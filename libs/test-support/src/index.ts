@@ -40,3 +40,5 @@ export { redisServerBinary, startRedisServer } from './lib/redis-server';
 export type { RedisServerProcess, StartRedisServerOptions } from './lib/redis-server';
 export { createTestCertificates } from './lib/test-certificates';
 export type { TestCertificates } from './lib/test-certificates';
+export { startBuiltApp } from './lib/built-app-process';
+export type { BuiltAppName, BuiltAppProcess } from './lib/built-app-process';

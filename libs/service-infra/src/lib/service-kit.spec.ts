@@ -355,9 +355,12 @@ describe('a service built from the kit', () => {
       }
       const malformed = await http().post('/things').set('X-API-Key', ADMIN_KEY).set('Content-Type', 'application/json').send('{"quantity":').expect(400);
       expect(malformed.body.code).toBe('MALFORMED_REQUEST');
-      // Only JSON is read: a form body is no body.
-      const form = await http().post('/things').set('X-API-Key', ADMIN_KEY).type('form').send('quantity=1').expect(400);
-      expect(form.body.code).toBe('INVALID_ARGUMENT');
+      // Only JSON is read: any other body is refused, never taken for an empty one.
+      for (const type of ['form', 'text', 'application/xml']) {
+        const other = await http().post('/things').set('X-API-Key', ADMIN_KEY).type(type).send('quantity=1').expect(415);
+        expect(other.body).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' });
+      }
+      await http().post('/things').set('X-API-Key', ADMIN_KEY).type('application/problem+json').send('{"quantity":2}').expect(201);
     });
 
     it('never logs a key sent in the query string', async () => {

@@ -1,11 +1,11 @@
-import type { IncomingMessage } from 'node:http';
-import type { INestApplication } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { UnsupportedMediaTypeException, type INestApplication } from '@nestjs/common';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { DEFAULT_SECURITY_SETTINGS, PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
 import { API_KEY_VERIFIER, type ApiKeyVerifier } from '../api-keys/api-key-verifier';
-import { authenticateBeforeBody, bodyMayBeRead } from '../api-keys/authenticate-before-body';
+import { authenticateBeforeBody, bodyMayBeRead, requestHasBody } from '../api-keys/authenticate-before-body';
 import { PlatformGrpcServer } from '../grpc/platform-grpc-server';
 import { corsPolicy } from '../http/cors-policy';
 import { securityHeaders } from '../http/security-headers';
@@ -29,8 +29,9 @@ export interface StartServicesOptions {
  *
  * The HTTP front, in this order before any route: security headers and no X-Powered-By, CORS with the configured
  * allow-list, authentication of every request that carries a body, and the JSON body parser, which reads only an
- * authenticated caller's body (Nest's own parsers are then not added: they are found by name). Bodies of other
- * content types are not parsed.
+ * authenticated caller's body (Nest's own parsers are then not added: they are found by name). An authenticated
+ * body of another content type is refused (415): the APIs take JSON only, and a body that is silently not read
+ * would look like an empty one to a route whose fields are all optional.
  */
 export async function startServices(app: INestApplication, options: StartServicesOptions = {}): Promise<PlatformGrpcServer> {
   app.useLogger(app.get(Logger));
@@ -53,6 +54,9 @@ function configureHttpFront(app: NestExpressApplication, options: StartServicesO
   app.use(authenticateBeforeBody(verifier));
   app.useBodyParser('json', { limit: MAX_JSON_BODY, type: (request: IncomingMessage) => isJson(request) && bodyMayBeRead(request) });
   app.useBodyParser('urlencoded', { type: () => false });
+  app.use(function refuseNonJsonBody(request: IncomingMessage, _response: ServerResponse, next: (error?: unknown) => void): void {
+    next(requestHasBody(request) && bodyMayBeRead(request) && !isJson(request) ? new UnsupportedMediaTypeException() : undefined);
+  });
 }
 
 function isJson(request: IncomingMessage): boolean {
