@@ -92,8 +92,7 @@ describe('gateway database on PostgreSQL', () => {
   });
 
   it('reverts the migrations', async () => {
-    await dataSource.undoLastMigration();
-    await dataSource.undoLastMigration();
+    for (let undone = 0; undone < GATEWAY_DATABASE.migrations.length; undone += 1) await dataSource.undoLastMigration();
     const tables: Array<{ table_name: string }> = await dataSource.query(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
     );
