@@ -21,6 +21,9 @@ import { WORKER_CLOCK, type WorkerClock } from './worker-clock';
 /** Orders the broker accepted that can still change there (fills, cancellations). */
 export const OPEN_ORDER_STATUSES: readonly OrderStatus[] = [OrderStatus.ACCEPTED, OrderStatus.PARTIAL];
 
+/** The warnings repeated round after round for one order, each throttled on its own. */
+const OPEN_ORDER_WARNING_KINDS = ['unknown', 'illegal', 'no-answer'] as const;
+
 /** What one polling round did. */
 export interface OpenOrderPollSummary {
   /** Open orders asked for in this round. */
@@ -118,7 +121,7 @@ export class OpenOrderTracker implements OnApplicationShutdown {
     for (const id of this.lastChecked.keys()) {
       if (openIds.has(id)) continue;
       this.lastChecked.delete(id);
-      this.warnings.forget(id);
+      for (const kind of OPEN_ORDER_WARNING_KINDS) this.warnings.forget(`${kind} ${id}`);
     }
   }
 
@@ -164,7 +167,7 @@ export class OpenOrderTracker implements OnApplicationShutdown {
     }
     if (found === null) {
       // The broker accepted it earlier: a missing order is the broker's inconsistency, not a state to store.
-      this.warnOnce(intentId, `Open order of intent '${intentId}' is unknown to broker '${order.brokerId}'; left ${order.status}`);
+      this.warnOnce('unknown', intentId, `Open order of intent '${intentId}' is unknown to broker '${order.brokerId}'; left ${order.status}`);
       return { outcome: 'not_found' };
     }
     return this.apply(order, found);
@@ -183,6 +186,7 @@ export class OpenOrderTracker implements OnApplicationShutdown {
     const sameStatus = found.status === order.status;
     if ((sameStatus && order.status !== OrderStatus.PARTIAL) || (!sameStatus && !canTransition(order.status, found.status))) {
       this.warnOnce(
+        'illegal',
         intentId,
         `Open order of intent '${intentId}': broker reports ${found.status} (filled ${filledQuantity}), ` +
           `not a legal change of ${order.status} (filled ${order.filledQuantity}); not stored`,
@@ -191,6 +195,7 @@ export class OpenOrderTracker implements OnApplicationShutdown {
     }
     if (filledQuantity < order.filledQuantity) {
       this.warnOnce(
+        'illegal',
         intentId,
         `Open order of intent '${intentId}': broker reports filled ${filledQuantity}, below the stored ` +
           `${order.filledQuantity} (a stale answer); not stored`,
@@ -237,12 +242,12 @@ export class OpenOrderTracker implements OnApplicationShutdown {
     const retryable = isBrokerError(error) && error.retryable;
     const line = `Open order of intent '${intentId}': broker '${brokerId}' did not answer (${errorSummary(error)}); asked again later`;
     if (retryable) this.logger.debug(line);
-    else this.warnOnce(intentId, line);
+    else this.warnOnce('no-answer', intentId, line);
   }
 
   /** A warning about an order polled every round: logged once, then at most every 10 minutes while it persists. */
-  private warnOnce(intentId: string, line: string): void {
-    const suppressed = this.warnings.admit(intentId);
+  private warnOnce(kind: (typeof OPEN_ORDER_WARNING_KINDS)[number], intentId: string, line: string): void {
+    const suppressed = this.warnings.admit(`${kind} ${intentId}`);
     if (suppressed !== undefined) this.logger.warn(`${line}${suppressedSuffix(suppressed)}`);
   }
 }
