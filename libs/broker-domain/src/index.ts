@@ -21,6 +21,12 @@ export type { TickRoundingMode } from './lib/values/krx-tick-size';
 export { Price } from './lib/values/price';
 export { Money, DEFAULT_CURRENCY } from './lib/values/money';
 export type { Currency } from './lib/values/money';
+export {
+  EXECUTION_INTENT_ID_LIMITS,
+  MAX_ORDER_QUANTITY,
+  ORDER_PRICE_PATTERN,
+  orderQuantityProblem,
+} from './lib/values/order-limits';
 
 // Entities
 export { isSymbolCode } from './lib/entities/field-guards';
@@ -50,6 +56,7 @@ export type {
 // Errors
 export { BROKER_ERROR_CODES, isBrokerErrorCode } from './lib/errors/broker-error-codes';
 export type { BrokerErrorCode } from './lib/errors/broker-error-codes';
+export { quoteCallerValue, QUOTED_VALUE_MAX_CHARS } from './lib/errors/caller-value';
 export { BrokerError, isBrokerError } from './lib/errors/broker-error';
 export type { BrokerErrorDetails, BrokerErrorOptions } from './lib/errors/broker-error';
 export {

@@ -38,3 +38,7 @@ export type {
 } from './lib/rest-simulator-process';
 export { redisServerBinary, startRedisServer } from './lib/redis-server';
 export type { RedisServerProcess, StartRedisServerOptions } from './lib/redis-server';
+export { createTestCertificates } from './lib/test-certificates';
+export type { TestCertificates } from './lib/test-certificates';
+export { startBuiltApp } from './lib/built-app-process';
+export type { BuiltAppExit, BuiltAppName, BuiltAppProcess } from './lib/built-app-process';

@@ -26,7 +26,7 @@ import { FailSafeAdminController } from './admin/fail-safe-admin.controller';
 import { WORKER_SETTINGS, workerSettingsProvider } from './config/worker-settings.provider';
 import { BROKER_FACTORY, ExecutionEngineModule, type BrokerFactory } from './execution';
 import { EXECUTION_SERVICE_NAME, ExecutionGrpcController } from './grpc/execution-grpc.controller';
-import { WorkerMetrics } from './metrics/worker-metrics';
+import { accountMetricLabel, WorkerMetrics } from './metrics/worker-metrics';
 import { ExecutionStore } from './persistence/execution-store';
 import { PersistenceModule } from './persistence/persistence.module';
 import { WORKER_DATABASE } from './persistence/worker-database';
@@ -66,7 +66,10 @@ export class AppModule {
         LoggingModule,
         DatabaseModule.forRoot(WORKER_DATABASE),
         MetricsModule.forRoot({ defaultMetricsPrefix: 'execution_worker_' }),
-        ApiKeyAuthModule.forRoot(),
+        // Its own key store, on the gateway's semantics: `submit` for intents, keys bound to strategies.
+        ApiKeyAuthModule.forRoot({
+          store: { scopes: ['read', 'submit', 'admin'], strategyBinding: 'required', adminPath: 'admin/api-keys' },
+        }),
         BrokerGrpcModule.forRootAsync({
           isGlobal: true,
           inject: [PLATFORM_CONFIG],
@@ -101,12 +104,13 @@ export class AppModule {
         },
         {
           provide: WorkerMetrics,
-          inject: [METRICS_REGISTRY, ExecutionStore, BROKER_FACTORY, WORKER_CLOCK],
-          useFactory: (registry: Registry, store: ExecutionStore, brokers: BrokerFactory, clock: WorkerClock) => {
+          inject: [METRICS_REGISTRY, ExecutionStore, BROKER_FACTORY, PLATFORM_CONFIG, WORKER_CLOCK],
+          useFactory: (registry: Registry, store: ExecutionStore, brokers: BrokerFactory, config: PlatformConfig, clock: WorkerClock) => {
             const metrics = new WorkerMetrics(registry);
             metrics.useSources({
               ordersByStatus: () => store.countOrdersByStatus(),
-              failSafeStatus: () => brokers.failSafeStatus(),
+              failSafeStatus: () =>
+                brokers.failSafeStatus().map((guard) => ({ ...guard, account: accountMetricLabel(config, guard.brokerId, guard.accountId) })),
               oldestUnknownOrders: () => store.oldestUnknownOrders(),
               now: () => clock.now(),
             });

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OrderStatus } from '@qts/broker-domain';
+import type { PlatformConfig } from '@qts/platform-config';
 import { METRICS_REGISTRY } from '@qts/service-infra';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -15,11 +16,22 @@ export type OpenOrderCheckOutcome = 'unchanged' | 'changed' | 'broker_error' | '
 /** Snapshot sources read at scrape time (database counts, guard states, keys held by reconciliations). */
 export interface MetricsSources {
   ordersByStatus(): Promise<Map<OrderStatus, number>>;
-  failSafeStatus(): { brokerId: string; accountId: string; tripped: boolean; consecutiveFailures: number }[];
+  /** `account`: the label of the account (accountMetricLabel), never its number. */
+  failSafeStatus(): { brokerId: string; account: string; tripped: boolean }[];
   /** Per broker, when its longest-unknown UNKNOWN order was sent. */
   oldestUnknownOrders?(): Promise<Map<string, Date>>;
   /** The current time (the worker's clock). */
   now?(): Date;
+}
+
+/**
+ * How metrics name a broker account: its position in the broker's `accounts` list of the brokers YAML, from 1.
+ * Metrics are scraped and stored without access control, so they carry no account numbers.
+ */
+export function accountMetricLabel(config: PlatformConfig, brokerId: string, accountId: string): string {
+  const accounts = config.brokers.find((broker) => broker.id === brokerId)?.accounts ?? [];
+  const index = accounts.findIndex((account) => account.id === accountId);
+  return index === -1 ? 'unconfigured' : String(index + 1);
 }
 
 /**
@@ -151,13 +163,15 @@ export class WorkerMetrics {
     });
     new Gauge({
       name: 'execution_worker_fail_safe_tripped',
-      help: '1 while the consecutive-failure guard of a broker account is tripped (orders refused until an admin reset)',
-      labelNames: ['broker_id', 'account_id'] as const,
+      help:
+        '1 while the consecutive-failure guard of a broker account is tripped (orders refused until an admin reset); ' +
+        'account: its position in the broker\'s accounts list',
+      labelNames: ['broker_id', 'account'] as const,
       registers: [this.registry],
       collect() {
         this.reset();
         for (const guard of sources()?.failSafeStatus() ?? []) {
-          this.set({ broker_id: guard.brokerId, account_id: guard.accountId }, guard.tripped ? 1 : 0);
+          this.set({ broker_id: guard.brokerId, account: guard.account }, guard.tripped ? 1 : 0);
         }
       },
     });

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { BrokerUnavailableError, Decimal, FailSafeCode, OrderStatus } from '@qts/broker-domain';
 import { testBrokerConfig, testIntent, testPlatformConfig } from '@qts/test-support';
 import { ProcessingTestBed } from '../../../test/processing-test-bed';
@@ -120,6 +121,41 @@ describe('OrderReconciler', () => {
     expect(bed.brokers.lookups.length).toBeGreaterThan(5);
     expect(Math.max(...bed.clock.sleeps)).toBe(2_000);
     expect(await bed.metrics.registry.metrics()).toMatch(/execution_worker_reconciliation_outcomes_total\{outcome="deferred"\} 1/);
+  });
+
+  it('warns about a broker that does not answer once per intent, then at most every 10 minutes, and afresh once settled', async () => {
+    await unknownOrder('intent-1');
+    let down = true;
+    bed.brokers.lookup = async (ref) => {
+      if (down) throw new BrokerUnavailableError('JTS is down');
+      return brokerOrder(ref.clientOrderId as string, OrderStatus.FILLED, { filledQuantity: 10 });
+    };
+    const warnings = jest.spyOn(Logger.prototype, 'warn');
+    const lines = () => warnings.mock.calls.map((call) => String(call[0]));
+
+    // The blocking reconciliation, then sweeps every 30 s: each one asks again and again for a minute.
+    const started = bed.clock.now().getTime();
+    const minutes = () => (bed.clock.now().getTime() - started) / 60_000;
+    await bed.reconciler.reconcile('intent-1');
+    while (minutes() < 8) {
+      bed.clock.advance(30_000);
+      await bed.reconciler.reconcile('intent-1');
+    }
+    expect(bed.brokers.lookups.length).toBeGreaterThan(100);
+    expect(lines().filter((line) => line.includes('broker did not answer'))).toHaveLength(1);
+    expect(lines().filter((line) => line.includes('the periodic sweep will keep reconciling it'))).toHaveLength(1);
+
+    while (minutes() < 12) {
+      bed.clock.advance(30_000);
+      await bed.reconciler.reconcile('intent-1');
+    }
+    const unanswered = lines().filter((line) => line.includes('broker did not answer'));
+    expect(unanswered).toHaveLength(2);
+    expect(unanswered[1]).toMatch(/\(\d{3} similar warnings left out\)$/);
+    down = false;
+    await expect(bed.reconciler.reconcile('intent-1')).resolves.toBe('found');
+    warnings.mockRestore();
+    expect(lines()).toHaveLength(0);
   });
 
   it('never declares "never reached" while the broker says the order exists but is still pending', async () => {

@@ -6,7 +6,7 @@ import { WORKER_SETTINGS } from '../config/worker-settings.provider';
 import { ExecutionStore } from '../persistence/execution-store';
 import type { StoredIntent, StoredOrder } from '../persistence/stored-intent';
 import { WorkerMetrics, type ReconciliationOutcome } from '../metrics/worker-metrics';
-import { KeyedSerialQueue } from '@qts/service-infra';
+import { KeyedSerialQueue, LogThrottle, suppressedSuffix } from '@qts/service-infra';
 import { needsReconciliation } from './order-progress';
 import { orderingKey } from './ordering-key';
 import { ReconciliationGrace } from './reconciliation-grace';
@@ -31,6 +31,8 @@ export class OrderReconciler implements OnApplicationShutdown {
   /** The (broker, account, symbol) key each running reconciliation holds, by intent id. */
   private readonly holding = new Map<string, { key: string; brokerId: string }>();
   private readonly shutdown = new AbortController();
+  /** A broker that does not answer for an order is asked again and again: warned about at most every 10 minutes. */
+  private readonly warnings: LogThrottle;
 
   constructor(
     private readonly store: ExecutionStore,
@@ -42,6 +44,7 @@ export class OrderReconciler implements OnApplicationShutdown {
     private readonly grace: ReconciliationGrace,
   ) {
     metrics.useBlockedKeys(() => this.blockedKeysByBroker());
+    this.warnings = new LogThrottle(undefined, () => this.clock.now().getTime());
   }
 
   /** Queues a reconciliation behind the intents of the same (broker, account, symbol). */
@@ -79,6 +82,11 @@ export class OrderReconciler implements OnApplicationShutdown {
     try {
       const outcome = await this.reconcileLoop(intentId);
       this.metrics.reconciliationEnded(outcome);
+      if (outcome !== 'deferred' && outcome !== 'aborted') {
+        // Settled: a later problem with this intent is news again.
+        this.warnings.forget(`no-answer ${intentId}`);
+        this.warnings.forget(`deferred ${intentId}`);
+      }
       return outcome;
     } finally {
       this.active.delete(intentId);
@@ -120,7 +128,7 @@ export class OrderReconciler implements OnApplicationShutdown {
         found = await adapter.getOrder({ clientOrderId: order.clientOrderId });
       } catch (error) {
         found = undefined;
-        this.logger.warn(`Reconciling intent '${intentId}': broker did not answer (${describe(error)}); will ask again`);
+        this.warnOnce(`no-answer ${intentId}`, `Reconciling intent '${intentId}': broker did not answer (${describe(error)}); will ask again`);
       }
 
       const now = this.clock.now().getTime();
@@ -135,7 +143,7 @@ export class OrderReconciler implements OnApplicationShutdown {
         return 'never_reached';
       }
       if (now - startedAt >= this.settings.reconcileMaxBlockingMs) {
-        this.logger.warn(`Order of intent '${intentId}' is still ${order.status}; the periodic sweep will keep reconciling it`);
+        this.warnOnce(`deferred ${intentId}`, `Order of intent '${intentId}' is still ${order.status}; the periodic sweep will keep reconciling it`);
         return 'deferred';
       }
       // Do not overshoot the end of the grace period by a whole backoff step when the broker says "not found".
@@ -143,6 +151,11 @@ export class OrderReconciler implements OnApplicationShutdown {
       await this.clock.sleep(waitMs, signal);
       delayMs = Math.min(delayMs * 2, this.settings.reconcileMaxDelayMs);
     }
+  }
+
+  private warnOnce(key: string, line: string): void {
+    const suppressed = this.warnings.admit(key);
+    if (suppressed !== undefined) this.logger.warn(`${line}${suppressedSuffix(suppressed)}`);
   }
 
   private async applyBrokerState(stored: StoredIntent, order: StoredOrder, found: OrderResponse): Promise<void> {

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { BrokerRegistry } from '@qts/broker-domain';
 import { BrokerConnectionManager } from '../connection/broker-connection-manager';
+import { logConnectionStatusChange } from '../connection/connection-status-log';
 import { seededRandom } from '../timing/seeded-random';
 import { BrokerGrpcModuleOptions } from './broker-grpc-module-options';
 import { BROKER_GRPC_OPTIONS, BROKER_LIMITERS } from './broker-grpc.tokens';
@@ -17,6 +18,7 @@ import { createBrokerRegistry } from './create-broker-registry';
 import { BrokerRateLimiters } from './broker-rate-limiters';
 
 const logger = new Logger('RateLimits');
+const connectionLogger = new Logger('BrokerConnections');
 
 export const {
   ConfigurableModuleClass: BrokerGrpcConfigurableModule,
@@ -79,13 +81,17 @@ export class BrokerGrpcModule extends BrokerGrpcConfigurableModule implements On
     super();
   }
 
+  private stopLoggingStatus: (() => void) | undefined;
+
   onModuleInit(): void {
+    this.stopLoggingStatus = this.manager.onStatusChange((event) => logConnectionStatusChange(connectionLogger, event));
     for (const broker of this.options.brokers) {
       if (!broker.mock) this.manager.connect(broker);
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopLoggingStatus?.();
     this.manager.disconnectAll();
     await this.limiters.close();
   }
