@@ -35,6 +35,8 @@ function submitIntentBytes(intentId: string, overrides: Partial<qtsExecutionV1.S
       orderType: qtsTypeV1.OrderType.LIMIT,
       limitPrice: '70100',
       dryRun: false,
+      expiresAt: '',
+      maxDelayMs: 0,
       ...overrides,
     }),
   );
