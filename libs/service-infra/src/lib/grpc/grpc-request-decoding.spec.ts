@@ -26,7 +26,10 @@ describe('safe request decoding', () => {
   it('knows the 64-bit integer fields of every request, by method path', () => {
     expect(shapes.get('/qts.execution.v1.ExecutionService/SubmitIntent')).toEqual({
       typeName: 'SubmitIntentRequest',
-      integerFields: new Map([[7, { name: 'quantity', read: 'int64' }]]),
+      integerFields: new Map([
+        [7, { name: 'quantity', read: 'int64' }],
+        [12, { name: 'maxDelayMs', read: 'int64' }],
+      ]),
     });
     expect(shapes.get('/qts.gateway.v1.BrokerGatewayService/PlaceOrder')?.integerFields.get(6)?.name).toBe('quantity');
   });
@@ -43,6 +46,12 @@ describe('safe request decoding', () => {
     const answer = decode(Buffer.concat([valid, Buffer.from([7 << 3, ...varint(value)])]));
     expect(answer).toBeInstanceOf(UndecodableGrpcRequest);
     expect(answer).toMatchObject({ field: 'quantity', problem: `quantity is beyond the safe integer range (±${Number.MAX_SAFE_INTEGER})` });
+  });
+
+  it('names the expiry delay (max_delay_ms, int64) beyond the safe range too', () => {
+    const answer = decode(Buffer.concat([valid, Buffer.from([12 << 3, ...varint(2n ** 63n - 1n)])]));
+    expect(answer).toBeInstanceOf(UndecodableGrpcRequest);
+    expect(answer).toMatchObject({ field: 'maxDelayMs', problem: `maxDelayMs is beyond the safe integer range (±${Number.MAX_SAFE_INTEGER})` });
   });
 
   it.each([
