@@ -28,6 +28,7 @@ import { BROKER_FACTORY, ExecutionEngineModule, type BrokerFactory } from './exe
 import { EXECUTION_SERVICE_NAME, ExecutionGrpcController } from './grpc/execution-grpc.controller';
 import { accountMetricLabel, WorkerMetrics } from './metrics/worker-metrics';
 import { ExecutionStore } from './persistence/execution-store';
+import { WorkerApiKeyEntity } from './persistence/entities/worker-api-key.entity';
 import { PersistenceModule } from './persistence/persistence.module';
 import { WORKER_DATABASE } from './persistence/worker-database';
 import { InFlightRecovery } from './processing/in-flight-recovery';
@@ -68,7 +69,7 @@ export class AppModule {
         MetricsModule.forRoot({ defaultMetricsPrefix: 'execution_worker_' }),
         // Its own key store, on the gateway's semantics: `submit` for intents, keys bound to strategies.
         ApiKeyAuthModule.forRoot({
-          store: { scopes: ['read', 'submit', 'admin'], strategyBinding: 'required', adminPath: 'admin/api-keys' },
+          store: { scopes: ['read', 'submit', 'admin'], strategyBinding: 'required', adminPath: 'admin/api-keys', entity: WorkerApiKeyEntity },
         }),
         BrokerGrpcModule.forRootAsync({
           isGlobal: true,

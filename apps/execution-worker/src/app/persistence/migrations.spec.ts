@@ -55,12 +55,14 @@ describe('worker migrations', () => {
       const tablesLeft = async (): Promise<string[]> =>
         (
           await dataSource.query(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('intents', 'orders', 'order_events', 'worker_leases', 'api_keys') ORDER BY name",
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('intents', 'orders', 'order_events', 'worker_leases', 'worker_api_keys', 'api_keys') ORDER BY name",
           )
         ).map((row: { name: string }) => row.name);
       const intentColumns = async (): Promise<string[]> =>
         (await dataSource.query("SELECT name FROM pragma_table_info('intents')")).map((column: { name: string }) => column.name);
       expect(WORKER_DATABASE.migrations).toHaveLength(4);
+      // Its keys in a table of their own: `api_keys` is the gateway's, which may share the database.
+      expect(await tablesLeft()).toEqual(['intents', 'order_events', 'orders', 'worker_api_keys', 'worker_leases']);
 
       await dataSource.undoLastMigration(); // the worker's API keys
       expect(await tablesLeft()).toEqual(['intents', 'order_events', 'orders', 'worker_leases']);

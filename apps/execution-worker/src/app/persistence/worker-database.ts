@@ -1,7 +1,8 @@
-import { API_KEY_ENTITIES, type ServiceDatabaseOptions } from '@qts/service-infra';
+import type { ServiceDatabaseOptions } from '@qts/service-infra';
 import { IntentEntity } from './entities/intent.entity';
 import { OrderEventEntity } from './entities/order-event.entity';
 import { OrderEntity } from './entities/order.entity';
+import { WorkerApiKeyEntity } from './entities/worker-api-key.entity';
 import { WorkerLeaseEntity } from './entities/worker-lease.entity';
 import { CreateExecutionTables1767225600000 } from './migrations/1767225600000-create-execution-tables';
 import { WorkerLeases1767312000000 } from './migrations/1767312000000-worker-leases';
@@ -14,7 +15,7 @@ import { CreateApiKeys1800000000100 } from './migrations/1800000000100-create-ap
  */
 export const WORKER_DATABASE: ServiceDatabaseOptions = {
   defaultSqliteFile: 'data/worker.sqlite',
-  entities: [IntentEntity, OrderEntity, OrderEventEntity, WorkerLeaseEntity, ...API_KEY_ENTITIES],
+  entities: [IntentEntity, OrderEntity, OrderEventEntity, WorkerLeaseEntity, WorkerApiKeyEntity],
   // In timestamp order: TypeORM runs them in this order and reverts from the end.
   migrations: [
     CreateExecutionTables1767225600000,

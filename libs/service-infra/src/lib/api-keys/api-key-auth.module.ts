@@ -10,7 +10,8 @@ import { BootstrapAdminKey } from './bootstrap-admin-key';
 
 export interface ApiKeyAuthModuleOptions {
   /**
-   * The service's key store in its database (table `api_keys`, entities API_KEY_ENTITIES), with its admin routes.
+   * The service's key store in its database (its key table: `api_keys`, entities API_KEY_ENTITIES, unless
+   * `store.entity` names another), with its admin routes.
    * Without it (and without `verifier`) only the bootstrap admin key is accepted.
    */
   store?: ApiKeyStoreOptions;
@@ -35,7 +36,11 @@ export class ApiKeyAuthModule {
         ? []
         : [
             { provide: API_KEY_STORE_OPTIONS, useValue: store },
-            { provide: API_KEY_REPOSITORY, inject: [DataSource], useFactory: (dataSource: DataSource) => dataSource.getRepository(ApiKeyEntity) },
+            {
+              provide: API_KEY_REPOSITORY,
+              inject: [DataSource],
+              useFactory: (dataSource: DataSource) => dataSource.getRepository(store.entity ?? ApiKeyEntity),
+            },
           ];
     return {
       module: ApiKeyAuthModule,

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { testPlatformConfig } from '@qts/test-support';
-import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { DataSource, Entity, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { openServiceDataSource, serviceDataSourceOptions } from '../database/service-data-source';
 import { ApiKeyInvalidError, ApiKeyNotFoundError, ApiKeyRequiredError, RequestValidationError } from '../errors/platform-errors';
-import { API_KEY_ENTITIES, ApiKeyEntity } from './api-key.entity';
+import { API_KEY_ENTITIES, ApiKeyEntity, StoredApiKey } from './api-key.entity';
 import { ApiKeyStore, type ApiKeyStoreOptions } from './api-key-store';
 import { apiKeysTable } from './api-keys-table';
 import { BootstrapAdminKey } from './bootstrap-admin-key';
@@ -18,6 +18,20 @@ class CreateApiKeys1700000000000 implements MigrationInterface {
   }
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.dropTable('api_keys');
+  }
+}
+
+/** Another service's key table in the same database. */
+@Entity({ name: 'other_api_keys' })
+class OtherApiKeyEntity extends StoredApiKey {}
+
+class CreateOtherApiKeys1700000000001 implements MigrationInterface {
+  readonly name = 'CreateOtherApiKeys1700000000001';
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.createTable(apiKeysTable('other_api_keys'));
+  }
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropTable('other_api_keys');
   }
 }
 
@@ -41,6 +55,32 @@ describe('ApiKeyStore', () => {
 
   it('is created by apiKeysTable exactly as the entity describes it', async () => {
     expect((await dataSource.driver.createSchemaBuilder().log()).upQueries.map((query) => query.query)).toEqual([]);
+  });
+
+  it('keeps the keys of two services that share one database apart, each in its own table', async () => {
+    const shared = await openServiceDataSource(
+      serviceDataSourceOptions('sqlite::memory:', {
+        defaultSqliteFile: 'unused',
+        entities: [ApiKeyEntity, OtherApiKeyEntity],
+        migrations: [CreateApiKeys1700000000000, CreateOtherApiKeys1700000000001],
+      }),
+    );
+    try {
+      expect((await shared.driver.createSchemaBuilder().log()).upQueries.map((query) => query.query)).toEqual([]);
+      const admin = new BootstrapAdminKey(testPlatformConfig({ adminApiKey: ADMIN_KEY }));
+      const gateway = new ApiKeyStore(shared.getRepository(ApiKeyEntity), admin, GATEWAY_STORE);
+      const worker = new ApiKeyStore(shared.getRepository(OtherApiKeyEntity), admin, { ...WORKER_STORE, entity: OtherApiKeyEntity });
+      const gatewayKey = await gateway.create('backend', ['read']);
+      const workerKey = await worker.create('engine', ['submit'], ['momentum-kr']);
+
+      await expect(gateway.authenticate(gatewayKey.key)).resolves.toMatchObject({ name: 'backend' });
+      await expect(worker.authenticate(gatewayKey.key)).rejects.toBeInstanceOf(ApiKeyInvalidError);
+      await expect(gateway.authenticate(workerKey.key)).rejects.toBeInstanceOf(ApiKeyInvalidError);
+      expect((await worker.list()).map((key) => key.name)).toEqual(['engine']);
+      expect(await shared.query('SELECT name FROM other_api_keys')).toEqual([{ name: 'engine' }]);
+    } finally {
+      await shared.destroy();
+    }
   });
 
   it('binds keys to strategies, shows the key once and stores only its hash', async () => {

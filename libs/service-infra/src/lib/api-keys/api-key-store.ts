@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type Type } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Repository } from 'typeorm';
 import { ApiKeyInvalidError, ApiKeyNotFoundError, RequestValidationError } from '../errors/platform-errors';
@@ -6,7 +6,7 @@ import { API_KEY_SCOPES, isApiKeyScope, type ApiKeyScope } from './api-key-scope
 import { generateApiKeySecret, hashApiKeySecret, visiblePrefixOf } from './api-key-secret';
 import { presentedApiKey, type ApiKeyVerifier } from './api-key-verifier';
 import type { ApiKeySummaryView, CreatedApiKeyView } from './api-key.views';
-import type { ApiKeyEntity } from './api-key.entity';
+import type { StoredApiKey } from './api-key.entity';
 import type { ApiPrincipal } from './api-principal';
 import { BootstrapAdminKey } from './bootstrap-admin-key';
 
@@ -23,21 +23,26 @@ export interface ApiKeyStoreOptions {
   adminPath: string;
   /** OpenAPI security scheme the admin routes are documented with, when the service publishes an OpenAPI document. */
   openApiSecurityScheme?: string;
+  /**
+   * The entity of the service's key table (in its database's entity list); default ApiKeyEntity (`api_keys`). A
+   * service that may share a database with another one that keeps keys names a table of its own.
+   */
+  entity?: Type<StoredApiKey>;
 }
 
-/** DI tokens of the options and of the `api_keys` repository. */
+/** DI tokens of the options and of the key table's repository. */
 export const API_KEY_STORE_OPTIONS = Symbol('API_KEY_STORE_OPTIONS');
 export const API_KEY_REPOSITORY = Symbol('API_KEY_REPOSITORY');
 
 /**
- * A service's API keys in its own database (`api_keys`): creation (the secret shown once, its SHA-256 stored),
+ * A service's API keys in its own database (its key table, `api_keys` by default): creation (the secret shown once, its SHA-256 stored),
  * listing, revocation (effective at once, on every replica), and the verifier of the API-key guard: the bootstrap
  * ADMIN_API_KEY, then the stored keys.
  */
 @Injectable()
 export class ApiKeyStore implements ApiKeyVerifier {
   constructor(
-    @Inject(API_KEY_REPOSITORY) private readonly keys: Repository<ApiKeyEntity>,
+    @Inject(API_KEY_REPOSITORY) private readonly keys: Repository<StoredApiKey>,
     private readonly bootstrapAdmin: BootstrapAdminKey,
     @Inject(API_KEY_STORE_OPTIONS) private readonly options: ApiKeyStoreOptions,
   ) {}
@@ -115,7 +120,7 @@ function parseScopes(value: string): ApiKeyScope[] {
   return value.split(',').filter(isApiKeyScope);
 }
 
-function summarize(entity: ApiKeyEntity): ApiKeySummaryView {
+function summarize(entity: StoredApiKey): ApiKeySummaryView {
   return {
     id: entity.id,
     name: entity.name,

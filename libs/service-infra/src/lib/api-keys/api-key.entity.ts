@@ -12,11 +12,11 @@ const strategyListTransformer: ValueTransformer = {
 };
 
 /**
- * A stored API key (table `api_keys` of each service that keeps keys). Only the SHA-256 of the secret is stored; the
- * secret itself is shown once, at creation.
+ * The columns of a stored API key. Only the SHA-256 of the secret is stored; the secret itself is shown once, at
+ * creation. Each service that keeps keys maps them to a table of its own (ApiKeyEntity: `api_keys`), so that services
+ * sharing one database keep their keys apart.
  */
-@Entity({ name: 'api_keys' })
-export class ApiKeyEntity {
+export abstract class StoredApiKey {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
 
@@ -46,5 +46,9 @@ export class ApiKeyEntity {
   revokedAt!: Date | null;
 }
 
-/** The entities a service with a key store adds to its database's entity list. */
+/** The key table `api_keys` (the gateway's). */
+@Entity({ name: 'api_keys' })
+export class ApiKeyEntity extends StoredApiKey {}
+
+/** The entities a service whose key store uses `api_keys` adds to its database's entity list. */
 export const API_KEY_ENTITIES = [ApiKeyEntity];

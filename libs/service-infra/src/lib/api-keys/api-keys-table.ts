@@ -2,12 +2,13 @@ import { Table } from 'typeorm';
 import { ISO_TIMESTAMP_TABLE_COLUMN } from '../database/iso-timestamp-column';
 
 /**
- * The `api_keys` table of ApiKeyEntity as a migration creates it (only column types both drivers share), for the
- * migrations of the services that keep keys.
+ * A key table of StoredApiKey's columns as a migration creates it (only column types both drivers share), for the
+ * migrations of the services that keep keys: `api_keys` (ApiKeyEntity) unless the service names its own. The
+ * constraint is named after the table: PostgreSQL names live in the schema, beside another service's table.
  */
-export function apiKeysTable(): Table {
+export function apiKeysTable(name = 'api_keys'): Table {
   return new Table({
-    name: 'api_keys',
+    name,
     columns: [
       { name: 'id', type: 'varchar', length: '36', isPrimary: true },
       { name: 'name', type: 'varchar', length: '100' },
@@ -18,6 +19,6 @@ export function apiKeysTable(): Table {
       { name: 'created_at', ...ISO_TIMESTAMP_TABLE_COLUMN },
       { name: 'revoked_at', ...ISO_TIMESTAMP_TABLE_COLUMN, isNullable: true },
     ],
-    uniques: [{ name: 'UQ_api_keys_key_hash', columnNames: ['key_hash'] }],
+    uniques: [{ name: `UQ_${name}_key_hash`, columnNames: ['key_hash'] }],
   });
 }
