@@ -10,9 +10,9 @@ export { readCredential, requireCredentialSource, resolveRestCredentials } from 
 export type { CredentialReaders, RestBrokerCredentials } from './lib/credentials/resolve-credentials';
 
 // Rate-limit permits
-export { permitsFromGrantingLimiter } from './lib/permits/rest-call-permits';
+export { permitsFromRateLimiter } from './lib/permits/rest-call-permits';
 export type {
-  GrantingLimiter,
+  LeasingLimiter,
   RestCallOutcome,
   RestCallPermit,
   RestCallPermitOptions,

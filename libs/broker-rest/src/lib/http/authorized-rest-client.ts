@@ -109,7 +109,7 @@ export abstract class AuthorizedRestClient implements RestBrokerClient {
     throw new RateLimitExceededError(
       `No rate-limit permit for ${call.operation} on broker '${this.brokerId}' within ${this.permitTimeoutMs} ms (not sent)`,
       {
-        retryAfterMs: this.permits.estimateWaitMs?.(call.operation) ?? 1_000,
+        retryAfterMs: (await this.permits.estimateWaitMs?.(call.operation)) ?? 1_000,
         details: { brokerId: this.brokerId, operation: call.operation, source: 'client' },
       },
     );
