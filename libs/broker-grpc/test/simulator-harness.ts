@@ -1,4 +1,4 @@
-import { AccountType, BrokerConfig, BrokerRegistry, BrokerType, ConnectionStatus } from '@qts/broker-domain';
+import { AccountType, BrokerConfig, BrokerRegistry, BrokerType, ConnectionStatus, type JtsBrokerConfig } from '@qts/broker-domain';
 import type { RateLimitBackendSettings } from '@qts/rate-limit';
 import { SimulatorBrokerSpec, SimulatorProcess, startSimulatorProcess, waitFor } from '@qts/test-support';
 import { BrokerConnectionManager } from '../src/lib/connection/broker-connection-manager';
@@ -46,7 +46,7 @@ export async function startSimulatorHarness(options: SimulatorHarnessOptions): P
     seed: 42,
     args: ['--quote-interval-ms', '50', ...(options.simulatorArgs ?? [])],
   });
-  const brokers: BrokerConfig[] = options.brokers.map(({ id, type, preset, accountId }) => ({
+  const brokers: JtsBrokerConfig[] = options.brokers.map(({ id, type, preset, accountId }) => ({
     id,
     type: type as BrokerType,
     grpc: { host: '127.0.0.1', port: sim.brokerPorts[id] },

@@ -127,4 +127,4 @@ export type { KiwoomRestBrokerGatewayOptions } from './lib/kiwoom/kiwoom-rest-br
 export { createRestBroker, kisAccountOf } from './lib/create-rest-broker';
 export type { CreateRestBrokerOptions, RestBrokerConnection } from './lib/create-rest-broker';
 export { parseRestTransportConfig, RestConfigError } from './lib/transport/rest-transport-config';
-export type { BrokerTransportConfig, RestEnvironment, RestTransportConfig } from './lib/transport/rest-transport-config';
+export type { RestEnvironment, RestTransportConfig } from './lib/transport/rest-transport-config';
