@@ -19,6 +19,14 @@ export type {
   RestCallPermits,
 } from './lib/permits/rest-call-permits';
 
+// Connection health (REST brokers have no health endpoint)
+export {
+  DEFAULT_REST_HEALTH_INTERVAL_MS,
+  RestConnectionHealth,
+  tcpReachability,
+} from './lib/health/rest-connection-health';
+export type { ReachabilityProbe, RestConnectionHealthOptions, RestRequestObserver } from './lib/health/rest-connection-health';
+
 // Access tokens
 export { AccessTokenManager, DEFAULT_REFRESH_MARGIN_MS } from './lib/tokens/access-token-manager';
 export type { AccessTokenManagerOptions, AccessTokenSource } from './lib/tokens/access-token-manager';
