@@ -35,6 +35,8 @@ export type { StoredAccessToken, TokenStore } from './lib/tokens/token-store';
 export { TokenLockTimeoutError } from './lib/tokens/token-store';
 export { InMemoryTokenStore } from './lib/tokens/in-memory-token-store';
 export { RedisTokenStore } from './lib/tokens/redis-token-store';
+export { SqliteTokenStore } from './lib/tokens/sqlite-token-store';
+export type { SqliteTokenStoreOptions } from './lib/tokens/sqlite-token-store';
 export type { RedisTokenStoreOptions } from './lib/tokens/redis-token-store';
 export { tokenSealingKey, tokenStoreKey } from './lib/tokens/token-sealing';
 
