@@ -103,6 +103,7 @@ export class AppModule {
             const metrics = new WorkerMetrics(registry);
             metrics.useSources({
               ordersByStatus: () => store.countOrdersByStatus(),
+              ordersByOperatorFlag: () => store.countOrdersByOperatorFlag(),
               failSafeStatus: () => brokers.failSafeStatus(),
             });
             return metrics;

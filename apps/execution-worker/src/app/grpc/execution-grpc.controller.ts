@@ -152,6 +152,7 @@ export function toGetIntentResponse(stored: StoredIntent): qtsExecutionV1.GetInt
     avgFillPrice: order?.avgFillPrice?.toFixed() ?? '',
     createdAt: stored.createdAt.toISOString(),
     updatedAt: latest(stored.updatedAt, order?.updatedAt).toISOString(),
+    operatorFlag: order?.operatorFlag ?? '',
   };
 }
 

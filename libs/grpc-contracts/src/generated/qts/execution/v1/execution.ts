@@ -111,6 +111,12 @@ export interface GetIntentResponse {
   /** RFC 3339 UTC. */
   createdAt: string;
   updatedAt: string;
+  /**
+   * Set when only an operator can settle the order, which then stays UNKNOWN and is never re-sent:
+   * "AMBIGUOUS_MATCH" (several broker orders match an order sent to a broker without client order ids).
+   * Empty otherwise.
+   */
+  operatorFlag: string;
 }
 
 export interface StreamExecutionReportsRequest {
@@ -722,6 +728,7 @@ function createBaseGetIntentResponse(): GetIntentResponse {
     avgFillPrice: '',
     createdAt: '',
     updatedAt: '',
+    operatorFlag: '',
   };
 }
 
@@ -786,6 +793,9 @@ export const GetIntentResponse: MessageFns<GetIntentResponse> = {
     }
     if (message.updatedAt !== '') {
       writer.uint32(162).string(message.updatedAt);
+    }
+    if (message.operatorFlag !== '') {
+      writer.uint32(170).string(message.operatorFlag);
     }
     return writer;
   },
@@ -963,6 +973,14 @@ export const GetIntentResponse: MessageFns<GetIntentResponse> = {
             message.updatedAt = reader.string();
             continue;
           }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.operatorFlag = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1049,6 +1067,11 @@ export const GetIntentResponse: MessageFns<GetIntentResponse> = {
         : isSet(object.updated_at)
           ? globalThis.String(object.updated_at)
           : '',
+      operatorFlag: isSet(object.operatorFlag)
+        ? globalThis.String(object.operatorFlag)
+        : isSet(object.operator_flag)
+          ? globalThis.String(object.operator_flag)
+          : '',
     };
   },
 
@@ -1114,6 +1137,9 @@ export const GetIntentResponse: MessageFns<GetIntentResponse> = {
     if (message.updatedAt !== '') {
       obj.updatedAt = message.updatedAt;
     }
+    if (message.operatorFlag !== '') {
+      obj.operatorFlag = message.operatorFlag;
+    }
     return obj;
   },
 
@@ -1142,6 +1168,7 @@ export const GetIntentResponse: MessageFns<GetIntentResponse> = {
     message.avgFillPrice = object.avgFillPrice ?? '';
     message.createdAt = object.createdAt ?? '';
     message.updatedAt = object.updatedAt ?? '';
+    message.operatorFlag = object.operatorFlag ?? '';
     return message;
   },
 };
