@@ -32,9 +32,12 @@ export { startRestSimulatorProcess, restSimulatorMainPath, REST_SIMULATOR_READY_
 export type {
   RestBrokerStats,
   RestFaultsInput,
+  RestLedgerOrder,
   RestSimulatorBrokerSpec,
   RestSimulatorProcess,
   StartRestSimulatorOptions,
 } from './lib/rest-simulator-process';
 export { redisServerBinary, startRedisServer } from './lib/redis-server';
 export type { RedisServerProcess, StartRedisServerOptions } from './lib/redis-server';
+export { startBrokerBench, TRANSPORTS_UNDER_TEST } from './lib/broker-bench';
+export type { BenchBroker, BenchEntryOptions, BenchOperation, BrokerBench, BrokersYamlEntry, TransportUnderTest } from './lib/broker-bench';
