@@ -40,4 +40,4 @@ export type {
 export { redisServerBinary, startRedisServer } from './lib/redis-server';
 export type { RedisServerProcess, StartRedisServerOptions } from './lib/redis-server';
 export { startBrokerBench, TRANSPORTS_UNDER_TEST } from './lib/broker-bench';
-export type { BenchBroker, BenchEntryOptions, BenchOperation, BrokerBench, BrokersYamlEntry, TransportUnderTest } from './lib/broker-bench';
+export type { BenchBroker, BenchEntryOptions, BenchOrder, BenchOperation, BrokerBench, BrokersYamlEntry, TransportUnderTest } from './lib/broker-bench';

@@ -34,6 +34,15 @@ export interface BenchEntryOptions {
   deadlineMs?: number;
 }
 
+/** An order as the simulated broker lists it (cancels not included). */
+export interface BenchOrder {
+  orderId: string;
+  symbol: string;
+  quantity: number;
+  /** JTS only: the client order id it was placed with (REST brokers take none). */
+  clientOrderId?: string;
+}
+
 /** The simulator side of one broker operation, whatever the transport calls it. */
 export type BenchOperation = 'quote' | 'order';
 
@@ -53,12 +62,20 @@ export interface BrokerBench {
   ordersPlaced(brokerId: string): Promise<number>;
   /** The broker's order numbers. */
   orderIds(brokerId: string): Promise<string[]>;
+  /** The broker's orders. */
+  orders(brokerId: string): Promise<BenchOrder[]>;
   /** Requests of an operation that reached the broker (a REST quote is two requests: its price one is counted). */
   requests(brokerId: string, operation: BenchOperation): Promise<number>;
   /** Requests the broker refused for its rate limits. */
   violations(brokerId: string): Promise<number>;
   /** Delays the broker's answers to `operations` by `latencyMs` (after processing). */
   delay(brokerId: string, operations: BenchOperation[], latencyMs: number): Promise<void>;
+  /**
+   * The next `count` requests of `operation` fail before the broker processes them: `unclear` so that the client
+   * cannot tell whether they arrived (JTS UNAVAILABLE on a ready channel, REST HTTP 500 without a body), or
+   * `rate-limited`, the broker's definite "over the limit" refusal (JTS RESOURCE_EXHAUSTED, KIS EGW00201, Kiwoom 1700).
+   */
+  failNext(brokerId: string, operation: BenchOperation, count: number, how: 'unclear' | 'rate-limited'): Promise<void>;
   clearFaults(brokerId: string): Promise<void>;
   /** Closes the broker's port (connections refused) until up(). */
   down(brokerId: string): Promise<void>;
@@ -134,10 +151,20 @@ export async function startBrokerBench(transport: TransportUnderTest, brokers: B
       credentials: () => ({}),
       ordersPlaced: async (id) => (await stats(id)).ordersPlaced,
       orderIds: async (id) => (await jts.admin.listOrders(id)).map((order) => order.orderId),
+      orders: async (id) =>
+        (await jts.admin.listOrders(id)).map((order) => ({
+          orderId: order.orderId,
+          symbol: order.symbol,
+          quantity: Number(order.quantity),
+          clientOrderId: order.clientOrderId,
+        })),
       requests: async (id, operation) => (await stats(id)).requests[rpcs[operation][0]] ?? 0,
       violations: async (id) => (await stats(id)).totalViolations,
       delay: async (id, operations, latencyMs) => {
         await jts.admin.setFaults(id, { latency: { latencyMs, rpcs: operations.flatMap((operation) => rpcs[operation]) } });
+      },
+      failNext: async (id, operation, count, how) => {
+        await jts.admin.setFaults(id, { failNext: { count, code: how === 'unclear' ? 'UNAVAILABLE' : 'RESOURCE_EXHAUSTED', rpcs: rpcs[operation] } });
       },
       clearFaults: async (id) => void (await jts.admin.clearFaults(id)),
       down: async (id) => void (await jts.admin.down(id)),
@@ -188,6 +215,10 @@ export async function startBrokerBench(transport: TransportUnderTest, brokers: B
     credentials: () => ({ ...credentials }),
     ordersPlaced: async (id) => (await rest.stats(id)).ordersPlaced,
     orderIds: async (id) => (await rest.orders(id)).filter((row) => row.kind === 'order').map((row) => row.orderNo),
+    orders: async (id) =>
+      (await rest.orders(id))
+        .filter((row) => row.kind === 'order')
+        .map((row) => ({ orderId: row.orderNo, symbol: row.symbol, quantity: row.quantity })),
     requests: async (id, operation) => {
       const counted = (await rest.stats(id)).requests;
       return apis(spec(id))[operation].reduce((sum, api) => sum + (counted[api] ?? 0), 0);
@@ -195,6 +226,15 @@ export async function startBrokerBench(transport: TransportUnderTest, brokers: B
     violations: async (id) => Object.values((await rest.stats(id)).violations).reduce((sum, count) => sum + count, 0),
     delay: (id, operations, latencyMs) =>
       rest.setFaults(id, { latency: { latencyMs, apis: operations.flatMap((operation) => apis(spec(id))[operation]) } }),
+    failNext: (id, operation, count, how) =>
+      rest.setFaults(id, {
+        failNext: {
+          count,
+          status: 500,
+          ...(how === 'rate-limited' ? { brokerCode: spec(id).type === 'KIWOOM' ? '1700' : 'EGW00201' } : {}),
+          apis: apis(spec(id))[operation],
+        },
+      }),
     clearFaults: (id) => rest.clearFaults(id),
     down: (id) => rest.down(id),
     up: (id) => rest.up(id),
