@@ -170,6 +170,25 @@ describe('BrokerTransportModule', () => {
     }
   });
 
+  it('keeps REST tokens in Redis when the budget is shared through Redis, and in this process in memory mode', async () => {
+    // Nothing listens on port 1: neither ledger nor token store is used here, only chosen (and closed at the end).
+    const redis = await init(BrokerTransportModule.forRoot(options({ rateLimit: { mode: 'redis', redisUrl: 'redis://127.0.0.1:1' } })));
+    expect(redis.get(RestBrokerConnections).tokenStoreDescription).toBe(
+      'redis 127.0.0.1:1: one access token per app key for every process and replica',
+    );
+    await redis.close();
+    moduleRef = undefined;
+
+    const memory = await init(BrokerTransportModule.forRoot(options()));
+    expect(memory.get(RestBrokerConnections).tokenStoreDescription).toBe('memory: this process keeps its own access tokens');
+  });
+
+  it('opens no token store without REST brokers', async () => {
+    const ref = await init(BrokerTransportModule.forRoot(options({ brokers: [jtsBroker('kis', 1)] })));
+    expect(ref.get(RestBrokerConnections).tokenStoreDescription).toBeUndefined();
+    expect(ref.get<ReadonlyMap<string, OrderAdapter>>(BROKER_ORDER_ADAPTERS).size).toBe(0);
+  });
+
   it('disconnects every broker, stops the REST health checks and closes the limiters on shutdown', async () => {
     let probes = 0;
     const ref = await init(
