@@ -17,6 +17,8 @@ export function submitRequest(
     orderType: qtsTypeV1.OrderType.LIMIT,
     limitPrice: '70100',
     dryRun: false,
+    expiresAt: '',
+    maxDelayMs: 0,
     ...overrides,
   };
 }

@@ -13,6 +13,7 @@ import { InFlightRecovery } from '../src/app/processing/in-flight-recovery';
 import { IntentExecutionService } from '../src/app/processing/intent-execution.service';
 import { OpenOrderTracker } from '../src/app/processing/open-order-tracker';
 import { OrderReconciler } from '../src/app/processing/order-reconciler';
+import { ReconciliationGrace } from '../src/app/processing/reconciliation-grace';
 import { ReconciliationSweep } from '../src/app/processing/reconciliation-sweep';
 import { ManualWorkerClock } from './manual-worker-clock';
 import { ScriptedBrokerFactory } from './scripted-broker-factory';
@@ -79,7 +80,15 @@ export class ProcessingTestBed {
     const settings = this.config.worker;
     this.store = new ExecutionStore(new UnitOfWork(this.dataSource), this.bus);
     this.queue = new KeyedSerialQueue(settings.maxConcurrency);
-    this.reconciler = new OrderReconciler(this.store, this.brokers, this.queue, settings, this.clock, this.metrics);
+    this.reconciler = new OrderReconciler(
+      this.store,
+      this.brokers,
+      this.queue,
+      settings,
+      this.clock,
+      this.metrics,
+      new ReconciliationGrace(this.config),
+    );
     this.executions = new IntentExecutionService(
       this.store,
       this.brokers,

@@ -4,13 +4,17 @@ import {
   OrderAdapter,
   OrderReference,
   OrderResponse,
+  OrderSendOptions,
   OrderStatus,
   type BrokerEngine,
 } from '@qts/broker-domain';
 import type { BrokerFactory } from '../src/app/execution';
 
 /** What the scripted engine does with an intent. */
-export type EngineScript = (intent: ExecutionIntent, options: { dryRun: boolean }) => Promise<ExecutionResponse>;
+export type EngineScript = (
+  intent: ExecutionIntent,
+  options: { dryRun: boolean; send?: OrderSendOptions },
+) => Promise<ExecutionResponse>;
 
 /** What the scripted adapter answers to getOrder (reconciliation). */
 export type LookupScript = (ref: OrderReference) => Promise<OrderResponse | null>;
@@ -47,6 +51,8 @@ export function brokerOrder(clientOrderId: string, status: OrderStatus, override
  */
 export class ScriptedBrokerFactory implements BrokerFactory {
   readonly sent: ExecutionIntent[] = [];
+  /** The send options (send-by time, stage listener) handed to the engine with each intent. */
+  readonly sendOptions: (OrderSendOptions | undefined)[] = [];
   readonly lookups: OrderReference[] = [];
   readonly resets: (string | undefined)[] = [];
   engineName = 'live';
@@ -61,9 +67,10 @@ export class ScriptedBrokerFactory implements BrokerFactory {
   engineFor(_brokerId: string, _accountId: string, options: { dryRun?: boolean } = {}): BrokerEngine {
     return {
       name: this.engineName,
-      submitIntent: (intent: ExecutionIntent) => {
+      submitIntent: (intent: ExecutionIntent, send?: OrderSendOptions) => {
         this.sent.push(intent);
-        return this.engine(intent, { dryRun: options.dryRun ?? false });
+        this.sendOptions.push(send);
+        return this.engine(intent, { dryRun: options.dryRun ?? false, ...(send === undefined ? {} : { send }) });
       },
     };
   }

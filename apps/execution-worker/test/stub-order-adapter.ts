@@ -1,4 +1,4 @@
-import { OrderAdapter, OrderReference, OrderRequest, OrderResponse, OrderStatus } from '@qts/broker-domain';
+import { OrderAdapter, OrderReference, OrderRequest, OrderResponse, OrderSendOptions, OrderStatus } from '@qts/broker-domain';
 
 type PlaceAnswer = OrderResponse | Error | ((request: OrderRequest) => OrderResponse);
 
@@ -9,6 +9,8 @@ type PlaceAnswer = OrderResponse | Error | ((request: OrderRequest) => OrderResp
  */
 export class StubOrderAdapter implements OrderAdapter {
   readonly placed: OrderRequest[] = [];
+  /** The send options of each placeOrder call. */
+  readonly sendOptions: (OrderSendOptions | undefined)[] = [];
   private readonly script: PlaceAnswer[] = [];
 
   constructor(readonly brokerId = 'stub') {}
@@ -18,8 +20,9 @@ export class StubOrderAdapter implements OrderAdapter {
     return this;
   }
 
-  async placeOrder(request: OrderRequest): Promise<OrderResponse> {
+  async placeOrder(request: OrderRequest, options?: OrderSendOptions): Promise<OrderResponse> {
     this.placed.push(request);
+    this.sendOptions.push(options);
     const next = this.script.shift();
     if (next instanceof Error) {
       throw next;

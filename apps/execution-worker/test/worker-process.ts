@@ -33,6 +33,8 @@ export function writeWorkerBrokersConfig(
   simulator: SimulatorProcess,
   dir: string,
   rules: { id: string; limit: number; windowMs: number }[] = [{ id: 'requests', limit: 500, windowMs: 1000 }],
+  /** Settings added to every broker entry, e.g. `{ reconcileGraceMs: 2500 }`. */
+  brokerSettings: Record<string, unknown> = {},
 ): string {
   const file = join(dir, 'brokers.yaml');
   const brokers = simulator.brokers.map((broker) => ({
@@ -41,6 +43,7 @@ export function writeWorkerBrokersConfig(
     grpc: { host: HOST, port: simulator.brokerPorts[broker.id] },
     rateLimit: { rules },
     required: true,
+    ...brokerSettings,
     accounts: (broker.accounts ?? [{ id: TEST_ACCOUNTS.paper, type: 'PAPER' }]).map((account, index) => ({
       id: account.id,
       name: `account ${account.id}`,

@@ -71,6 +71,7 @@ export {
   InvalidOrderError,
   NotSupportedError,
   OrderNotFoundError,
+  OrderExpiredError,
   OrderOutcomeUnknownError,
   OrderRejectedError,
   RateLimitExceededError,
@@ -85,7 +86,13 @@ export type {
 } from './lib/errors/broker-errors';
 
 // Port
-export type { BrokerGateway, PlaceOrderCommand, StreamOptions } from './lib/ports/broker-gateway';
+export type {
+  BrokerGateway,
+  OrderSendOptions,
+  OrderSendStage,
+  PlaceOrderCommand,
+  StreamOptions,
+} from './lib/ports/broker-gateway';
 export { validatePlaceOrderCommand } from './lib/ports/validate-place-order-command';
 
 // Registry

@@ -7,13 +7,16 @@ export class CountingPermits implements RestCallPermits {
   completed = 0;
   /** How each request ended, in completion order. */
   readonly outcomes: RestCallOutcome[] = [];
+  /** The permit timeout each acquire asked for. */
+  readonly timeouts: number[] = [];
   private readonly grant: boolean;
 
   constructor(options: { grant?: boolean } = {}) {
     this.grant = options.grant ?? true;
   }
 
-  async acquire(operation: RestOperation, _options: RestCallPermitOptions): Promise<RestCallPermit | undefined> {
+  async acquire(operation: RestOperation, options: RestCallPermitOptions): Promise<RestCallPermit | undefined> {
+    this.timeouts.push(options.timeoutMs);
     if (!this.grant) {
       return undefined;
     }

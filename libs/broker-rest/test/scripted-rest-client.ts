@@ -11,6 +11,8 @@ export interface RecordedRestCall {
   /** Body (POST) or query (GET). */
   payload: Readonly<Record<string, string>>;
   continuation?: Readonly<Record<string, string>>;
+  /** The order's send-by time, when it has one. */
+  sendBy?: Date;
 }
 
 type ScriptedAnswer =
@@ -43,6 +45,7 @@ export class ScriptedRestClient implements RestBrokerClient {
       apiId: call.apiId,
       payload: { ...call.payload },
       ...(call.continuation === undefined ? {} : { continuation: { ...call.continuation } }),
+      ...(call.sendBy === undefined ? {} : { sendBy: call.sendBy }),
     };
     this.calls.push(recorded);
     const next = this.script.shift();

@@ -155,6 +155,8 @@ describe('wire format of the generated messages', () => {
       orderType: qtsTypeV1.OrderType.LIMIT,
       limitPrice: '131500',
       dryRun: true,
+      expiresAt: '2024-01-02T00:01:00.000Z',
+      maxDelayMs: 0,
     };
     const report: qtsExecutionV1.ExecutionReport = {
       intentId: intent.intentId,
@@ -167,6 +169,7 @@ describe('wire format of the generated messages', () => {
       sequence: 42,
       strategyId: 'strategy-a',
       brokerId: 'kis',
+      failSafeCode: '',
     };
 
     expect(roundTrip(qtsExecutionV1.SubmitIntentRequest, intent)).toEqual(intent);

@@ -8,6 +8,6 @@ export {
   type LoadPlatformConfigOptions,
 } from './lib/load-platform-config';
 export { LOG_LEVELS, type LogLevel, type PlatformConfig, type PlatformRateLimitConfig } from './lib/platform-config';
-export { DEFAULT_WORKER_SETTINGS, type WorkerSettings } from './lib/worker-settings';
+export { DEFAULT_WORKER_SETTINGS, MAX_INTENT_EXPIRY_MS, type WorkerSettings } from './lib/worker-settings';
 export { PLATFORM_CONFIG, PlatformConfigModule } from './lib/platform-config.module';
 export { flattenValidationErrors, type ValidationProblem } from './lib/flatten-validation-errors';

@@ -114,6 +114,9 @@ export function submitIntents(
           orderType: qtsTypeV1.OrderType.MARKET,
           limitPrice: '',
           dryRun: false,
+          // The load checks exactly-once across replicas, not timeliness: a minute rather than the MARKET default.
+          expiresAt: '',
+          maxDelayMs: 60_000,
         },
         metadata,
         { deadline: Date.now() + 60_000 },

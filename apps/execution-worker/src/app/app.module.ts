@@ -34,6 +34,7 @@ import { InFlightRecovery } from './processing/in-flight-recovery';
 import { IntentExecutionService } from './processing/intent-execution.service';
 import { OpenOrderTracker } from './processing/open-order-tracker';
 import { OrderReconciler } from './processing/order-reconciler';
+import { ReconciliationGrace } from './processing/reconciliation-grace';
 import { ReconciliationSweep } from './processing/reconciliation-sweep';
 import { SYSTEM_CLOCK, WORKER_CLOCK, type WorkerClock } from './processing/worker-clock';
 import { WorkerLifecycle } from './worker-lifecycle';
@@ -98,17 +99,20 @@ export class AppModule {
         },
         {
           provide: WorkerMetrics,
-          inject: [METRICS_REGISTRY, ExecutionStore, BROKER_FACTORY],
-          useFactory: (registry: Registry, store: ExecutionStore, brokers: BrokerFactory) => {
+          inject: [METRICS_REGISTRY, ExecutionStore, BROKER_FACTORY, WORKER_CLOCK],
+          useFactory: (registry: Registry, store: ExecutionStore, brokers: BrokerFactory, clock: WorkerClock) => {
             const metrics = new WorkerMetrics(registry);
             metrics.useSources({
               ordersByStatus: () => store.countOrdersByStatus(),
               ordersByOperatorFlag: () => store.countOrdersByOperatorFlag(),
               failSafeStatus: () => brokers.failSafeStatus(),
+              oldestUnknownOrders: () => store.oldestUnknownOrders(),
+              now: () => clock.now(),
             });
             return metrics;
           },
         },
+        ReconciliationGrace,
         OrderReconciler,
         IntentExecutionService,
         InFlightRecovery,

@@ -72,6 +72,47 @@ describe('PostgreSQL (a real server from the Debian packages): the same migratio
       await expect(store.findIntent('pg-1')).resolves.toMatchObject({ intent: { quantity: 10 }, dryRun: false });
     });
 
+    it('lets each order be either sent or expired, never both, when two worker processes race for it', async () => {
+      const other = await openServiceDataSource(serviceDataSourceOptions(postgres.url, WORKER_DATABASE));
+      try {
+        const expirer = new ExecutionStore(new UnitOfWork(other), new ExecutionReportBus());
+        const expiresAt = new Date(T0.getTime() + 5_000);
+        const ids = Array.from({ length: 20 }, (_, i) => `pg-expiry-${i}`);
+        for (const id of ids) await store.createIntent(testIntent({ intentId: id }), false, T0, expiresAt);
+
+        const outcomes = await Promise.all(
+          ids.map((id) =>
+            Promise.all([
+              store.claimForSending(id, new Date(T0.getTime() + 1_000), expiresAt, 'expired'),
+              expirer.expireUnsent(id, new Date(T0.getTime() + 6_000), 'expired while queued'),
+            ]),
+          ),
+        );
+
+        for (const [claim, expired] of outcomes) expect(claim.kind === 'claimed').toBe(expired === null);
+        for (const id of ids) {
+          const stored = await store.findIntent(id);
+          const sent = stored?.order?.submittedAt !== undefined;
+          expect(stored?.order?.status).toBe(sent ? OrderStatus.PENDING : OrderStatus.REJECTED);
+          if (!sent) expect(stored?.answer?.failSafeCode).toBe(FailSafeCode.FS050);
+        }
+        // From its expiry on, the claim itself refuses the order in the same transaction.
+        await store.createIntent(testIntent({ intentId: 'pg-expiry-late' }), false, T0, expiresAt);
+        await expect(store.claimForSending('pg-expiry-late', expiresAt, expiresAt, 'expired at its turn')).resolves.toMatchObject({
+          kind: 'expired',
+          stored: { answer: { failSafeCode: FailSafeCode.FS050 }, order: { status: OrderStatus.REJECTED } },
+        });
+        expect((await store.findIntent('pg-expiry-late'))?.expiresAt).toEqual(expiresAt);
+        // What the oldest-UNKNOWN gauge reads: since when the longest-unknown order has been sent.
+        await store.createIntent(testIntent({ intentId: 'pg-unknown' }), false, T0);
+        await store.markSubmitted('pg-unknown', T0);
+        await store.settle('pg-unknown', { order: { status: OrderStatus.UNKNOWN } }, 'broker', expiresAt);
+        await expect(store.oldestUnknownOrders()).resolves.toEqual(new Map([['kis', T0]]));
+      } finally {
+        await other.destroy();
+      }
+    });
+
     it('keeps concurrent submissions of one id to one row (pool of connections, no mutex)', async () => {
       const results = await Promise.allSettled(
         Array.from({ length: 20 }, () => store.createIntent(testIntent({ intentId: 'pg-race' }), false, T0)),

@@ -149,6 +149,13 @@ export class BrokerEntrySchema {
   @Min(100)
   @Max(600_000)
   deadlineMs?: number;
+
+  /** How long after sending "the broker does not know the order" is not yet "it never arrived". */
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  reconcileGraceMs?: number;
 }
 
 export class BrokersFileSchema {

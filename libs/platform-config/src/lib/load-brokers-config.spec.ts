@@ -20,6 +20,7 @@ brokers:
     required: false
     mock: true
     deadlineMs: 3000
+    reconcileGraceMs: 12000
     accounts:
       - { id: "12345678", type: REAL }
 `;
@@ -57,6 +58,7 @@ describe('parseBrokersConfig', () => {
       required: false,
       mock: true,
       deadlineMs: 3000,
+      reconcileGraceMs: 12000,
     });
   });
 

@@ -153,6 +153,7 @@ function toBrokerConfig(broker: BrokerEntrySchema, index: number): BrokerConfig 
     required: broker.required ?? true,
     mock: broker.mock ?? false,
     ...(broker.deadlineMs !== undefined && { deadlineMs: broker.deadlineMs }),
+    ...(broker.reconcileGraceMs !== undefined && { reconcileGraceMs: broker.reconcileGraceMs }),
   };
   if (transportOf(broker) === 'rest') {
     return { ...common, transport: 'rest', rest: rest as RestTransportConfig, ...(grpc !== undefined && { grpc }) };

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import type { BrokerConfig } from '@qts/broker-domain';
 import { RATE_LIMIT_MODES, type RateLimitBackendSettings, type RateLimitMode } from '@qts/rate-limit';
 import { ConfigValidationError } from './config-validation-error';
 import { loadBrokersConfig } from './load-brokers-config';
@@ -46,7 +47,33 @@ export function loadPlatformConfig(options: LoadPlatformConfigOptions = {}): Pla
   };
   if (reader.problems.length > 0) throw new ConfigValidationError('environment', reader.problems);
 
-  return { brokersConfigPath, brokers: loadBrokersConfig(brokersConfigPath), ...withoutUndefined(partial) };
+  const brokers = loadBrokersConfig(brokersConfigPath);
+  const graceProblems = reconcileGraceProblems(brokers, partial.worker.reconcileGraceMs, brokerDeadlineMs);
+  if (graceProblems.length > 0) throw new ConfigValidationError(brokersConfigPath, graceProblems);
+  return { brokersConfigPath, brokers, ...withoutUndefined(partial) };
+}
+
+/**
+ * Each broker's reconciliation grace (its own `reconcileGraceMs`, else WORKER_RECONCILE_GRACE_MS) must exceed its
+ * call deadline (`deadlineMs`, else BROKER_DEADLINE_MS): an order still in flight must not be declared "never
+ * reached the broker".
+ */
+function reconcileGraceProblems(brokers: BrokerConfig[], defaultGraceMs: number, defaultDeadlineMs: number): string[] {
+  const problems: string[] = [];
+  brokers.forEach((broker, index) => {
+    if (broker.reconcileGraceMs === undefined && broker.deadlineMs === undefined) return;
+    const graceMs = broker.reconcileGraceMs ?? defaultGraceMs;
+    const deadlineMs = broker.deadlineMs ?? defaultDeadlineMs;
+    if (graceMs <= deadlineMs) {
+      const grace = broker.reconcileGraceMs === undefined ? `WORKER_RECONCILE_GRACE_MS (${graceMs})` : `reconcileGraceMs (${graceMs})`;
+      const deadline = broker.deadlineMs === undefined ? `BROKER_DEADLINE_MS (${deadlineMs})` : `deadlineMs (${deadlineMs})`;
+      problems.push(
+        `brokers[${index}].reconcileGraceMs: the grace of broker '${broker.id}', ${grace}, must be greater than its ${deadline}: ` +
+          'an order still in flight must not be declared "never reached the broker"',
+      );
+    }
+  });
+  return problems;
 }
 
 /**

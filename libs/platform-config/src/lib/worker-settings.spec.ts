@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigValidationError } from './config-validation-error';
 import { loadPlatformConfig } from './load-platform-config';
@@ -40,6 +42,9 @@ describe('the worker settings of the platform configuration', () => {
       WORKER_SHUTDOWN_GRACE_MS: '0',
       WORKER_OPEN_ORDER_POLL_MS: '500',
       WORKER_OPEN_ORDER_POLL_BATCH: '5',
+      WORKER_INTENT_MAX_DELAY_MARKET_MS: '3000',
+      WORKER_INTENT_MAX_DELAY_LIMIT_MS: '120000',
+      WORKER_SUBMIT_ANSWER_MARGIN_MS: '400',
     });
 
     expect(settings).toEqual({
@@ -54,6 +59,9 @@ describe('the worker settings of the platform configuration', () => {
       shutdownGraceMs: 0,
       openOrderPollMs: 500,
       openOrderPollBatch: 5,
+      intentMaxDelayMarketMs: 3_000,
+      intentMaxDelayLimitMs: 120_000,
+      submitAnswerMarginMs: 400,
     });
   });
 
@@ -68,6 +76,52 @@ describe('the worker settings of the platform configuration', () => {
     expect(problemsOf({ WORKER_RECONCILE_GRACE_MS: '5000' })[0]).toMatch(
       /WORKER_RECONCILE_GRACE_MS \(5000\) must be greater than BROKER_DEADLINE_MS \(5000\)/,
     );
+  });
+
+  it('expires MARKET intents after 5 s and LIMIT intents after 60 s unless they say otherwise; answers 250 ms early', () => {
+    expect(DEFAULT_WORKER_SETTINGS).toMatchObject({
+      intentMaxDelayMarketMs: 5_000,
+      intentMaxDelayLimitMs: 60_000,
+      submitAnswerMarginMs: 250,
+    });
+    expect(problemsOf({ WORKER_INTENT_MAX_DELAY_MARKET_MS: '50', WORKER_INTENT_MAX_DELAY_LIMIT_MS: '86400001' })).toEqual([
+      "WORKER_INTENT_MAX_DELAY_MARKET_MS must be an integer between 100 and 86400000, got '50'",
+      "WORKER_INTENT_MAX_DELAY_LIMIT_MS must be an integer between 100 and 86400000, got '86400001'",
+    ]);
+  });
+
+  describe('the reconciliation grace of one broker (brokers YAML reconcileGraceMs)', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'grace-'));
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    function brokersFile(entry: string): string {
+      const file = join(dir, 'brokers.yaml');
+      writeFileSync(
+        file,
+        `brokers:\n  - id: kis\n    type: KIS\n    grpc: { host: 127.0.0.1, port: 50061 }\n    rateLimit: { preset: kis-paper }\n${entry}`,
+      );
+      return file;
+    }
+
+    it('is read per broker, beside the default of WORKER_RECONCILE_GRACE_MS', () => {
+      const config = loadPlatformConfig({ env: { BROKERS_CONFIG: brokersFile('    reconcileGraceMs: 8000\n') }, cwd: dir });
+      expect(config.brokers[0].reconcileGraceMs).toBe(8_000);
+      expect(config.worker.reconcileGraceMs).toBe(30_000);
+    });
+
+    it("must outlast that broker's deadline, its own or BROKER_DEADLINE_MS", () => {
+      expect(problemsOf({ BROKERS_CONFIG: brokersFile('    reconcileGraceMs: 4000\n') })).toEqual([
+        "brokers[0].reconcileGraceMs: the grace of broker 'kis', reconcileGraceMs (4000), must be greater than its " +
+          'BROKER_DEADLINE_MS (5000): an order still in flight must not be declared "never reached the broker"',
+      ]);
+      expect(problemsOf({ BROKERS_CONFIG: brokersFile('    deadlineMs: 40000\n') })[0]).toMatch(
+        /WORKER_RECONCILE_GRACE_MS \(30000\), must be greater than its deadlineMs \(40000\)/,
+      );
+      expect(problemsOf({ BROKERS_CONFIG: brokersFile('    reconcileGraceMs: 50\n') })[0]).toMatch(/reconcileGraceMs/);
+    });
   });
 
   it('refuses a maximum backoff below the initial one', () => {

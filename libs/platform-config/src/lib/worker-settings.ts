@@ -35,6 +35,18 @@ export interface WorkerSettings {
   openOrderPollMs: number;
   /** At most this many open orders are asked per round (oldest-checked first), to spare the broker's budget. */
   openOrderPollBatch: number;
+  /**
+   * Default expiry of a MARKET intent that names none: it is not sent later than this after the worker received it
+   * (a market order sent late executes at whatever the price has become).
+   */
+  intentMaxDelayMarketMs: number;
+  /** Default expiry of a LIMIT intent that names none (its price bounds the damage of a late execution). */
+  intentMaxDelayLimitMs: number;
+  /**
+   * SubmitIntent answers with the intent's current state (PENDING and why) this long before the caller's deadline
+   * when the broker's answer has not arrived by then, so the answer still reaches the caller in time.
+   */
+  submitAnswerMarginMs: number;
 }
 
 export const DEFAULT_WORKER_SETTINGS: Readonly<WorkerSettings> = Object.freeze({
@@ -49,7 +61,13 @@ export const DEFAULT_WORKER_SETTINGS: Readonly<WorkerSettings> = Object.freeze({
   shutdownGraceMs: 10_000,
   openOrderPollMs: 2_000,
   openOrderPollBatch: 20,
+  intentMaxDelayMarketMs: 5_000,
+  intentMaxDelayLimitMs: 60_000,
+  submitAnswerMarginMs: 250,
 });
+
+/** The furthest an intent's expiry may lie after its arrival (a request asking for more is refused). */
+export const MAX_INTENT_EXPIRY_MS = 86_400_000;
 
 /** Below this a poll interval would spend the broker's budget on asking; 0 (disabled) is allowed. */
 const MIN_OPEN_ORDER_POLL_MS = 100;
@@ -73,6 +91,14 @@ export function readWorkerSettings(reader: EnvironmentReader, brokerDeadlineMs: 
     shutdownGraceMs: reader.integer('WORKER_SHUTDOWN_GRACE_MS', defaults.shutdownGraceMs, 0, 600_000),
     openOrderPollMs: reader.integer('WORKER_OPEN_ORDER_POLL_MS', defaults.openOrderPollMs, 0, 86_400_000),
     openOrderPollBatch: reader.integer('WORKER_OPEN_ORDER_POLL_BATCH', defaults.openOrderPollBatch, 1, 1_000),
+    intentMaxDelayMarketMs: reader.integer(
+      'WORKER_INTENT_MAX_DELAY_MARKET_MS',
+      defaults.intentMaxDelayMarketMs,
+      100,
+      MAX_INTENT_EXPIRY_MS,
+    ),
+    intentMaxDelayLimitMs: reader.integer('WORKER_INTENT_MAX_DELAY_LIMIT_MS', defaults.intentMaxDelayLimitMs, 100, MAX_INTENT_EXPIRY_MS),
+    submitAnswerMarginMs: reader.integer('WORKER_SUBMIT_ANSWER_MARGIN_MS', defaults.submitAnswerMarginMs, 0, 10_000),
   };
   // Relations between settings are only worth checking once each of them is valid.
   if (reader.problems.length > problemsBefore) return settings;

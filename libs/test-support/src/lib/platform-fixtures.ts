@@ -63,6 +63,9 @@ export const TEST_WORKER_SETTINGS: Readonly<WorkerSettings> = Object.freeze({
   shutdownGraceMs: 10_000,
   openOrderPollMs: 2_000,
   openOrderPollBatch: 20,
+  intentMaxDelayMarketMs: 5_000,
+  intentMaxDelayLimitMs: 60_000,
+  submitAnswerMarginMs: 250,
 });
 
 export type TestPlatformConfigOverrides = Partial<Omit<PlatformConfig, 'worker'>> & { worker?: Partial<WorkerSettings> };

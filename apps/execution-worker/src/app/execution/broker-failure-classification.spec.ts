@@ -31,8 +31,14 @@ describe('classifyBrokerOutcome', () => {
     [FailSafeCode.FS047, 'neutral'],
     [FailSafeCode.FS048, 'neutral'],
     [FailSafeCode.FS049, 'failure'],
+    [FailSafeCode.FS050, 'neutral'],
     [undefined, 'failure'],
   ])('classifies a refusal with %s as %s', (code, outcome) => {
     expect(classifyBrokerOutcome(refused(code))).toBe(outcome);
+  });
+
+  it('calls a refusal made before sending neutral, whatever its code: the broker was never involved', () => {
+    expect(classifyBrokerOutcome({ ...refused(FailSafeCode.FS043), refusedBeforeSending: true })).toBe('neutral');
+    expect(classifyBrokerOutcome({ ...refused(FailSafeCode.FS043), refusedBeforeSending: false })).toBe('failure');
   });
 });

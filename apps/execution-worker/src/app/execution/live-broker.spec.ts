@@ -4,8 +4,11 @@ import {
   FailSafeCode,
   OrderOutcomeUnknownError,
   OrderStatus,
+  RateLimitExceededError,
 } from '@qts/broker-domain';
 import { LiveBroker } from './live-broker';
+import { OrderAdapterBrokerEngine } from './order-adapter-broker-engine';
+import { StubOrderAdapter } from '../../../test/stub-order-adapter';
 import { ON_MOCK_BROKER, testIntent } from '@qts/test-support';
 import { MockBroker } from '../../../test/mock-broker';
 
@@ -165,5 +168,43 @@ describe('LiveBroker', () => {
     await inFlight;
 
     expect(broker.guard.tripped).toBe(true);
+  });
+
+  describe('rate limits (through the order-adapter engine)', () => {
+    const noPermit = () =>
+      new RateLimitExceededError("No rate-limit permit for placeOrder on broker 'stub' within 10000 ms", {
+        retryAfterMs: 800,
+        details: { brokerId: 'stub', operation: 'placeOrder', source: 'client' },
+      });
+    const brokerSaysTooMany = () =>
+      new RateLimitExceededError('[EGW00201] too many requests per second', {
+        retryAfterMs: 1_000,
+        details: { brokerId: 'stub', brokerCode: 'EGW00201' },
+      });
+    const stubIntent = (intentId: string) => testIntent({ ...ON_MOCK_BROKER, brokerId: 'stub', intentId });
+
+    it('does not count a permit that timed out here (FS043, nothing reached the broker), nor clear the count', async () => {
+      const adapter = new StubOrderAdapter().answerNext(new BrokerUnavailableError('JTS down'), noPermit(), noPermit(), noPermit());
+      const broker = new LiveBroker(new OrderAdapterBrokerEngine(adapter, { brokerId: 'stub' }));
+
+      const answers = [];
+      for (let i = 0; i < 4; i += 1) answers.push(await broker.submitIntent(stubIntent(`rl-${i}`)));
+
+      expect(answers.slice(1).map((answer) => answer.failSafeCode)).toEqual(['FS043', 'FS043', 'FS043']);
+      expect(broker.guard.tripped).toBe(false);
+      expect(broker.guard.consecutiveFailures).toBe(1);
+      await expect(broker.submitIntent(stubIntent('after'))).resolves.toMatchObject({ accepted: true });
+    });
+
+    it("counts the broker's own rate-limit refusals: three in a row trip it", async () => {
+      const adapter = new StubOrderAdapter().answerNext(brokerSaysTooMany(), brokerSaysTooMany(), brokerSaysTooMany());
+      const broker = new LiveBroker(new OrderAdapterBrokerEngine(adapter, { brokerId: 'stub' }));
+
+      for (let i = 0; i < 3; i += 1) await broker.submitIntent(stubIntent(`egw-${i}`));
+
+      expect(broker.guard.tripped).toBe(true);
+      await expect(broker.submitIntent(stubIntent('refused'))).resolves.toMatchObject({ failSafeCode: FailSafeCode.FS046 });
+      expect(adapter.placed).toHaveLength(3);
+    });
   });
 });

@@ -3,6 +3,7 @@ import {
   ExecutionIntent,
   ExecutionResponse,
   FailSafeCode,
+  OrderSendOptions,
   OrderStatus,
 } from '@qts/broker-domain';
 import { classifyBrokerOutcome } from './broker-failure-classification';
@@ -27,13 +28,13 @@ export class LiveBroker implements BrokerEngine {
     this.guard = guard ?? new ConsecutiveFailureGuard(maxConsecutiveFailures);
   }
 
-  async submitIntent(intent: ExecutionIntent): Promise<ExecutionResponse> {
+  async submitIntent(intent: ExecutionIntent, options?: OrderSendOptions): Promise<ExecutionResponse> {
     if (this.guard.tripped) {
       return this.failSafeResponse(intent);
     }
     let response: ExecutionResponse;
     try {
-      response = await this.adapter.submitIntent(intent);
+      response = await this.adapter.submitIntent(intent, options);
     } catch (error) {
       this.guard.recordFailure(error instanceof Error ? error.message : String(error));
       throw error;

@@ -5,10 +5,12 @@ import {
   FailSafeCode,
   InvalidArgumentError,
   MockBrokerGateway,
+  OrderExpiredError,
   OrderOutcomeUnknownError,
   OrderSide,
   OrderStatus,
   OrderType,
+  RateLimitExceededError,
 } from '@qts/broker-domain';
 import { JtsOrderAdapter } from '../adapters/jts/jts-order-adapter';
 import { KisOrderAdapter, UnclassifiedBrokerError } from '@qts/broker-rest';
@@ -147,6 +149,40 @@ describe('OrderAdapterBrokerEngine error paths', () => {
       failSafeCode: FailSafeCode.FS044,
       message: 'JTS down',
     });
+  });
+
+  it('passes the send-by time and the stage listener to the adapter', async () => {
+    const adapter = new StubOrderAdapter();
+    const engine = new OrderAdapterBrokerEngine(adapter, { brokerId: 'stub' });
+    const options = { sendBy: new Date('2025-03-04T01:00:05Z'), onStage: () => undefined };
+
+    await engine.submitIntent(testIntent({ ...ON_MOCK_BROKER, brokerId: 'stub' }), options);
+
+    expect(adapter.sendOptions).toEqual([options]);
+  });
+
+  it('marks refusals made here before sending (no permit in time, expired) and not those of the broker', async () => {
+    const localLimit = new RateLimitExceededError('no permit within 10000 ms', {
+      retryAfterMs: 500,
+      details: { brokerId: 'stub', operation: 'placeOrder', source: 'client' },
+    });
+    const brokerLimit = new RateLimitExceededError('EGW00201', { retryAfterMs: 1_000, details: { brokerCode: 'EGW00201' } });
+    const expired = new OrderExpiredError('send-by passed');
+    const engine = new OrderAdapterBrokerEngine(new StubOrderAdapter().answerNext(localLimit, brokerLimit, expired), {
+      brokerId: 'stub',
+    });
+    const intent = testIntent({ ...ON_MOCK_BROKER, brokerId: 'stub' });
+
+    const [local, broker, late] = [
+      await engine.submitIntent(intent),
+      await engine.submitIntent(intent),
+      await engine.submitIntent(intent),
+    ];
+
+    expect(local).toMatchObject({ accepted: false, failSafeCode: FailSafeCode.FS043, refusedBeforeSending: true });
+    expect(broker).toMatchObject({ accepted: false, failSafeCode: FailSafeCode.FS043 });
+    expect(broker.refusedBeforeSending).toBeUndefined();
+    expect(late).toMatchObject({ accepted: false, failSafeCode: FailSafeCode.FS050, refusedBeforeSending: true });
   });
 
   it('maps an unclassified broker refusal to FS049', async () => {

@@ -11,6 +11,7 @@ import {
   OrderOutcomeUnknownError,
   OrderRequest,
   OrderResponse,
+  OrderSendOptions,
   orderRequestToCommand,
   OrderStatus,
   validateExecutionIntent,
@@ -32,7 +33,9 @@ export interface OrderAdapterBrokerEngineOptions {
  * - invalid intent (validateExecutionIntent, other broker) -> refused (FS048), nothing sent;
  * - dry run -> the adapter's payload is built and validated (buildPayload, or the domain's order rules
  *   for adapters without one), nothing sent, accepted with dryRun: true;
- * - a domain error from the adapter (a definite refusal) -> refused with failSafeCodeForError(error);
+ * - a domain error from the adapter (a definite refusal) -> refused with failSafeCodeForError(error); one this
+ *   platform made before sending (no rate-limit permit in time, the send-by time passed: FS043 / FS050) is
+ *   marked refusedBeforeSending, so the consecutive-failure guard does not count it;
  *   UnclassifiedBrokerError (the broker refused with an unknown code) -> refused, FS049;
  * - OrderOutcomeUnknownError -> RE-THROWN: the caller marks the order UNKNOWN and reconciles it;
  * - BrokerTimeoutError or anything else thrown by the adapter, an UNKNOWN status, or an answer for
@@ -56,7 +59,7 @@ export class OrderAdapterBrokerEngine implements BrokerEngine {
     this.name = this.dryRun ? `${options.brokerId} (dry run)` : options.brokerId;
   }
 
-  async submitIntent(intent: ExecutionIntent): Promise<ExecutionResponse> {
+  async submitIntent(intent: ExecutionIntent, options?: OrderSendOptions): Promise<ExecutionResponse> {
     let request: OrderRequest;
     try {
       request = this.requestOf(intent);
@@ -68,7 +71,7 @@ export class OrderAdapterBrokerEngine implements BrokerEngine {
     }
     let response: OrderResponse;
     try {
-      response = await this.adapter.placeOrder(request);
+      response = await this.adapter.placeOrder(request, options);
     } catch (error) {
       if (isOutcomeUnknown(error)) {
         throw error;
@@ -142,8 +145,20 @@ export class OrderAdapterBrokerEngine implements BrokerEngine {
       status: OrderStatus.REJECTED,
       failSafeCode: failSafeCodeForError(error),
       message: messageOf(error),
+      ...(isRefusedBeforeSending(error) ? { refusedBeforeSending: true } : {}),
     };
   }
+}
+
+/**
+ * Refusals this platform made itself, before sending, that say nothing about the broker: no rate-limit permit in
+ * time (the limiter's, `details.source === 'client'`) and an order whose send-by time passed while it waited.
+ * A rate-limit answer of the broker (EGW00201, RESOURCE_EXHAUSTED, HTTP 429) is not one of them.
+ */
+function isRefusedBeforeSending(error: unknown): boolean {
+  if (!isBrokerError(error)) return false;
+  if (error.code === BROKER_ERROR_CODES.ORDER_EXPIRED) return true;
+  return error.code === BROKER_ERROR_CODES.RATE_LIMITED && error.details?.['source'] === 'client';
 }
 
 function isOutcomeUnknown(error: unknown): boolean {

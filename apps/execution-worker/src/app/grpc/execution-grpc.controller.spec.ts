@@ -78,6 +78,37 @@ describe('ExecutionService over gRPC (AppModule with the in-process mock broker)
     expect((failure as { details: string }).details).toContain(field);
   });
 
+  it.each([
+    ['expires_at', { expiresAt: 'tomorrow' }],
+    ['expires_at', { expiresAt: '2024-01-02T00:00:00' }],
+    ['expires_at', { expiresAt: '2999-01-01T00:00:00Z' }],
+    ['expires_at', { expiresAt: new Date(Date.now() + 60_000).toISOString(), maxDelayMs: 1_000 }],
+    ['max_delay_ms', { maxDelayMs: -1 }],
+  ])('refuses a bad expiry (%s) with INVALID_ARGUMENT naming the field, storing nothing', async (field, overrides) => {
+    const id = `bad-expiry-${field}-${JSON.stringify(overrides).length}`;
+    const failure = await client().submitIntent(submitRequest(id, overrides)).catch(grpcFailure);
+
+    expect(failure).toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringContaining(field) });
+    await expect(client().getIntent(id).catch(grpcFailure)).resolves.toMatchObject({ code: status.NOT_FOUND });
+  });
+
+  it('gives an intent the expiry it asks for, or its order type default, and tells it in the answer and GetIntent', async () => {
+    const expiresAt = new Date(Date.now() + 45_000);
+    const explicit = await client().submitIntent(submitRequest('expiry-1', { expiresAt: expiresAt.toISOString() }));
+    const before = Date.now();
+    const market = await client().submitIntent(submitRequest('expiry-2', { orderType: qtsTypeV1.OrderType.MARKET, limitPrice: '' }));
+    const after = Date.now();
+
+    expect(explicit.expiresAt).toBe(expiresAt.toISOString());
+    // MARKET default: 5 s after it arrived, which was between `before` and `after`.
+    expect(Date.parse(market.expiresAt)).toBeGreaterThanOrEqual(before + 5_000);
+    expect(Date.parse(market.expiresAt)).toBeLessThanOrEqual(after + 5_000);
+    expect(market.pendingReason).toBe(qtsExecutionV1.PendingReason.UNSPECIFIED);
+    const stored = await client().getIntent('expiry-1');
+    expect(stored).toMatchObject({ expiresAt: expiresAt.toISOString(), pendingReason: qtsExecutionV1.PendingReason.UNSPECIFIED });
+    expect(Date.parse(stored.submittedAt)).toBeLessThanOrEqual(Date.parse(stored.expiresAt));
+  });
+
   it('refuses an unknown broker or account with NOT_FOUND, storing nothing', async () => {
     const broker = await client().submitIntent(submitRequest('nf-1', { brokerId: 'nope' })).catch(grpcFailure);
     const account = await client().submitIntent(submitRequest('nf-2', { accountId: '0000' })).catch(grpcFailure);

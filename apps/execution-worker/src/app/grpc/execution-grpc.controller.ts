@@ -1,17 +1,19 @@
-import type { ServerWritableStream } from '@grpc/grpc-js';
+import type { ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { InvalidArgumentError, OrderNotFoundError } from '@qts/broker-domain';
 import { qtsExecutionV1 } from '@qts/grpc-contracts';
 import { GrpcServerStreams, PLATFORM_ERROR_CODES, PlatformError, PublicRoute, RequireScope } from '@qts/service-infra';
 import type { Observable } from 'rxjs';
+import type { WorkerSettings } from '@qts/platform-config';
+import { WORKER_SETTINGS } from '../config/worker-settings.provider';
 import { BROKER_FACTORY, type BrokerFactory } from '../execution';
 import type { StoredIntent } from '../persistence/stored-intent';
 import type { ExecutionReport } from '../processing/execution-report';
 import { ExecutionReportBus } from '../processing/execution-report-bus';
 import { IntentExecutionService } from '../processing/intent-execution.service';
-import { intentResultOf, type IntentResult } from '../processing/intent-result';
-import { protoOrderSide, protoOrderStatus, protoOrderType } from './proto-enum-mapping';
+import type { IntentResult } from '../processing/intent-result';
+import { protoOrderSide, protoOrderStatus, protoOrderType, protoPendingReason } from './proto-enum-mapping';
 import { withProtoFieldNames } from './proto-field-names';
 import { intentFromSubmitRequest } from './submit-intent-request-mapping';
 
@@ -45,14 +47,28 @@ export class ExecutionGrpcController {
     private readonly reports: ExecutionReportBus,
     @Inject(BROKER_FACTORY) private readonly brokers: BrokerFactory,
     private readonly streams: GrpcServerStreams,
+    @Inject(WORKER_SETTINGS) private readonly settings: WorkerSettings,
   ) {}
 
+  /**
+   * Answers before the call's deadline: when the outcome cannot be known WORKER_SUBMIT_ANSWER_MARGIN_MS before it,
+   * the intent's current state (PENDING and why) instead of DEADLINE_EXCEEDED.
+   */
   @GrpcMethod(SERVICE, 'SubmitIntent')
   @PublicRoute()
-  async submitIntent(request: qtsExecutionV1.SubmitIntentRequest): Promise<qtsExecutionV1.SubmitIntentResponse> {
+  async submitIntent(
+    request: qtsExecutionV1.SubmitIntentRequest,
+    _metadata?: unknown,
+    call?: Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline'>,
+  ): Promise<qtsExecutionV1.SubmitIntentResponse> {
     try {
-      const { intent, dryRun } = intentFromSubmitRequest(request);
-      const { result, duplicate } = await this.executions.submit(intent, { dryRun });
+      const { intent, dryRun, expiry } = intentFromSubmitRequest(request);
+      const answerBy = answerDeadline(call, this.settings.submitAnswerMarginMs, Date.now());
+      const { result, duplicate } = await this.executions.submit(intent, {
+        dryRun,
+        expiry,
+        ...(answerBy === undefined ? {} : { answerBy }),
+      });
       return toSubmitIntentResponse(result, duplicate);
     } catch (error) {
       throw withProtoFieldNames(error);
@@ -67,7 +83,7 @@ export class ExecutionGrpcController {
     }
     const stored = await this.executions.find(request.intentId);
     if (stored === null) throw new OrderNotFoundError(`intent_id '${request.intentId}' is not known`);
-    return toGetIntentResponse(stored);
+    return toGetIntentResponse(stored, this.executions.resultOf(stored));
   }
 
   /** Order state changes as they are committed, filtered by strategy and broker; ends with OK on shutdown. */
@@ -125,12 +141,14 @@ export function toSubmitIntentResponse(result: IntentResult, duplicate: boolean)
     message: result.message,
     dryRun: result.dryRun,
     duplicate,
+    pendingReason: protoPendingReason(result.pendingReason),
+    expiresAt: result.expiresAt?.toISOString() ?? '',
   };
 }
 
-export function toGetIntentResponse(stored: StoredIntent): qtsExecutionV1.GetIntentResponse {
+/** The stored intent as submitted, with `result`: its current answer, expiry and pending reason. */
+export function toGetIntentResponse(stored: StoredIntent, result: IntentResult): qtsExecutionV1.GetIntentResponse {
   const { intent, order } = stored;
-  const result = intentResultOf(stored);
   return {
     intentId: intent.intentId,
     strategyId: intent.strategyId,
@@ -153,6 +171,9 @@ export function toGetIntentResponse(stored: StoredIntent): qtsExecutionV1.GetInt
     createdAt: stored.createdAt.toISOString(),
     updatedAt: latest(stored.updatedAt, order?.updatedAt).toISOString(),
     operatorFlag: order?.operatorFlag ?? '',
+    expiresAt: result.expiresAt?.toISOString() ?? '',
+    pendingReason: protoPendingReason(result.pendingReason),
+    submittedAt: order?.submittedAt?.toISOString() ?? '',
   };
 }
 
@@ -168,7 +189,24 @@ export function toProtoReport(report: ExecutionReport): qtsExecutionV1.Execution
     sequence: report.sequence,
     strategyId: report.strategyId,
     brokerId: report.brokerId,
+    failSafeCode: report.failSafeCode ?? '',
   };
+}
+
+/**
+ * When SubmitIntent must answer at the latest: the call's deadline minus the margin, the margin taking at most half
+ * of the time left (a caller with a very short deadline still gets a stored state rather than none). Undefined when
+ * the caller set no deadline: it waits for the outcome.
+ */
+export function answerDeadline(
+  call: Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline'> | undefined,
+  marginMs: number,
+  nowMs: number,
+): Date | undefined {
+  const deadline = call?.getDeadline?.();
+  const deadlineMs = deadline instanceof Date ? deadline.getTime() : Number(deadline);
+  if (!Number.isFinite(deadlineMs)) return undefined;
+  return new Date(deadlineMs - Math.min(marginMs, Math.max(0, (deadlineMs - nowMs) / 2)));
 }
 
 function latest(a: Date, b: Date | undefined): Date {

@@ -1,5 +1,6 @@
 import { OrderSide, OrderStatus, OrderType } from '@qts/broker-domain';
-import { qtsTypeV1 } from '@qts/grpc-contracts';
+import { qtsExecutionV1, qtsTypeV1 } from '@qts/grpc-contracts';
+import type { PendingReason } from '../processing/pending-reason';
 
 /** Domain -> qts.type.v1 enums. The generated enums use the domain names without the proto prefix. */
 export function protoOrderStatus(status: OrderStatus | undefined): qtsTypeV1.OrderStatus {
@@ -12,4 +13,9 @@ export function protoOrderSide(side: OrderSide): qtsTypeV1.OrderSide {
 
 export function protoOrderType(orderType: OrderType): qtsTypeV1.OrderType {
   return qtsTypeV1.OrderType[orderType];
+}
+
+/** Worker -> qts.execution.v1.PendingReason (same names without the proto prefix); none: UNSPECIFIED. */
+export function protoPendingReason(reason: PendingReason | undefined): qtsExecutionV1.PendingReason {
+  return reason === undefined ? qtsExecutionV1.PendingReason.UNSPECIFIED : qtsExecutionV1.PendingReason[reason];
 }

@@ -11,6 +11,8 @@ export const PROTO_FIELD_NAMES: Readonly<Record<string, string>> = Object.freeze
   quantity: 'quantity',
   orderType: 'order_type',
   limitPrice: 'limit_price',
+  expiresAt: 'expires_at',
+  maxDelayMs: 'max_delay_ms',
 });
 
 /** The message with the domain field name replaced by the proto one, e.g. "limit_price must be ...". */

@@ -1,8 +1,12 @@
 import { Decimal, ExecutionIntent, InvalidArgumentError, OrderSide, OrderType } from '@qts/broker-domain';
 import { qtsExecutionV1, qtsTypeV1 } from '@qts/grpc-contracts';
+import type { IntentExpiryRequest } from '../processing/intent-expiry';
 
 /** A decimal string as the proto convention writes them: no exponent, no sign for prices. */
 const DECIMAL_STRING = /^\d+(\.\d+)?$/;
+
+/** An RFC 3339 date-time with an explicit offset, e.g. 2024-01-02T09:00:05.250Z or 2024-01-02T18:00:05+09:00. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 const SIDES: ReadonlyMap<qtsTypeV1.OrderSide, OrderSide> = new Map([
   [qtsTypeV1.OrderSide.BUY, OrderSide.BUY],
@@ -21,6 +25,7 @@ const ORDER_TYPES: ReadonlyMap<qtsTypeV1.OrderType, OrderType> = new Map([
 export function intentFromSubmitRequest(request: qtsExecutionV1.SubmitIntentRequest): {
   intent: ExecutionIntent;
   dryRun: boolean;
+  expiry: IntentExpiryRequest;
 } {
   const side = SIDES.get(request.side);
   if (side === undefined) {
@@ -53,5 +58,24 @@ export function intentFromSubmitRequest(request: qtsExecutionV1.SubmitIntentRequ
       ...(limitPrice === undefined ? {} : { limitPrice }),
     },
     dryRun: request.dryRun,
+    expiry: expiryOfRequest(request),
   };
+}
+
+/** The expiry the request asks for: expires_at (RFC 3339), max_delay_ms (> 0), or neither (the default). */
+function expiryOfRequest(request: qtsExecutionV1.SubmitIntentRequest): IntentExpiryRequest {
+  const rawExpiresAt = (request.expiresAt ?? '').trim();
+  const maxDelayMs = request.maxDelayMs ?? 0;
+  const expiry: IntentExpiryRequest = {};
+  if (rawExpiresAt !== '') {
+    const parsed = RFC3339.test(rawExpiresAt) ? new Date(rawExpiresAt) : new Date(Number.NaN);
+    if (Number.isNaN(parsed.getTime())) {
+      throw new InvalidArgumentError(`expires_at '${request.expiresAt}' is not an RFC 3339 time such as '2024-01-02T00:00:05Z'`, {
+        field: 'expiresAt',
+      });
+    }
+    expiry.expiresAt = parsed;
+  }
+  if (maxDelayMs !== 0) expiry.maxDelayMs = maxDelayMs;
+  return expiry;
 }

@@ -20,12 +20,16 @@ export type ReconciliationOutcome =
 /** What one look at an open order found. */
 export type OpenOrderCheckOutcome = 'unchanged' | 'changed' | 'broker_error' | 'not_found' | 'illegal' | 'skipped';
 
-/** Snapshot sources read at scrape time (database counts, guard states). */
+/** Snapshot sources read at scrape time (database counts, guard states, keys held by reconciliations). */
 export interface MetricsSources {
   ordersByStatus(): Promise<Map<OrderStatus, number>>;
   /** Orders only an operator can settle, by flag (AMBIGUOUS_MATCH). */
   ordersByOperatorFlag?(): Promise<Map<string, number>>;
   failSafeStatus(): { brokerId: string; accountId: string; tripped: boolean; consecutiveFailures: number }[];
+  /** Per broker, when its longest-unknown UNKNOWN order was sent. */
+  oldestUnknownOrders?(): Promise<Map<string, Date>>;
+  /** The current time (the worker's clock). */
+  now?(): Date;
 }
 
 /**
@@ -35,6 +39,7 @@ export interface MetricsSources {
 @Injectable()
 export class WorkerMetrics {
   private sources: MetricsSources | undefined;
+  private blockedKeys: (() => Map<string, number>) | undefined;
 
   private readonly intentsReceived: Counter<string>;
   private readonly intentsDuplicate: Counter<string>;
@@ -45,6 +50,7 @@ export class WorkerMetrics {
   private readonly reconciliationRuns: Counter<string>;
   private readonly reconciliationOutcomes: Counter<string>;
 
+  private readonly pendingAnswers: Counter<string>;
   private readonly openOrderPolls: Counter<string>;
   private readonly openOrderChecks: Counter<string>;
   private readonly openOrderChanges: Counter<string>;
@@ -94,6 +100,12 @@ export class WorkerMetrics {
       labelNames: ['outcome'] as const,
       registers: [registry],
     });
+    this.pendingAnswers = new Counter({
+      name: 'execution_worker_submit_pending_answers_total',
+      help: "SubmitIntent calls answered PENDING because the outcome could not be known before the caller's deadline, by reason",
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    });
     this.openOrderPolls = new Counter({
       name: 'execution_worker_open_order_polls_total',
       help: 'Rounds of asking the broker for the current state of orders still open (ACCEPTED, PARTIAL)',
@@ -112,6 +124,7 @@ export class WorkerMetrics {
       registers: [registry],
     });
     const sources = (): MetricsSources | undefined => this.sources;
+    const blockedKeys = (): Map<string, number> => this.blockedKeys?.() ?? new Map<string, number>();
     new Gauge({
       name: 'execution_worker_orders',
       help: 'Orders in the database by status',
@@ -138,6 +151,29 @@ export class WorkerMetrics {
       },
     });
     new Gauge({
+      name: 'execution_worker_blocked_keys',
+      help: '(broker, account, symbol) keys whose next intents wait for the reconciliation of an order whose outcome is unknown',
+      labelNames: ['broker_id'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [brokerId, count] of blockedKeys()) this.set({ broker_id: brokerId }, count);
+      },
+    });
+    new Gauge({
+      name: 'execution_worker_oldest_unknown_order_age_seconds',
+      help: 'Age (since it was sent) of the oldest order still UNKNOWN, per broker; absent when there is none',
+      labelNames: ['broker_id'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const current = sources();
+        const oldest = (await current?.oldestUnknownOrders?.()) ?? new Map<string, Date>();
+        const now = (current?.now?.() ?? new Date()).getTime();
+        for (const [brokerId, since] of oldest) this.set({ broker_id: brokerId }, Math.max(0, (now - since.getTime()) / 1000));
+      },
+    });
+    new Gauge({
       name: 'execution_worker_fail_safe_tripped',
       help: '1 while the consecutive-failure guard of a broker account is tripped (orders refused until an admin reset)',
       labelNames: ['broker_id', 'account_id'] as const,
@@ -156,6 +192,11 @@ export class WorkerMetrics {
     this.sources = sources;
   }
 
+  /** Per broker, the (broker, account, symbol) keys whose next intents wait for a reconciliation (the reconciler's). */
+  useBlockedKeys(source: () => Map<string, number>): void {
+    this.blockedKeys = source;
+  }
+
   intentReceived(): void {
     this.intentsReceived.inc();
   }
@@ -168,6 +209,10 @@ export class WorkerMetrics {
     if (answer.unknown) this.intentsUnknown.inc();
     else if (answer.accepted) this.intentsAccepted.inc();
     else this.intentsRejected.inc({ fail_safe_code: answer.failSafeCode ?? 'none' });
+  }
+
+  pendingAnswer(reason: string): void {
+    this.pendingAnswers.inc({ reason });
   }
 
   brokerCall(brokerId: string, outcome: BrokerCallOutcome, seconds: number): void {

@@ -59,6 +59,36 @@ describe('ExecutionStore.markSubmitted across processes (two connections to one 
     const racing = await Promise.all([first.markSubmitted('shared-2', T1), second.markSubmitted('shared-2', T2)]);
     expect(racing.filter(Boolean)).toHaveLength(1);
   });
+
+  it('lets an order be either sent or expired, never both, whichever process decides first', async () => {
+    const file = join(folder, 'worker.sqlite');
+    const sender = await storeOn(file);
+    const expirer = await storeOn(file);
+    const expiresAt = new Date(T1.getTime() + 500);
+    for (const id of ['race-1', 'race-2', 'race-3']) await sender.createIntent(intent(id), false, T0, expiresAt);
+
+    // The sender claims first: the other process cannot expire it any more.
+    await expect(sender.claimForSending('race-1', T1, expiresAt, 'expired')).resolves.toEqual({ kind: 'claimed' });
+    await expect(expirer.expireUnsent('race-1', T2, 'expired')).resolves.toBeNull();
+    // The other process expires first: the sender's claim (even one that still believes in time) finds it settled.
+    await expect(expirer.expireUnsent('race-2', T2, 'expired while queued')).resolves.toMatchObject({
+      answer: { accepted: false, failSafeCode: FailSafeCode.FS050, message: 'expired while queued' },
+      order: { status: OrderStatus.REJECTED },
+    });
+    await expect(sender.claimForSending('race-2', T1, expiresAt, 'expired')).resolves.toEqual({ kind: 'not-pending' });
+    // Both at once.
+    const outcomes = await Promise.all([
+      sender.claimForSending('race-3', T1, expiresAt, 'expired'),
+      expirer.expireUnsent('race-3', T2, 'expired'),
+    ]);
+    expect(outcomes[0].kind === 'claimed').toBe(outcomes[1] === null);
+
+    const rows = await sender.listByOrderStatus([OrderStatus.PENDING, OrderStatus.REJECTED]);
+    for (const row of rows) {
+      // Sent (claimed) rows carry submitted_at; expired ones never do.
+      expect(row.order?.status === OrderStatus.REJECTED).toBe(row.order?.submittedAt === undefined);
+    }
+  });
 });
 
 describe('ExecutionStore (SQLite in memory, real migrations)', () => {
@@ -126,6 +156,61 @@ describe('ExecutionStore (SQLite in memory, real migrations)', () => {
     expect(stored.order).toBeUndefined();
     expect(stored.intent.limitPrice).toBeUndefined();
     expect(reports).toEqual([]);
+  });
+
+  it('stores the expiry of an intent (none for a dry run) and reads it back', async () => {
+    const expiresAt = new Date('2024-01-02T00:00:05.000Z');
+    await store.createIntent(intent('intent-1'), false, T0, expiresAt);
+    await store.createIntent(intent('dry-1'), true, T0, expiresAt);
+
+    expect((await store.findIntent('intent-1'))?.expiresAt).toEqual(expiresAt);
+    expect((await store.findIntent('dry-1'))?.expiresAt).toBeUndefined();
+  });
+
+  it('claims an order before its expiry, and in the same transaction refuses it as expired from the expiry on', async () => {
+    await store.createIntent(intent('in-time'), false, T0, T2);
+    await store.createIntent(intent('too-late'), false, T0, T2);
+
+    await expect(store.claimForSending('in-time', T1, T2, 'expired')).resolves.toEqual({ kind: 'claimed' });
+    const late = await store.claimForSending('too-late', T2, T2, 'expired at T2, never sent');
+
+    expect(late).toMatchObject({
+      kind: 'expired',
+      stored: {
+        answer: { accepted: false, handledBy: 'worker', failSafeCode: FailSafeCode.FS050, message: 'expired at T2, never sent' },
+        order: { status: OrderStatus.REJECTED },
+      },
+    });
+    const stored = await store.findIntent('too-late');
+    expect(stored?.order?.submittedAt).toBeUndefined();
+    expect((await store.listEvents('too-late')).map((event) => [event.fromStatus, event.toStatus, event.source])).toEqual([
+      [null, 'PENDING', 'intent'],
+      ['PENDING', 'REJECTED', 'expiry'],
+    ]);
+    expect(reports.at(-1)).toMatchObject({ intentId: 'too-late', status: OrderStatus.REJECTED, failSafeCode: FailSafeCode.FS050 });
+    // Nothing more happens to an order that was sent or already refused.
+    await expect(store.claimForSending('too-late', T1, T2, 'expired')).resolves.toEqual({ kind: 'not-pending' });
+    await expect(store.expireUnsent('in-time', T2, 'expired')).resolves.toBeNull();
+    expect((await store.findIntent('in-time'))?.order?.status).toBe(OrderStatus.PENDING);
+  });
+
+  it('tells, per broker, since when its oldest UNKNOWN order has been unknown (sent time)', async () => {
+    await store.createIntent(intent('u-1'), false, T0);
+    await store.markSubmitted('u-1', T1);
+    await store.settle('u-1', { order: { status: OrderStatus.UNKNOWN } }, 'broker', T2);
+    await store.createIntent(intent('u-2', { symbol: '000660' }), false, T0);
+    await store.markSubmitted('u-2', T2);
+    await store.settle('u-2', { order: { status: OrderStatus.UNKNOWN } }, 'broker', T2);
+    await store.createIntent(intent('u-3', { brokerId: 'creon' }), false, T0);
+    await store.settle('u-3', { order: { status: OrderStatus.UNKNOWN } }, 'recovery', T2);
+    await store.createIntent(intent('ok', { symbol: '035720' }), false, T0);
+
+    await expect(store.oldestUnknownOrders()).resolves.toEqual(
+      new Map([
+        ['kis', T1],
+        ['creon', T0],
+      ]),
+    );
   });
 
   it('claims an order for sending once: markSubmitted is true the first time, false the second, keeping the first time', async () => {

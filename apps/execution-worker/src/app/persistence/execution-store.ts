@@ -28,6 +28,13 @@ export const IN_FLIGHT_ORDER_STATUSES: readonly OrderStatus[] = [OrderStatus.PEN
 /** The patch of an intent's answer that goes with an order change. */
 export type AnswerPatch = Omit<IntentAnswer, 'answeredAt'>;
 
+/**
+ * What the claim of an order just before its broker call found: claimed (send it now), expired (refused with
+ * FS050 in the same transaction, never sent), or no longer PENDING and unclaimed (another run sent it, or it was
+ * settled otherwise): do not send.
+ */
+export type SendClaim = { kind: 'claimed' } | { kind: 'expired'; stored: StoredIntent } | { kind: 'not-pending' };
+
 /** IN lists stay bounded: SQLite allows at most 32766 parameters, PostgreSQL 65535. */
 const IN_LIST_CHUNK = 500;
 
@@ -52,7 +59,7 @@ export class ExecutionStore {
    * Stores a new intent and, unless it is a dry run, its PENDING order (client_order_id = intent id) in one
    * transaction. Throws DuplicateIntentError when the intent id is already stored.
    */
-  async createIntent(intent: ExecutionIntent, dryRun: boolean, at: Date): Promise<StoredIntent> {
+  async createIntent(intent: ExecutionIntent, dryRun: boolean, at: Date, expiresAt?: Date): Promise<StoredIntent> {
     const published: ReportSource[] = [];
     try {
       const stored = await this.unitOfWork.run(async (manager) => {
@@ -74,6 +81,7 @@ export class ExecutionStore {
           createdAt: at,
           answeredAt: null,
           updatedAt: at,
+          expiresAt: dryRun ? null : (expiresAt ?? null),
         });
         if (dryRun) return toStoredIntent(row, null);
         const order = await this.orders.insert(manager, {
@@ -121,6 +129,41 @@ export class ExecutionStore {
    */
   markSubmitted(intentId: string, at: Date): Promise<boolean> {
     return this.unitOfWork.run((manager) => this.orders.claimForSending(manager, intentId, at));
+  }
+
+  /**
+   * Claims the order for sending, just before the broker call, unless it has expired: both decided in ONE
+   * transaction, so that an order is either sent or refused as expired, never both (on SQLite and PostgreSQL, by any
+   * number of processes). `at` at or after `expiresAt`: the order is REJECTED and the intent answered FS050 with
+   * `expiredMessage`; otherwise `submitted_at` is set if it is still unset (see markSubmitted).
+   */
+  async claimForSending(intentId: string, at: Date, expiresAt: Date | undefined, expiredMessage: string): Promise<SendClaim> {
+    const published: ReportSource[] = [];
+    const claim = await this.unitOfWork.run(async (manager): Promise<SendClaim> => {
+      if (expiresAt !== undefined && at.getTime() >= expiresAt.getTime()) {
+        const stored = await this.expireIn(manager, intentId, at, expiredMessage, published);
+        return stored === null ? { kind: 'not-pending' } : { kind: 'expired', stored };
+      }
+      return (await this.orders.claimForSending(manager, intentId, at)) ? { kind: 'claimed' } : { kind: 'not-pending' };
+    });
+    this.publish(published);
+    return claim;
+  }
+
+  /**
+   * Refuses an order that was never sent as expired (REJECTED, intent answered FS050 with `message`), unless it was
+   * claimed for sending or settled first. Returns the intent as stored afterwards, or null when it was not expired.
+   */
+  async expireUnsent(intentId: string, at: Date, message: string): Promise<StoredIntent | null> {
+    const published: ReportSource[] = [];
+    const stored = await this.unitOfWork.run((manager) => this.expireIn(manager, intentId, at, message, published));
+    this.publish(published);
+    return stored;
+  }
+
+  /** Per broker, when its longest-unknown UNKNOWN order was sent: what the "oldest UNKNOWN" metric shows. */
+  oldestUnknownOrders(): Promise<Map<string, Date>> {
+    return this.unitOfWork.run((manager) => this.orders.oldestUnknownByBroker(manager));
   }
 
   /**
@@ -232,6 +275,27 @@ export class ExecutionStore {
     return isChange ? this.events.append(manager, order, from, source, now) : undefined;
   }
 
+  private async expireIn(
+    manager: EntityManager,
+    intentId: string,
+    at: Date,
+    message: string,
+    published: ReportSource[],
+  ): Promise<StoredIntent | null> {
+    if (!(await this.orders.expireUnsent(manager, intentId, at, message))) return null;
+    const intent = await this.intents.find(manager, intentId);
+    const order = await this.orders.findByIntent(manager, intentId);
+    if (intent === null || order === null) throw new Error(`intent '${intentId}' lost its rows while it expired`);
+    published.push({ event: await this.events.append(manager, order, OrderStatus.PENDING, 'expiry', at), intent });
+    await this.intents.recordAnswer(
+      manager,
+      intent,
+      { accepted: false, handledBy: 'worker', failSafeCode: FailSafeCode.FS050, message },
+      at,
+    );
+    return toStoredIntent(intent, order);
+  }
+
   private publish(events: ReportSource[]): void {
     for (const { event, intent } of events) this.reports.publish(toReport(event, intent));
   }
@@ -254,6 +318,7 @@ function toReport(event: OrderEventEntity, intent: IntentEntity): ExecutionRepor
     ...(event.avgFillPrice === null ? {} : { avgFillPrice: new Decimal(event.avgFillPrice) }),
     message: event.message ?? '',
     timestamp: event.createdAt,
+    ...(intent.failSafeCode === null ? {} : { failSafeCode: intent.failSafeCode as FailSafeCode }),
   };
 }
 
@@ -286,6 +351,7 @@ function toStoredIntent(row: IntentEntity, order: OrderEntity | null): StoredInt
           },
         }),
     ...(order === null ? {} : { order: toStoredOrder(order) }),
+    ...(row.expiresAt === null || row.expiresAt === undefined ? {} : { expiresAt: row.expiresAt }),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

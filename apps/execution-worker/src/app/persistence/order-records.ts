@@ -34,6 +34,33 @@ export class OrderRecords {
     return result.affected === 1;
   }
 
+  /**
+   * The compare-and-set that refuses an order as expired: REJECTED only where it is still PENDING and unclaimed, so
+   * it excludes claimForSending (an order is either sent or expired, never both). True when it changed the row.
+   */
+  async expireUnsent(manager: EntityManager, intentId: string, at: Date, message: string): Promise<boolean> {
+    const result = await manager.update(
+      OrderEntity,
+      { intentId, submittedAt: IsNull(), status: OrderStatus.PENDING },
+      { status: OrderStatus.REJECTED, message, updatedAt: at },
+    );
+    return result.affected === 1;
+  }
+
+  /** Per broker, when the longest-unknown order still UNKNOWN was sent (or stored, if it never was marked sent). */
+  async oldestUnknownByBroker(manager: EntityManager): Promise<Map<string, Date>> {
+    const rows: { brokerId: string; since: string | null }[] = await manager
+      .createQueryBuilder(OrderEntity, 'o')
+      .select('o.brokerId', 'brokerId')
+      .addSelect('MIN(COALESCE(o.submittedAt, o.createdAt))', 'since')
+      .where('o.status = :status', { status: OrderStatus.UNKNOWN })
+      .groupBy('o.brokerId')
+      .getRawMany();
+    const oldest = new Map<string, Date>();
+    for (const row of rows) if (row.since !== null) oldest.set(row.brokerId, new Date(row.since));
+    return oldest;
+  }
+
   /** Writes the mutable fields of `order` as they are now. */
   async save(manager: EntityManager, order: OrderEntity): Promise<void> {
     await manager.update(

@@ -41,6 +41,8 @@ export interface StoredIntent {
   answer?: IntentAnswer;
   /** Undefined for a dry run: nothing is ever sent for it. */
   order?: StoredOrder;
+  /** After this the order is not sent any more. Undefined for a dry run and for rows stored before expiry existed. */
+  expiresAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -57,4 +59,4 @@ export interface OrderUpdate {
 }
 
 /** What caused an order change, kept in order_events.source. */
-export type OrderEventSource = 'intent' | 'broker' | 'reconciliation' | 'recovery' | 'open_order_poll';
+export type OrderEventSource = 'intent' | 'broker' | 'reconciliation' | 'recovery' | 'open_order_poll' | 'expiry';

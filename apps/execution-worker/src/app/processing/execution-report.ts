@@ -1,4 +1,4 @@
-import type { Decimal, OrderStatus } from '@qts/broker-domain';
+import type { Decimal, FailSafeCode, OrderStatus } from '@qts/broker-domain';
 
 /** A change of the order behind an intent, as streamed to strategy engines (qts.execution.v1.ExecutionReport). */
 export interface ExecutionReport {
@@ -14,4 +14,6 @@ export interface ExecutionReport {
   avgFillPrice?: Decimal;
   message: string;
   timestamp: Date;
+  /** The intent's fail-safe code as of this change (e.g. FS050 when it expired); absent when it has none. */
+  failSafeCode?: FailSafeCode;
 }

@@ -1,4 +1,4 @@
-import { FailSafeCode, OrderStatus } from '@qts/broker-domain';
+import { FailSafeCode, OrderStatus, OrderType } from '@qts/broker-domain';
 import { testIntent } from '@qts/test-support';
 import { ProcessingTestBed } from '../../../test/processing-test-bed';
 import { acceptedResponse, brokerOrder } from '../../../test/scripted-broker-factory';
@@ -29,6 +29,31 @@ describe('InFlightRecovery (start-up after a crash)', () => {
       expect((await bed.store.findIntent(id))?.order?.status).toBe(OrderStatus.ACCEPTED);
     }
     await expect(bed.recovery.recover()).resolves.toMatchObject({ resumed: 0, reconciling: 0 });
+  });
+
+  it('refuses intents whose expiry passed while the worker was down instead of firing them late', async () => {
+    const t0 = bed.clock.now();
+    const market = { orderType: OrderType.MARKET, limitPrice: undefined };
+    await bed.store.createIntent(testIntent({ intentId: 'stale', ...market }), false, t0, new Date(t0.getTime() + 5_000));
+    // Stored before expiry existed (expires_at NULL): the MARKET default, 5 s from its arrival.
+    await bed.store.createIntent(testIntent({ intentId: 'legacy', symbol: '000660', ...market }), false, t0);
+    await bed.store.createIntent(testIntent({ intentId: 'patient', symbol: '035720' }), false, t0, new Date(t0.getTime() + 120_000));
+    bed.restart();
+    bed.clock.advance(60_000);
+
+    const summary = await bed.recovery.recover();
+    await summary.done;
+    await bed.queue.onIdle();
+
+    expect(summary).toMatchObject({ resumed: 3, reconciling: 0 });
+    expect(bed.brokers.sent.map((intent) => intent.intentId)).toEqual(['patient']);
+    for (const id of ['stale', 'legacy']) {
+      const stored = await bed.store.findIntent(id);
+      expect(stored?.answer).toMatchObject({ accepted: false, failSafeCode: FailSafeCode.FS050 });
+      expect(stored?.order).toMatchObject({ status: OrderStatus.REJECTED });
+      expect(stored?.order?.submittedAt).toBeUndefined();
+    }
+    expect((await bed.store.findIntent('legacy'))?.answer?.message).toContain('expired at 2024-01-02T00:00:05.000Z');
   });
 
   it('reconciles orders that were being sent when the worker died, never re-sending them', async () => {

@@ -56,6 +56,8 @@ describe('IntentExecutionService', () => {
       status: OrderStatus.ACCEPTED,
       message: 'accepted',
       dryRun: false,
+      // A LIMIT intent that names no expiry gets the default of its order type, 60 s.
+      expiresAt: new Date(bed.clock.now().getTime() + 60_000),
     });
     expect(bed.brokers.sent).toHaveLength(1);
     expect(bed.reports.map((r) => r.status)).toEqual([OrderStatus.PENDING, OrderStatus.ACCEPTED]);
@@ -315,7 +317,7 @@ describe('IntentExecutionService', () => {
   });
 
   it('sends a stored intent that never reached the broker when it is submitted again', async () => {
-    jest.spyOn(bed.store, 'markSubmitted').mockRejectedValueOnce(new Error('database is locked'));
+    jest.spyOn(bed.store, 'claimForSending').mockRejectedValueOnce(new Error('database is locked'));
 
     await expect(bed.executions.submit(testIntent({ intentId: 'intent-1' }))).rejects.toThrow('database is locked');
     expect(bed.brokers.sent).toEqual([]);
@@ -326,7 +328,7 @@ describe('IntentExecutionService', () => {
   });
 
   it('never sends an order another run already claimed', async () => {
-    jest.spyOn(bed.store, 'markSubmitted').mockResolvedValueOnce(false);
+    jest.spyOn(bed.store, 'claimForSending').mockResolvedValueOnce({ kind: 'not-pending' });
 
     const { result } = await bed.executions.submit(testIntent({ intentId: 'intent-1' }));
 

@@ -18,12 +18,16 @@ import { DuplicateIntentError } from '../persistence/duplicate-intent-error';
 import { ExecutionStore, type AnswerPatch } from '../persistence/execution-store';
 import type { OrderUpdate, StoredIntent } from '../persistence/stored-intent';
 import { assertSameSubmission } from './intent-conflict-error';
+import { IntentNotConfirmedError } from './intent-not-confirmed-error';
 import { IntentNotPersistedError } from './intent-not-persisted-error';
 import { intentResultOf, type IntentResult } from './intent-result';
 import { KeyedSerialQueue } from '@qts/service-infra';
+import { expiryOf, resolveIntentExpiry, type IntentExpiryRequest } from './intent-expiry';
+import { IntentProgress } from './intent-progress';
 import { OrderReconciler } from './order-reconciler';
 import { isUnsent } from './order-progress';
 import { orderingKey } from './ordering-key';
+import { PENDING_REASON_TEXT, PendingReason } from './pending-reason';
 import { WORKER_CLOCK, type WorkerClock } from './worker-clock';
 import { WorkerStoppingError } from './worker-stopping-error';
 
@@ -31,6 +35,18 @@ export interface SubmitOutcome {
   result: IntentResult;
   /** True when the intent id was already known: the stored result is returned and nothing is sent again. */
   duplicate: boolean;
+}
+
+export interface SubmitOptions {
+  /** Build and validate the payload, send nothing. */
+  dryRun?: boolean;
+  /** The expiry the strategy asked for; none: the default of the intent's order type. */
+  expiry?: IntentExpiryRequest;
+  /**
+   * Answer by then at the latest (the caller's deadline minus a margin): when the outcome is not known by then, the
+   * answer is the intent's current state, PENDING with its reason. Undefined: wait for the outcome.
+   */
+  answerBy?: Date;
 }
 
 /** An intent being stored or executed in this process; duplicates wait for it instead of racing it. */
@@ -51,15 +67,23 @@ interface Execution {
  * 1. an intent id seen before (running in this process, or stored) returns the first result, duplicate = true;
  * 2. a new intent is stored with its PENDING order (client_order_id = intent id) BEFORE the broker is called;
  * 3. it is executed in the queue of its (broker, account, symbol), strictly in arrival order;
- * 4. `submitted_at` is written just before the call through BROKER_FACTORY.engineFor(...);
+ * 4. `submitted_at` is written just before the call through BROKER_FACTORY.engineFor(...), in the same transaction
+ *    that checks the intent's expiry: an intent is either sent or refused as expired (FS050), never both, and the
+ *    broker client never sends it after its expiry either (`sendBy`);
  * 5. the answer is stored with the order's new state; anything that is not a definite answer (a timeout, a thrown
  *    error) makes the order UNKNOWN, which is reconciled with the broker and never re-sent.
+ * An intent still waiting in its queue when it expires (behind an unknown order of its key, say) is refused at its
+ * expiry, without waiting for its turn. A caller's deadline is kept: when the outcome cannot be known by `answerBy`,
+ * the intent's current state is answered (PENDING and why) and the outcome follows on the report stream.
  * Unknown brokers and accounts are refused before anything is stored (NOT_FOUND): such an intent can never execute.
  */
 @Injectable()
 export class IntentExecutionService {
   private readonly logger = new Logger(IntentExecutionService.name);
   private readonly runs = new Map<string, Run>();
+  private readonly progress = new IntentProgress();
+  /** Expiry timers of intents waiting in a queue; aborted when their turn comes or the worker stops. */
+  private readonly expiryWatches = new Set<AbortController>();
   private stopping = false;
 
   constructor(
@@ -73,24 +97,29 @@ export class IntentExecutionService {
   ) {}
 
   /**
-   * Submits an intent; resolves with its result once the broker answered (or the outcome became UNKNOWN).
-   * Throws InvalidArgumentError (bad input), BrokerNotFoundError / AccountNotFoundError (not configured),
-   * IntentConflictError (known id, different payload) or IntentNotPersistedError (database down).
+   * Submits an intent; resolves with its result once the broker answered (or the outcome became UNKNOWN), or by
+   * `options.answerBy` with its current state. Throws InvalidArgumentError (bad input), BrokerNotFoundError /
+   * AccountNotFoundError (not configured), IntentConflictError (known id, different payload), IntentNotPersistedError
+   * (database down) or IntentNotConfirmedError (not confirmed stored by `answerBy`).
    */
-  async submit(intent: ExecutionIntent, options: { dryRun?: boolean } = {}): Promise<SubmitOutcome> {
+  async submit(intent: ExecutionIntent, options: SubmitOptions = {}): Promise<SubmitOutcome> {
     validateExecutionIntent(intent);
     if (this.stopping) throw new WorkerStoppingError(intent.intentId);
     const dryRun = options.dryRun ?? false;
+    const expiresAt = dryRun
+      ? undefined
+      : resolveIntentExpiry(options.expiry ?? {}, intent.orderType, this.clock.now(), this.config.worker);
     this.metrics.intentReceived();
 
     const running = this.runs.get(intent.intentId);
     if (running !== undefined) {
       assertSameSubmission(running, { intent, dryRun });
-      const { result } = await running.outcome;
+      const { result } = await this.inTime(running, options.answerBy);
       this.metrics.duplicateIntent();
       return { result, duplicate: true };
     }
-    const outcome = await this.start(intent, dryRun, () => this.storeAndExecute(intent, dryRun)).outcome;
+    const run = this.start(intent, dryRun, () => this.storeAndExecute(intent, dryRun, expiresAt));
+    const outcome = await this.inTime(run, options.answerBy);
     if (outcome.duplicate) this.metrics.duplicateIntent();
     return outcome;
   }
@@ -98,6 +127,23 @@ export class IntentExecutionService {
   /** The current result of a stored intent, or null. */
   async find(intentId: string): Promise<StoredIntent | null> {
     return this.store.findIntent(intentId);
+  }
+
+  /**
+   * What the worker answers about a stored intent: its answer and order state, its expiry, and while its outcome is
+   * not known yet why (PENDING: queued, blocked behind an unknown order, waiting for a permit, sent; UNKNOWN:
+   * reconciling).
+   */
+  resultOf(stored: StoredIntent): IntentResult {
+    const result = intentResultOf(stored);
+    const expiresAt = expiryOf(stored, this.config.worker);
+    const pendingReason = this.pendingReasonOf(stored);
+    return {
+      ...result,
+      ...(expiresAt === undefined ? {} : { expiresAt }),
+      ...(pendingReason === undefined ? {} : { pendingReason }),
+      ...(stored.answer === undefined && pendingReason !== undefined ? { message: pendingMessage(pendingReason, expiresAt) } : {}),
+    };
   }
 
   /**
@@ -117,6 +163,8 @@ export class IntentExecutionService {
    */
   stop(): void {
     this.stopping = true;
+    for (const watch of this.expiryWatches) watch.abort();
+    this.expiryWatches.clear();
   }
 
   /** Intents being stored or executed right now. */
@@ -135,27 +183,52 @@ export class IntentExecutionService {
     return run;
   }
 
-  private async storeAndExecute(intent: ExecutionIntent, dryRun: boolean): Promise<SubmitOutcome> {
+  /**
+   * Resolves with the run's outcome, or at `answerBy` with the intent's current state when the outcome is not known
+   * by then. A run whose intent is not even confirmed stored by then fails with IntentNotConfirmedError (submitting
+   * the same intent again tells what became of it).
+   */
+  private async inTime(run: Run, answerBy: Date | undefined): Promise<SubmitOutcome> {
+    if (answerBy === undefined) return run.outcome;
+    const stop = new AbortController();
+    const settled = run.outcome.then(
+      (outcome) => ({ outcome }),
+      (error: unknown) => ({ error }),
+    );
+    const first = await Promise.race([settled, this.clock.waitUntil(answerBy, stop.signal).then(() => undefined)]);
+    stop.abort();
+    if (first !== undefined) {
+      if ('error' in first) throw first.error;
+      return first.outcome;
+    }
+    const tracked = this.progress.get(run.intent.intentId);
+    if (tracked === undefined) throw new IntentNotConfirmedError(run.intent.intentId);
+    const result = this.resultOf(tracked.stored);
+    this.metrics.pendingAnswer(result.pendingReason ?? PendingReason.QUEUED);
+    return { result, duplicate: false };
+  }
+
+  private async storeAndExecute(intent: ExecutionIntent, dryRun: boolean, expiresAt: Date | undefined): Promise<SubmitOutcome> {
     const known = await this.findStored(intent.intentId);
     if (known !== null) {
       assertSameSubmission(known, { intent, dryRun });
       // Stored but never sent (e.g. the database failed just before the call): sending it now is safe, because
-      // markSubmitted lets only one run, in any process, send it.
+      // the claim lets only one run, in any process, send it (and none once it expired).
       if (isUnsent(known)) return { result: await this.dispatch(known), duplicate: true };
-      return { result: intentResultOf(known), duplicate: true };
+      return { result: this.resultOf(known), duplicate: true };
     }
 
     this.assertRoutable(intent);
     let stored: StoredIntent;
     try {
-      stored = await this.store.createIntent({ ...intent, createdAt: this.clock.now() }, dryRun, this.clock.now());
+      stored = await this.store.createIntent({ ...intent, createdAt: this.clock.now() }, dryRun, this.clock.now(), expiresAt);
     } catch (error) {
       if (!(error instanceof DuplicateIntentError)) throw new IntentNotPersistedError(intent.intentId, error);
       // Another process stored it first (same database): its result is the result.
       const winner = await this.findStored(intent.intentId);
       if (winner === null) throw new IntentNotPersistedError(intent.intentId, error);
       assertSameSubmission(winner, { intent, dryRun });
-      return { result: intentResultOf(winner), duplicate: true };
+      return { result: this.resultOf(winner), duplicate: true };
     }
     return { result: await this.dispatch(stored), duplicate: false };
   }
@@ -183,22 +256,35 @@ export class IntentExecutionService {
   }
 
   /**
-   * Runs the intent in its key's queue. Resolves with the answer as soon as the broker call is done; the queue slot
-   * is held until a needed reconciliation has finished, so the next intent of the key waits for it.
+   * Runs the intent in its key's queue. Resolves with the answer as soon as the broker call is done, or with the
+   * expiry refusal as soon as the intent expires while it waits; the queue slot is held until a needed reconciliation
+   * has finished, so the next intent of the key waits for it.
    */
   private dispatch(stored: StoredIntent): Promise<IntentResult> {
+    const intentId = stored.intent.intentId;
+    const key = orderingKey(stored.intent);
+    const expiresAt = expiryOf(stored, this.config.worker);
+    this.progress.track(stored, key);
     return new Promise<IntentResult>((resolve, reject) => {
-      void this.queue.enqueue(orderingKey(stored.intent), async () => {
+      const watch = new AbortController();
+      if (expiresAt !== undefined) this.watchExpiry(stored, expiresAt, watch, resolve);
+      void this.queue.enqueue(key, async () => {
+        // From here on the claim decides between sending and expiring.
+        watch.abort();
+        this.expiryWatches.delete(watch);
         if (this.stopping) {
-          reject(new WorkerStoppingError(stored.intent.intentId));
+          this.progress.forget(intentId);
+          reject(new WorkerStoppingError(intentId));
           return;
         }
         let execution: Execution;
         try {
-          execution = await this.execute(stored);
+          execution = await this.execute(stored, expiresAt);
         } catch (error) {
           reject(error);
           return;
+        } finally {
+          this.progress.forget(intentId);
         }
         resolve(execution.result);
         if (execution.reconcile) {
@@ -212,7 +298,38 @@ export class IntentExecutionService {
     });
   }
 
-  private async execute(stored: StoredIntent): Promise<Execution> {
+  /**
+   * At the intent's expiry, refuses it if it is still waiting (the compare-and-set loses to a claim for sending, and
+   * to any other settlement), and answers the waiting callers at once.
+   */
+  private watchExpiry(
+    stored: StoredIntent,
+    expiresAt: Date,
+    watch: AbortController,
+    answer: (result: IntentResult) => void,
+  ): void {
+    const intentId = stored.intent.intentId;
+    this.expiryWatches.add(watch);
+    void this.clock.waitUntil(expiresAt, watch.signal).then(async () => {
+      this.expiryWatches.delete(watch);
+      if (watch.signal.aborted) return;
+      const waitedFor = this.pendingReasonOf(stored) ?? PendingReason.QUEUED;
+      const message = `expired at ${expiresAt.toISOString()} while ${PENDING_REASON_TEXT[waitedFor]}; not sent, and never will be`;
+      try {
+        const expired = await this.store.expireUnsent(intentId, this.clock.now(), message);
+        if (expired === null) return;
+        this.progress.forget(intentId);
+        this.metrics.intentAnswered({ accepted: false, unknown: false, failSafeCode: FailSafeCode.FS050 });
+        this.logger.warn(`Intent '${intentId}' ${message}`);
+        answer(this.resultOf(expired));
+      } catch (error) {
+        // Its turn will come: the claim checks the expiry again.
+        this.logger.error(`Expiring intent '${intentId}' failed: ${describe(error)}`);
+      }
+    });
+  }
+
+  private async execute(stored: StoredIntent, expiresAt: Date | undefined): Promise<Execution> {
     const { intent, dryRun } = stored;
     let engine: BrokerEngine;
     try {
@@ -223,16 +340,34 @@ export class IntentExecutionService {
       const answer: AnswerPatch = { accepted: false, handledBy: 'worker', failSafeCode: failSafeCodeForError(error), message };
       return this.record(stored, answer, dryRun ? undefined : { status: OrderStatus.REJECTED, message }, false);
     }
-    if (!dryRun && !(await this.store.markSubmitted(intent.intentId, this.clock.now()))) {
-      // Already sent by another run: never a second time. That run records the answer.
-      const current = await this.store.findIntent(intent.intentId);
-      return { result: intentResultOf(current ?? stored), reconcile: false };
+    if (!dryRun) {
+      const claimedAt = this.clock.now();
+      const claim = await this.store.claimForSending(
+        intent.intentId,
+        claimedAt,
+        expiresAt,
+        `expired at ${expiresAt?.toISOString()} before its turn to be sent came; not sent, and never will be`,
+      );
+      if (claim.kind === 'expired') {
+        this.metrics.intentAnswered({ accepted: false, unknown: false, failSafeCode: FailSafeCode.FS050 });
+        this.logger.warn(`Intent '${intent.intentId}' expired at ${expiresAt?.toISOString()} before it was sent`);
+        return { result: this.resultOf(claim.stored), reconcile: false };
+      }
+      if (claim.kind === 'not-pending') {
+        // Already sent by another run (never a second time: that run records the answer), or expired meanwhile.
+        const current = await this.store.findIntent(intent.intentId);
+        return { result: this.resultOf(current ?? stored), reconcile: false };
+      }
+      this.progress.advance(intent.intentId, 'sending');
     }
 
     const startedAt = performance.now();
     let response: ExecutionResponse;
     try {
-      response = await engine.submitIntent(intent);
+      response = await engine.submitIntent(intent, {
+        ...(dryRun || expiresAt === undefined ? {} : { sendBy: expiresAt }),
+        onStage: (stage) => this.progress.advance(intent.intentId, stage),
+      });
     } catch (error) {
       this.metrics.brokerCall(intent.brokerId, 'unknown', (performance.now() - startedAt) / 1000);
       return this.recordThrown(stored, engine.name, error);
@@ -271,7 +406,7 @@ export class IntentExecutionService {
         this.clock.now(),
       );
       this.metrics.intentAnswered({ accepted: answer.accepted, unknown: false, failSafeCode: answer.failSafeCode });
-      return { result: intentResultOf(settled), reconcile };
+      return { result: this.resultOf(settled), reconcile };
     } catch (error) {
       if (!(error instanceof IllegalOrderTransitionError)) throw error;
       // The answer does not fit the order's state machine: do not guess, ask the broker.
@@ -305,8 +440,28 @@ export class IntentExecutionService {
       this.clock.now(),
     );
     this.metrics.intentAnswered({ accepted: false, unknown: true, failSafeCode: FailSafeCode.FS042 });
-    return { result: intentResultOf(settled), reconcile: true };
+    return { result: this.resultOf(settled), reconcile: true };
   }
+
+  /** Why the outcome of a stored intent is not known yet; undefined once it is (or for a dry run already answered). */
+  private pendingReasonOf(stored: StoredIntent): PendingReason | undefined {
+    const { order } = stored;
+    const intentId = stored.intent.intentId;
+    if (order === undefined) return stored.answer === undefined ? PendingReason.QUEUED : undefined;
+    if (this.reconciler.isReconciling(intentId) || order.status === OrderStatus.UNKNOWN) return PendingReason.RECONCILING;
+    if (order.status !== OrderStatus.PENDING) return undefined;
+    const tracked = this.progress.get(intentId);
+    if (tracked?.stage === 'awaiting-permit') return PendingReason.RATE_LIMIT_WAIT;
+    if (tracked?.stage === 'sending' || order.submittedAt !== undefined) return PendingReason.AWAITING_BROKER;
+    return this.reconciler.isKeyBlocked(orderingKey(stored.intent)) ? PendingReason.BLOCKED_BY_UNKNOWN_ORDER : PendingReason.QUEUED;
+  }
+}
+
+/** The message of a PENDING answer: why, and until when an intent not sent yet may still be sent. */
+function pendingMessage(reason: PendingReason, expiresAt: Date | undefined): string {
+  const unsent = reason === PendingReason.QUEUED || reason === PendingReason.BLOCKED_BY_UNKNOWN_ORDER || reason === PendingReason.RATE_LIMIT_WAIT;
+  const expiry = unsent && expiresAt !== undefined ? `; refused as expired unless sent by ${expiresAt.toISOString()}` : '';
+  return `pending: ${PENDING_REASON_TEXT[reason]}${expiry}`;
 }
 
 /** FS042 (timeout class) or status UNKNOWN: the order may or may not be at the broker. */

@@ -1,5 +1,6 @@
 import type { FailSafeCode, OrderStatus } from '@qts/broker-domain';
 import type { StoredIntent } from '../persistence/stored-intent';
+import type { PendingReason } from './pending-reason';
 
 /** What SubmitIntent answers about an intent (without the duplicate flag). */
 export interface IntentResult {
@@ -14,9 +15,16 @@ export interface IntentResult {
   failSafeCode?: FailSafeCode;
   message: string;
   dryRun: boolean;
+  /** After this the order is not sent any more; undefined for a dry run. */
+  expiresAt?: Date;
+  /** Set while the outcome is not known yet (PENDING, or UNKNOWN while reconciled): why. */
+  pendingReason?: PendingReason;
 }
 
-/** The current result of a stored intent: its answer combined with the latest state of its order. */
+/**
+ * The current result of a stored intent: its answer combined with the latest state of its order (the service adds
+ * the expiry and the pending reason, IntentExecutionService.resultOf).
+ */
 export function intentResultOf(stored: StoredIntent): IntentResult {
   const { answer, order } = stored;
   return {

@@ -1,8 +1,9 @@
 import { BrokerUnavailableError, Decimal, FailSafeCode, OrderSide, OrderStatus, OrderType } from '@qts/broker-domain';
-import { testIntent } from '@qts/test-support';
+import { testBrokerConfig, testIntent, testPlatformConfig } from '@qts/test-support';
 import { ProcessingTestBed } from '../../../test/processing-test-bed';
 import { brokerOrder } from '../../../test/scripted-broker-factory';
 import { NEVER_REACHED_MESSAGE } from './order-reconciler';
+import { orderingKey } from './ordering-key';
 
 describe('OrderReconciler', () => {
   let bed: ProcessingTestBed;
@@ -123,6 +124,43 @@ describe('OrderReconciler', () => {
     expect(bed.clock.sleeps).toEqual([250, 500, 1000, 2000, 2000, 2000, 2000, 250]);
     expect(bed.clock.sleeps.reduce((a, b) => a + b, 0)).toBe(10_000);
     expect(bed.brokers.sent).toEqual([]);
+  });
+
+  it("waits the broker's own grace when its configuration sets one", async () => {
+    await bed.close();
+    const config = testPlatformConfig({ brokers: [testBrokerConfig({ reconcileGraceMs: 3_000 })] });
+    bed = await ProcessingTestBed.create({ reconcileGraceMs: 10_000, reconcileInitialDelayMs: 250, reconcileMaxDelayMs: 2_000 }, config);
+    await unknownOrder('intent-1');
+
+    await expect(bed.reconciler.reconcile('intent-1')).resolves.toBe('never_reached');
+
+    expect(bed.clock.sleeps.reduce((a, b) => a + b, 0)).toBe(3_000);
+    expect((await bed.store.findIntent('intent-1'))?.answer?.message).toContain('3 s after it was sent');
+  });
+
+  it('holds the key of the order while it reconciles it: the blocked-keys gauge and the queued intents see it', async () => {
+    await unknownOrder('intent-1');
+    let release!: () => void;
+    const answered = new Promise<void>((resolve) => (release = resolve));
+    let asked!: () => void;
+    const asking = new Promise<void>((resolve) => (asked = resolve));
+    bed.brokers.lookup = async (ref) => {
+      asked();
+      await answered;
+      return brokerOrder(ref.clientOrderId as string, OrderStatus.ACCEPTED);
+    };
+    const key = orderingKey(testIntent({ intentId: 'intent-1' }));
+
+    const reconciling = bed.reconciler.reconcile('intent-1');
+    await asking;
+    expect(bed.reconciler.isKeyBlocked(key)).toBe(true);
+    expect(bed.reconciler.isKeyBlocked(orderingKey(testIntent({ symbol: '000660' })))).toBe(false);
+    expect(await bed.metrics.registry.metrics()).toContain('execution_worker_blocked_keys{broker_id="kis"} 1');
+
+    release();
+    await expect(reconciling).resolves.toBe('found');
+    expect(bed.reconciler.isKeyBlocked(key)).toBe(false);
+    expect(await bed.metrics.registry.metrics()).not.toContain('execution_worker_blocked_keys{broker_id="kis"}');
   });
 
   it('keeps asking while the broker cannot answer, and defers to the sweep after reconcileMaxBlockingMs', async () => {

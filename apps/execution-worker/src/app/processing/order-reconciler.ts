@@ -10,6 +10,7 @@ import { WorkerMetrics, type ReconciliationOutcome } from '../metrics/worker-met
 import { KeyedSerialQueue } from '@qts/service-infra';
 import { needsReconciliation } from './order-progress';
 import { orderingKey } from './ordering-key';
+import { ReconciliationGrace } from './reconciliation-grace';
 import { WORKER_CLOCK, type WorkerClock } from './worker-clock';
 
 /** The message of an order the broker never received; strategies and operators key on its wording. */
@@ -20,7 +21,8 @@ export const NEVER_REACHED_MESSAGE = 'never reached the broker';
  * with the intent's clientOrderId and a description of what was sent (brokers without a client order id, KIS and
  * Kiwoom REST, match it in their order list) — never by sending it again:
  * - the broker knows it: the order takes the broker's status;
- * - the broker does not know it once the grace period after sending has passed: REJECTED, "never reached the broker";
+ * - the broker does not know it once the grace period after sending has passed (ReconciliationGrace: per broker):
+ *   REJECTED, "never reached the broker";
  * - the broker cannot answer: ask again with exponential backoff (bounded), and after reconcileMaxBlockingMs leave
  *   the order UNKNOWN for the periodic sweep so the intents queued behind it are not held forever;
  * - several broker orders match it (AMBIGUOUS_MATCH): it stays UNKNOWN with that operator flag (GetIntent, the
@@ -31,6 +33,8 @@ export const NEVER_REACHED_MESSAGE = 'never reached the broker';
 export class OrderReconciler implements OnApplicationShutdown {
   private readonly logger = new Logger(OrderReconciler.name);
   private readonly active = new Set<string>();
+  /** The (broker, account, symbol) key each running reconciliation holds, by intent id. */
+  private readonly holding = new Map<string, { key: string; brokerId: string }>();
   private readonly shutdown = new AbortController();
 
   constructor(
@@ -40,7 +44,10 @@ export class OrderReconciler implements OnApplicationShutdown {
     @Inject(WORKER_SETTINGS) private readonly settings: WorkerSettings,
     @Inject(WORKER_CLOCK) private readonly clock: WorkerClock,
     private readonly metrics: WorkerMetrics,
-  ) {}
+    private readonly grace: ReconciliationGrace,
+  ) {
+    metrics.useBlockedKeys(() => this.blockedKeysByBroker());
+  }
 
   /** Queues a reconciliation behind the intents of the same (broker, account, symbol). */
   schedule(stored: StoredIntent): Promise<ReconciliationOutcome> {
@@ -50,6 +57,23 @@ export class OrderReconciler implements OnApplicationShutdown {
   /** True while the order of this intent is being reconciled. */
   isReconciling(intentId: string): boolean {
     return this.active.has(intentId);
+  }
+
+  /** True while a reconciliation holds this (broker, account, symbol) key: its next intents wait for it. */
+  isKeyBlocked(key: string): boolean {
+    for (const held of this.holding.values()) if (held.key === key) return true;
+    return false;
+  }
+
+  /** Keys held by a reconciliation right now, per broker (the "blocked keys" gauge). */
+  blockedKeysByBroker(): Map<string, number> {
+    const keys = new Map<string, Set<string>>();
+    for (const held of this.holding.values()) {
+      const set = keys.get(held.brokerId) ?? new Set<string>();
+      set.add(held.key);
+      keys.set(held.brokerId, set);
+    }
+    return new Map([...keys].map(([brokerId, set]) => [brokerId, set.size]));
   }
 
   /** Reconciles now (the caller holds the intent's queue slot). */
@@ -63,6 +87,7 @@ export class OrderReconciler implements OnApplicationShutdown {
       return outcome;
     } finally {
       this.active.delete(intentId);
+      this.holding.delete(intentId);
     }
   }
 
@@ -87,6 +112,9 @@ export class OrderReconciler implements OnApplicationShutdown {
       if (stored === null || order === undefined || !needsReconciliation(order)) return 'settled';
       // Flagged for an operator: asking again cannot tell the matching orders apart.
       if (order.operatorFlag !== undefined) return 'ambiguous';
+      if (!this.holding.has(intentId)) {
+        this.holding.set(intentId, { key: orderingKey(stored.intent), brokerId: order.brokerId });
+      }
 
       const adapter = this.brokers.adapterFor(order.brokerId);
       if (adapter === undefined) {
@@ -112,7 +140,7 @@ export class OrderReconciler implements OnApplicationShutdown {
         return 'found';
       }
       const sentAt = (order.submittedAt ?? order.createdAt).getTime();
-      const graceEndsAt = sentAt + this.settings.reconcileGraceMs;
+      const graceEndsAt = sentAt + this.grace.forBroker(order.brokerId);
       if (found === null && now >= graceEndsAt) {
         await this.declareNeverReached(stored, order);
         return 'never_reached';
@@ -180,7 +208,7 @@ export class OrderReconciler implements OnApplicationShutdown {
 
   private async declareNeverReached(stored: StoredIntent, order: StoredOrder): Promise<void> {
     const message = `${NEVER_REACHED_MESSAGE}: no order with client order id '${order.clientOrderId}' ${Math.round(
-      this.settings.reconcileGraceMs / 1000,
+      this.grace.forBroker(order.brokerId) / 1000,
     )} s after it was sent; not re-sent`;
     if (order.status === OrderStatus.PENDING) {
       await this.store.settle(order.intentId, { order: { status: OrderStatus.UNKNOWN } }, 'reconciliation', this.clock.now());

@@ -93,6 +93,11 @@ interface BrokerConfigBase {
   mock: boolean;
   /** Per-call deadline (gRPC call, or REST request unless `rest.requestTimeoutMs` says otherwise). */
   deadlineMs?: number;
+  /**
+   * After an order of this broker was sent, how long "the broker does not know it" is not yet "it never arrived"
+   * (the reconciliation grace). Unset: the worker's WORKER_RECONCILE_GRACE_MS.
+   */
+  reconcileGraceMs?: number;
 }
 
 /** A broker reached through the JTS gRPC server. */

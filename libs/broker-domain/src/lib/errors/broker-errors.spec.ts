@@ -14,6 +14,7 @@ import {
   NotSupportedError,
   OrderNotFoundError,
   OrderOutcomeUnknownError,
+  OrderExpiredError,
   OrderRejectedError,
   RateLimitExceededError,
   SymbolNotFoundError,
@@ -36,6 +37,7 @@ describe('domain errors', () => {
     [new BrokerNotFoundError(), 'BrokerNotFoundError', 'BROKER_NOT_FOUND', false],
     [new InvalidArgumentError(), 'InvalidArgumentError', 'INVALID_ARGUMENT', false],
     [new IllegalOrderTransitionError(), 'IllegalOrderTransitionError', 'ILLEGAL_ORDER_TRANSITION', false],
+    [new OrderExpiredError(), 'OrderExpiredError', 'ORDER_EXPIRED', false],
   ];
 
   it.each(cases)('%p: name, stable code and retryability', (error, name, code, retryable) => {

@@ -200,3 +200,16 @@ export class IllegalOrderTransitionError extends BrokerError {
     this.to = options.to;
   }
 }
+
+/**
+ * An order was not sent because its send-by time (the intent's expiry) passed first, e.g. while it waited for a
+ * rate-limit permit or a connection. Nothing reached the broker; the order must not be sent any more.
+ */
+export class OrderExpiredError extends BrokerError {
+  readonly code = BROKER_ERROR_CODES.ORDER_EXPIRED;
+  readonly retryable = false;
+
+  constructor(message = 'The order expired before it could be sent; nothing was sent', options?: BrokerErrorOptions) {
+    super(message, options);
+  }
+}

@@ -2,6 +2,7 @@ import { Decimal } from 'decimal.js';
 import { OrderSide } from '../enums/order-side';
 import { OrderStatus } from '../enums/order-status';
 import { OrderType } from '../enums/order-type';
+import type { OrderSendOptions } from '../ports/broker-gateway';
 import { FailSafeCode } from './fail-safe-code';
 
 /** What a strategy wants executed. `intentId` is the idempotency key: one intent, at most one order. */
@@ -30,6 +31,12 @@ export interface ExecutionResponse {
   message: string;
   /** True when the payload was built and validated but nothing was sent. */
   dryRun?: boolean;
+  /**
+   * True when the platform itself refused the order before anything was sent, for a reason that says nothing about
+   * the broker's health: no rate-limit permit in time, or the intent expired while it waited. Such refusals never
+   * count toward the consecutive-failure guard.
+   */
+  refusedBeforeSending?: boolean;
 }
 
 /** An order as an order adapter (KIS REST, Kiwoom REST, JTS) receives it. */
@@ -81,7 +88,8 @@ export interface OrderReference {
 
 export interface OrderAdapter {
   readonly brokerId: string;
-  placeOrder(request: OrderRequest): Promise<OrderResponse>;
+  /** `options.sendBy`: never sent after it (OrderExpiredError instead); `options.onStage`: progress on the way out. */
+  placeOrder(request: OrderRequest, options?: OrderSendOptions): Promise<OrderResponse>;
   /** null when the broker knows no such order (used to reconcile unknown outcomes). */
   getOrder(ref: OrderReference): Promise<OrderResponse | null>;
   cancelOrder(orderId: string): Promise<OrderResponse>;
@@ -90,5 +98,6 @@ export interface OrderAdapter {
 /** Turns intents into broker orders (LiveBroker, NoopBroker, the order-adapter bridge). */
 export interface BrokerEngine {
   readonly name: string;
-  submitIntent(intent: ExecutionIntent): Promise<ExecutionResponse>;
+  /** `options` bound and follow the order on its way out (see OrderSendOptions); engines that send nothing ignore them. */
+  submitIntent(intent: ExecutionIntent, options?: OrderSendOptions): Promise<ExecutionResponse>;
 }

@@ -11,6 +11,7 @@ import {
   NotSupportedError,
   OrderNotFoundError,
   OrderOutcomeUnknownError,
+  OrderExpiredError,
   OrderRejectedError,
   RateLimitExceededError,
   SymbolNotFoundError,
@@ -19,7 +20,7 @@ import { FAIL_SAFE_CODES, FailSafeCode, isFailSafeCode } from './fail-safe-code'
 import { failSafeCodeForError } from './fail-safe-code-for-error';
 
 describe('FAIL_SAFE_CODES', () => {
-  it('documents FS040 through FS049, each code equal to its name', () => {
+  it('documents FS040 through FS050, each code equal to its name', () => {
     expect(Object.keys(FAIL_SAFE_CODES)).toEqual([
       'FS040',
       'FS041',
@@ -31,6 +32,7 @@ describe('FAIL_SAFE_CODES', () => {
       'FS047',
       'FS048',
       'FS049',
+      'FS050',
     ]);
     expect(Object.values(FailSafeCode)).toEqual(Object.keys(FAIL_SAFE_CODES));
     for (const meaning of Object.values(FAIL_SAFE_CODES)) {
@@ -39,7 +41,9 @@ describe('FAIL_SAFE_CODES', () => {
     expect(FAIL_SAFE_CODES.FS042).toMatch(/timeout/i);
     expect(FAIL_SAFE_CODES.FS047).toMatch(/live trading/i);
     expect(isFailSafeCode('FS046')).toBe(true);
-    expect(isFailSafeCode('FS050')).toBe(false);
+    expect(FAIL_SAFE_CODES.FS050).toMatch(/expir/i);
+    expect(isFailSafeCode('FS050')).toBe(true);
+    expect(isFailSafeCode('FS051')).toBe(false);
   });
 });
 
@@ -60,6 +64,7 @@ describe('failSafeCodeForError', () => {
     [new AccountNotFoundError(), FailSafeCode.FS048],
     [new OrderNotFoundError(), FailSafeCode.FS049],
     [new IllegalOrderTransitionError(), FailSafeCode.FS049],
+    [new OrderExpiredError(), FailSafeCode.FS050],
   ])('maps %p to %s', (error, code) => {
     expect(failSafeCodeForError(error)).toBe(code);
   });

@@ -20,6 +20,8 @@ const FAIL_SAFE_BY_ERROR_CODE: Readonly<Record<BrokerErrorCode, FailSafeCode>> =
   [BROKER_ERROR_CODES.ACCOUNT_NOT_FOUND]: FailSafeCode.FS048,
   [BROKER_ERROR_CODES.ORDER_NOT_FOUND]: FailSafeCode.FS049,
   [BROKER_ERROR_CODES.ILLEGAL_ORDER_TRANSITION]: FailSafeCode.FS049,
+  // Nothing was sent: the intent's expiry passed while the order waited to leave.
+  [BROKER_ERROR_CODES.ORDER_EXPIRED]: FailSafeCode.FS050,
 });
 
 /**

@@ -13,6 +13,7 @@ export enum FailSafeCode {
   FS047 = 'FS047',
   FS048 = 'FS048',
   FS049 = 'FS049',
+  FS050 = 'FS050',
 }
 
 /** What each code means (the documented table). */
@@ -28,6 +29,7 @@ export const FAIL_SAFE_CODES: Readonly<Record<FailSafeCode, string>> = Object.fr
   [FailSafeCode.FS047]: 'Live trading not allowed (NoopBroker)',
   [FailSafeCode.FS048]: 'Invalid order (rejected before reaching the broker)',
   [FailSafeCode.FS049]: 'Unclassified broker error',
+  [FailSafeCode.FS050]: 'Expired: the intent was not sent before its expiry and never will be',
 });
 
 export function isFailSafeCode(value: unknown): value is FailSafeCode {

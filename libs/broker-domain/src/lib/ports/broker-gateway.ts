@@ -23,6 +23,20 @@ export interface PlaceOrderCommand {
   clientOrderId?: string;
 }
 
+/** Where an order is on its way out, as reported to `OrderSendOptions.onStage`. */
+export type OrderSendStage = 'awaiting-permit' | 'sending';
+
+/** How a caller bounds and follows one order on its way to the broker. */
+export interface OrderSendOptions {
+  /**
+   * The latest instant at which the order may leave for the broker. Whoever waits before sending (for a rate-limit
+   * permit, for a connection) never sends it later: past it, nothing is sent and OrderExpiredError is thrown.
+   */
+  sendBy?: Date;
+  /** Told when the order starts waiting for its rate-limit permit, and when it is being written to the broker. */
+  onStage?: (stage: OrderSendStage) => void;
+}
+
 export interface StreamOptions {
   /** Aborting ends the stream and releases its timers and subscriptions. */
   signal?: AbortSignal;
@@ -52,7 +66,7 @@ export interface BrokerGateway {
   streamQuotes(symbols: string[], options?: StreamOptions): AsyncIterable<Quote>;
   getBalance(accountId: string): Promise<Balance>;
   getPositions(accountId: string): Promise<Position[]>;
-  placeOrder(command: PlaceOrderCommand): Promise<Order>;
+  placeOrder(command: PlaceOrderCommand, options?: OrderSendOptions): Promise<Order>;
   cancelOrder(orderId: string): Promise<Order>;
   getOrderStatus(orderId: string): Promise<Order>;
   /** For reconciling an unknown outcome: the order placed with this clientOrderId, or null if none was. */

@@ -5,7 +5,9 @@ import {
   Decimal,
   InsufficientFundsError,
   InvalidOrderError,
+  OrderExpiredError,
   OrderOutcomeUnknownError,
+  OrderSendStage,
   OrderSide,
   OrderStatus,
   OrderType,
@@ -297,6 +299,54 @@ describe('GrpcBrokerGateway orders', () => {
       await expect(gateway.cancelOrder('ORD-1')).rejects.toBeInstanceOf(BrokerUnavailableError);
       expect(harness.limiter.acquired).toEqual([]);
       expect(harness.server.calls.placeOrder + harness.server.calls.cancelOrder).toBe(0);
+    });
+
+    it('never sends after its send-by time: no permit before it is OrderExpired, nothing sent', async () => {
+      harness.limiter.grant = false;
+      const sendBy = new Date(Date.now() + 400);
+
+      const error = await harness.gateway({ acquireTimeoutMs: 10_000 }).placeOrder(LIMIT_BUY, { sendBy }).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(OrderExpiredError);
+      expect((error as OrderExpiredError).details).toMatchObject({ clientOrderId: 'intent-0001', sendBy: sendBy.toISOString() });
+      // The permit wait was cut at the send-by time, not the acquire timeout.
+      expect(harness.limiter.timeouts.at(-1)).toBeLessThanOrEqual(400);
+      expect(harness.limiter.timeouts.at(-1)).toBeGreaterThan(0);
+      expect(harness.server.calls.placeOrder).toBe(0);
+    });
+
+    it('a send-by time already past: OrderExpired at once, no permit taken', async () => {
+      const error = await harness.gateway().placeOrder(LIMIT_BUY, { sendBy: new Date(Date.now() - 1) }).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(OrderExpiredError);
+      expect(harness.limiter.acquired).toEqual([]);
+      expect(harness.server.calls.placeOrder).toBe(0);
+    });
+
+    it('a send-by time later than the acquire timeout: no permit is still RateLimitExceeded from the client', async () => {
+      harness.limiter.grant = false;
+
+      const error = await harness
+        .gateway({ acquireTimeoutMs: 250 })
+        .placeOrder(LIMIT_BUY, { sendBy: new Date(Date.now() + 60_000) })
+        .catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(RateLimitExceededError);
+      expect((error as RateLimitExceededError).details).toMatchObject({ source: 'client' });
+      expect(harness.limiter.timeouts.at(-1)).toBe(250);
+    });
+
+    it('reports the permit wait, then the send, and sends an order whose send-by time is ahead', async () => {
+      const stages: OrderSendStage[] = [];
+
+      const order = await harness.gateway().placeOrder(LIMIT_BUY, {
+        sendBy: new Date(Date.now() + 60_000),
+        onStage: (stage) => stages.push(stage),
+      });
+
+      expect(order.clientOrderId).toBe('intent-0001');
+      expect(stages).toEqual(['awaiting-permit', 'sending']);
+      expect(harness.server.calls.placeOrder).toBe(1);
     });
 
     it('InsufficientFunds reaches the caller as is', async () => {

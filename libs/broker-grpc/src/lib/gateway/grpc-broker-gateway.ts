@@ -12,7 +12,9 @@ import {
   isSymbolCode,
   isTimeframe,
   Order,
+  OrderExpiredError,
   OrderNotFoundError,
+  OrderSendOptions,
   PlaceOrderCommand,
   Position,
   Quote,
@@ -314,16 +316,25 @@ export class GrpcBrokerGateway implements BrokerGateway {
     });
   }
 
-  async placeOrder(command: PlaceOrderCommand): Promise<Order> {
+  /**
+   * `options.sendBy` bounds the wait for the permit and for a READY channel: the order never leaves after it
+   * (OrderExpiredError, nothing sent). `options.onStage` hears 'awaiting-permit' and then 'sending'.
+   */
+  async placeOrder(command: PlaceOrderCommand, options: OrderSendOptions = {}): Promise<Order> {
     validatePlaceOrderCommand(command);
     const clientOrderId = command.clientOrderId ?? this.newClientOrderId();
     const request = placeOrderRequestToWire(command, clientOrderId);
-    return this.mutateOrder('placeOrder', { clientOrderId }, async (connection, deadline) => {
-      const response = await unaryCall<jtsV1.OrderResponse>((done) =>
-        connection.trading.placeOrder(request, callMetadata(), { deadline }, done),
-      );
-      return orderFromWire(response.order, this.brokerId);
-    });
+    return this.mutateOrder(
+      'placeOrder',
+      { clientOrderId },
+      async (connection, deadline) => {
+        const response = await unaryCall<jtsV1.OrderResponse>((done) =>
+          connection.trading.placeOrder(request, callMetadata(), { deadline }, done),
+        );
+        return orderFromWire(response.order, this.brokerId);
+      },
+      options,
+    );
   }
 
   async cancelOrder(orderId: string): Promise<Order> {
@@ -421,18 +432,26 @@ export class GrpcBrokerGateway implements BrokerGateway {
     operation: BrokerOperation,
     context: { clientOrderId?: string },
     invoke: (connection: BrokerConnection, deadline: number) => Promise<Order>,
+    send: OrderSendOptions = {},
   ): Promise<Order> {
     this.requireConnection(operation);
-    const lease = (await this.takeLease(operation)) as RateLimitLease;
+    const sendBy = send.sendBy?.getTime();
+    if (sendBy !== undefined && Date.now() >= sendBy) throw this.expired(operation, sendBy, context);
+    send.onStage?.('awaiting-permit');
+    const lease = await this.takeOrderLease(operation, sendBy, context);
     const connection = this.connectionFor(operation, lease);
     const deadline = Date.now() + this.deadlineMs;
-    if (!(await waitForChannelReady(connection.channel, deadline))) {
+    const readyBy = sendBy === undefined ? deadline : Math.min(deadline, sendBy);
+    if (!(await waitForChannelReady(connection.channel, readyBy))) {
       lease.settle('unsent');
+      // A channel still connecting at the send-by time may be fine: that is the order's deadline, not the broker's.
+      if (sendBy !== undefined && Date.now() >= sendBy) throw this.expired(operation, sendBy, context);
       this.connections.reportFailure(this.brokerId, `${operation}: channel not ready`);
       throw new BrokerUnavailableError(`Broker '${this.brokerId}' is unavailable (${operation} was not sent)`, {
         details: { brokerId: this.brokerId, operation, ...context },
       });
     }
+    send.onStage?.('sending');
     lease.markSent();
     try {
       const order = await invoke(connection, deadline);
@@ -498,15 +517,47 @@ export class GrpcBrokerGateway implements BrokerGateway {
   private async takeLease(operation: BrokerOperation, signal?: AbortSignal): Promise<RateLimitLease | null> {
     const lease = await this.limiter.acquireLease(operation, { timeoutMs: this.acquireTimeoutMs, signal });
     if (!lease && !signal?.aborted) {
-      throw new RateLimitExceededError(
-        `No rate-limit permit for ${operation} on broker '${this.brokerId}' within ${this.acquireTimeoutMs} ms`,
-        {
-          retryAfterMs: await this.limiter.estimateWaitMs(operation),
-          details: { brokerId: this.brokerId, operation, source: 'client' },
-        },
-      );
+      throw await this.noPermit(operation);
     }
     return lease;
+  }
+
+  /**
+   * The lease of an order that must leave by `sendBy` (epoch ms): the wait ends there at the latest, with
+   * OrderExpiredError when it was that bound (not the acquire timeout) that ended it.
+   */
+  private async takeOrderLease(
+    operation: BrokerOperation,
+    sendBy: number | undefined,
+    context: { clientOrderId?: string },
+  ): Promise<RateLimitLease> {
+    if (sendBy === undefined) return (await this.takeLease(operation)) as RateLimitLease;
+    const remainingMs = sendBy - Date.now();
+    if (remainingMs <= 0) throw this.expired(operation, sendBy, context);
+    const cutBySendBy = remainingMs < this.acquireTimeoutMs;
+    const lease = await this.limiter.acquireLease(operation, {
+      timeoutMs: cutBySendBy ? remainingMs : this.acquireTimeoutMs,
+    });
+    if (lease) return lease;
+    throw cutBySendBy ? this.expired(operation, sendBy, context) : await this.noPermit(operation);
+  }
+
+  private expired(operation: BrokerOperation, sendBy: number, context: { clientOrderId?: string }): OrderExpiredError {
+    return new OrderExpiredError(
+      `${operation} on broker '${this.brokerId}' was not sent: its send-by time ${new Date(sendBy).toISOString()} passed first`,
+      { details: { brokerId: this.brokerId, operation, ...context, sendBy: new Date(sendBy).toISOString() } },
+    );
+  }
+
+  /** No permit within acquireTimeoutMs: refused here, nothing sent (`source: 'client'`). */
+  private async noPermit(operation: BrokerOperation): Promise<RateLimitExceededError> {
+    return new RateLimitExceededError(
+      `No rate-limit permit for ${operation} on broker '${this.brokerId}' within ${this.acquireTimeoutMs} ms`,
+      {
+        retryAfterMs: await this.limiter.estimateWaitMs(operation),
+        details: { brokerId: this.brokerId, operation, source: 'client' },
+      },
+    );
   }
 
   /** The connection to send on; when there is none any more, the lease is given back (nothing was sent). */

@@ -170,6 +170,17 @@ export const BROKER_FAIL_SAFE_TABLE: readonly BrokerFailSafeRule[] = Object.free
     operatorAction:
       'The broker refused with a code this table does not know yet: read the code in the message, add it to BROKER_FAIL_SAFE_TABLE and the doc.',
   },
+  {
+    code: FailSafeCode.FS050,
+    meaning: 'Expired (EXPIRED): not sent before its expiry; final, never sent',
+    kisMessageCodes: [],
+    kiwoomMessageCodes: [],
+    kiwoomReturnCodes: [],
+    transport: [],
+    countsTowardGuard: false,
+    operatorAction:
+      'Nothing was placed: it waited past its expires_at (behind an unknown order of its symbol, a permit, an outage). Submit a new intent if still wanted.',
+  },
 ] satisfies BrokerFailSafeRule[]);
 
 /** The rule of a code. Every FailSafeCode has exactly one (a spec checks it). */

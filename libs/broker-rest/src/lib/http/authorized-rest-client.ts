@@ -1,4 +1,4 @@
-import { InvalidArgumentError, RateLimitExceededError } from '@qts/broker-domain';
+import { InvalidArgumentError, OrderExpiredError, RateLimitExceededError } from '@qts/broker-domain';
 import type { RestRequestObserver } from '../health/rest-connection-health';
 import type { RestCallOutcome, RestCallPermit, RestCallPermits } from '../permits/rest-call-permits';
 import type { AccessTokenSource } from '../tokens/access-token-manager';
@@ -113,16 +113,26 @@ export abstract class AuthorizedRestClient implements RestBrokerClient {
   }
 
   private async takePermit(call: RestCall): Promise<RestCallPermit> {
+    const remainingMs = call.sendBy === undefined ? Number.POSITIVE_INFINITY : call.sendBy.getTime() - Date.now();
+    if (remainingMs <= 0) throw this.expired(call);
+    const cutBySendBy = remainingMs < this.permitTimeoutMs;
+    call.onStage?.('awaiting-permit');
     const permit = await this.permits.acquire(call.operation, {
-      timeoutMs: this.permitTimeoutMs,
+      timeoutMs: cutBySendBy ? remainingMs : this.permitTimeoutMs,
       ...(call.signal === undefined ? {} : { signal: call.signal }),
     });
     if (permit !== undefined) {
+      if (call.sendBy !== undefined && Date.now() >= call.sendBy.getTime()) {
+        permit.complete('unsent');
+        throw this.expired(call);
+      }
+      call.onStage?.('sending');
       return permit;
     }
     if (call.signal?.aborted === true) {
       throw abortReason(call.signal);
     }
+    if (cutBySendBy) throw this.expired(call);
     throw new RateLimitExceededError(
       `No rate-limit permit for ${call.operation} on broker '${this.brokerId}' within ${this.permitTimeoutMs} ms (not sent)`,
       {
@@ -130,6 +140,14 @@ export abstract class AuthorizedRestClient implements RestBrokerClient {
         details: { brokerId: this.brokerId, operation: call.operation, source: 'client' },
       },
     );
+  }
+
+  /** The call's send-by time passed before it could leave: nothing was sent. */
+  private expired(call: RestCall): OrderExpiredError {
+    const sendBy = call.sendBy?.toISOString();
+    return new OrderExpiredError(`${call.operation} on broker '${this.brokerId}' was not sent: its send-by time ${sendBy} passed first`, {
+      details: { brokerId: this.brokerId, operation: call.operation, sendBy },
+    });
   }
 }
 

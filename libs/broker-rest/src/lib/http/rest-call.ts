@@ -1,4 +1,4 @@
-import type { BrokerOperation } from '@qts/broker-domain';
+import type { BrokerOperation, OrderSendOptions } from '@qts/broker-domain';
 import type { RestResponse } from './rest-response';
 
 /**
@@ -23,6 +23,13 @@ export interface RestCall {
   continuation?: Readonly<Record<string, string>>;
   /** Aborts a read (a quote stream that ends); orders are never sent with one. */
   signal?: AbortSignal;
+  /**
+   * An order's send-by time: the request never leaves after it (the permit wait ends there; OrderExpiredError,
+   * nothing sent), a resend after a refused token included.
+   */
+  sendBy?: Date;
+  /** Told when the request starts waiting for its permit, and when it is being sent. */
+  onStage?: OrderSendOptions['onStage'];
 }
 
 /**

@@ -1,4 +1,4 @@
-import { AuthenticationError, InvalidArgumentError, RateLimitExceededError } from '@qts/broker-domain';
+import { AuthenticationError, InvalidArgumentError, OrderExpiredError, RateLimitExceededError } from '@qts/broker-domain';
 import { CountingPermits } from '../../../test/counting-permits';
 import { SecretText } from '../credentials/secret-text';
 import type { RestCall } from '../http/rest-call';
@@ -152,6 +152,30 @@ describe('KisHttpClient', () => {
     expect(error).toBeInstanceOf(RateLimitExceededError);
     expect((error as RateLimitExceededError).details).toMatchObject({ operation: 'placeOrder', source: 'client' });
     expect(seen).toHaveLength(0);
+  });
+
+  it('never sends an order after its send-by time: the permit wait ends there, OrderExpired, nothing sent', async () => {
+    const { seen, fetch } = recordingFetch(() => new Response('{}'));
+    const none = new CountingPermits({ grant: false });
+    const sendBy = new Date(Date.now() + 400);
+
+    const waited = await aClient(fetch, { permits: none }).send({ ...post('TTTC0012U'), sendBy }).catch((e: unknown) => e);
+    const past = await aClient(fetch).send({ ...post('TTTC0012U'), sendBy: new Date(Date.now() - 1) }).catch((e: unknown) => e);
+
+    expect(waited).toBeInstanceOf(OrderExpiredError);
+    expect(none.timeouts[0]).toBeLessThanOrEqual(400);
+    expect(past).toBeInstanceOf(OrderExpiredError);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('reports the permit wait and the send of a request, and sends one whose send-by time is ahead', async () => {
+    const { seen, fetch } = recordingFetch(() => new Response(JSON.stringify({ rt_cd: '0' })));
+    const stages: string[] = [];
+
+    await aClient(fetch).send({ ...post('TTTC0012U'), sendBy: new Date(Date.now() + 60_000), onStage: (stage) => stages.push(stage) });
+
+    expect(stages).toEqual(['awaiting-permit', 'sending']);
+    expect(seen).toHaveLength(1);
   });
 
   it('refuses to send a paper tr_id to the real server and a real tr_id to the paper server', async () => {

@@ -10,6 +10,7 @@ import {
   InvalidArgumentError,
   InvalidOrderError,
   NotSupportedError,
+  OrderExpiredError,
   OrderNotFoundError,
   OrderOutcomeUnknownError,
   OrderRejectedError,
@@ -90,6 +91,18 @@ describe('KisOrderAdapter.placeOrder', () => {
       brokerCode: 'APBK0013',
       message: '주문 전송 완료 되었습니다.',
     });
+  });
+
+  it('hands the send-by time to the client, and answers OrderExpired (nothing placed) when it passed first', async () => {
+    const sendBy = new Date('2025-03-03T03:10:05Z');
+    const client = new ScriptedRestClient().answer(new OrderExpiredError('send-by passed'));
+    const adapter = anAdapter(client);
+
+    const error = await adapter.placeOrder(aRequest(), { sendBy }).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(OrderExpiredError);
+    expect(failSafeCodeForError(error)).toBe(FailSafeCode.FS050);
+    expect(client.calls[0].sendBy).toEqual(sendBy);
   });
 
   it('uses the paper tr_id for a paper account and the sell tr_id for a sale', async () => {

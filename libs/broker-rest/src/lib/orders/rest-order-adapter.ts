@@ -11,6 +11,7 @@ import {
   OrderReference,
   OrderRequest,
   OrderResponse,
+  OrderSendOptions,
   OrderSide,
   OrderStatus,
   PlacedOrderDescription,
@@ -145,14 +146,20 @@ export abstract class RestOrderAdapter<TRow extends BrokerOrderRow> implements O
     return [...this.ambiguous.values()].map((match) => ({ ...match, candidateOrderIds: [...match.candidateOrderIds] }));
   }
 
-  async placeOrder(request: OrderRequest): Promise<OrderResponse> {
+  /** `options.sendBy`: the request never leaves after it (OrderExpiredError, nothing sent). */
+  async placeOrder(request: OrderRequest, options: OrderSendOptions = {}): Promise<OrderResponse> {
     const payload = this.buildPayload(request);
+    const call: RestCall = {
+      ...payload.call,
+      ...(options.sendBy === undefined ? {} : { sendBy: options.sendBy }),
+      ...(options.onStage === undefined ? {} : { onStage: options.onStage }),
+    };
     return submitRestOrder({
       brokerId: this.brokerId,
       book: this.book,
       request,
       sentAt: this.clock(),
-      send: () => this.client.send(payload.call),
+      send: () => this.client.send(call),
       interpret: (response) => this.interpretOrderAnswer(response, request.clientOrderId),
     });
   }

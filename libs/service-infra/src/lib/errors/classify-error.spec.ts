@@ -5,6 +5,7 @@ import {
   IllegalOrderTransitionError,
   InsufficientFundsError,
   InvalidOrderError,
+  OrderExpiredError,
   OrderOutcomeUnknownError,
   RateLimitExceededError,
 } from '@qts/broker-domain';
@@ -41,9 +42,11 @@ describe('classifyError', () => {
     [new CodedError('IDEMPOTENCY_CONFLICT'), 409, status.ALREADY_EXISTS, 'IDEMPOTENCY_CONFLICT'],
     [new CodedError('IDEMPOTENCY_IN_PROGRESS'), 409, status.ABORTED, 'IDEMPOTENCY_IN_PROGRESS'],
     [new CodedError('INTENT_CONFLICT'), 409, status.ALREADY_EXISTS, 'INTENT_CONFLICT'],
+    [new CodedError('INTENT_NOT_CONFIRMED'), 503, status.UNAVAILABLE, 'INTENT_NOT_CONFIRMED'],
     [new ServiceStoppingError(), 503, status.UNAVAILABLE, 'SERVICE_STOPPING'],
     [new InsufficientFundsError(), 422, status.FAILED_PRECONDITION, 'INSUFFICIENT_FUNDS'],
     [new IllegalOrderTransitionError(), 502, status.INTERNAL, 'ILLEGAL_ORDER_TRANSITION'],
+    [new OrderExpiredError(), 422, status.FAILED_PRECONDITION, 'ORDER_EXPIRED'],
     [new OrderOutcomeUnknownError('deadline exceeded'), 504, status.DEADLINE_EXCEEDED, 'ORDER_OUTCOME_UNKNOWN'],
   ])('%p -> HTTP %i / gRPC %i / %s', (error, http, grpc, code) => {
     expect(classifyError(error)).toMatchObject({ httpStatus: http, grpcStatus: grpc, code, unexpected: false });

@@ -35,6 +35,8 @@ export const ERROR_STATUS_TABLE: Readonly<Record<PlatformErrorCode, ErrorStatus>
   // Well-formed orders the broker refuses on business grounds.
   INSUFFICIENT_FUNDS: { http: 422, grpc: GrpcStatus.FAILED_PRECONDITION },
   ORDER_REJECTED: { http: 422, grpc: GrpcStatus.FAILED_PRECONDITION },
+  // Nothing was sent: the order's send-by time passed while it waited to leave.
+  ORDER_EXPIRED: { http: 422, grpc: GrpcStatus.FAILED_PRECONDITION },
   RATE_LIMITED: { http: 429, grpc: GrpcStatus.RESOURCE_EXHAUSTED },
   NOT_SUPPORTED: { http: 501, grpc: GrpcStatus.UNIMPLEMENTED },
   // The broker sent an order history the state machine refuses: an upstream fault, not the caller's.
@@ -45,6 +47,8 @@ export const ERROR_STATUS_TABLE: Readonly<Record<PlatformErrorCode, ErrorStatus>
   BROKER_UNAVAILABLE: { http: 503, grpc: GrpcStatus.UNAVAILABLE },
   // Nothing was sent: the same request may be submitted again (to another replica).
   INTENT_NOT_PERSISTED: { http: 503, grpc: GrpcStatus.UNAVAILABLE },
+  // Not known to be stored before the caller's deadline: the same request, submitted again, tells (never twice).
+  INTENT_NOT_CONFIRMED: { http: 503, grpc: GrpcStatus.UNAVAILABLE },
   SERVICE_STOPPING: { http: 503, grpc: GrpcStatus.UNAVAILABLE },
   BROKER_TIMEOUT: { http: 504, grpc: GrpcStatus.DEADLINE_EXCEEDED },
   // The order may exist: look it up before sending it again.

@@ -13,6 +13,7 @@ import {
   OrderReference,
   OrderRequest,
   OrderResponse,
+  OrderSendOptions,
 } from '@qts/broker-domain';
 import { orderToOrderResponse } from './order-to-order-response';
 
@@ -37,10 +38,10 @@ export class JtsOrderAdapter implements OrderAdapter, OrderPayloadBuilder {
     };
   }
 
-  async placeOrder(request: OrderRequest): Promise<OrderResponse> {
+  async placeOrder(request: OrderRequest, options?: OrderSendOptions): Promise<OrderResponse> {
     const command = orderRequestToCommand(request);
     requireOrderForBroker(request, this.brokerId);
-    const order = await this.gateway.placeOrder(command);
+    const order = await this.gateway.placeOrder(command, options);
     if (order.clientOrderId !== undefined && order.clientOrderId !== request.clientOrderId) {
       // The gateway answered with somebody else's order: we cannot tell what happened to ours.
       throw new OrderOutcomeUnknownError(

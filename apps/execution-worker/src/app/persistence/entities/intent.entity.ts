@@ -63,6 +63,13 @@ export class IntentEntity {
   @Column({ name: 'answered_at', ...ISO_TIMESTAMP_COLUMN, nullable: true })
   answeredAt!: Date | null;
 
+  /**
+   * After this the order must not be sent any more (it is refused as expired). null for a dry run, and for intents
+   * stored before expiry existed (they get their order type's default, counted from created_at).
+   */
+  @Column({ name: 'expires_at', ...ISO_TIMESTAMP_COLUMN, nullable: true })
+  expiresAt!: Date | null;
+
   @Column({ name: 'updated_at', ...ISO_TIMESTAMP_COLUMN })
   updatedAt!: Date;
 }

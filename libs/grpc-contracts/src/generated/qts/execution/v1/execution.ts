@@ -46,8 +46,99 @@ import {
  * UNSPECIFIED enum) and nothing is persisted; UNAUTHENTICATED or PERMISSION_DENIED for a missing or
  * insufficient x-api-key (metadata); UNAVAILABLE when the worker cannot persist the intent. An order
  * that the engine, a fail-safe or the broker refuses is not an RPC error: SubmitIntent answers
- * accepted = false with a fail_safe_code (FS040..FS049).
+ * accepted = false with a fail_safe_code (FS040..FS050; FS050 = expired, never sent).
+ *
+ * Time: every intent has an expiry (expires_at, max_delay_ms, or the worker's default for its order
+ * type); an intent not sent by then is refused with FS050 and never sent. SubmitIntent answers within
+ * the call's deadline: when the broker's answer cannot arrive in time it returns the stored state
+ * (status PENDING and a pending_reason), and the outcome follows on StreamExecutionReports and GetIntent.
  */
+
+/** Why the outcome of an intent is not known yet. */
+export enum PendingReason {
+  UNSPECIFIED = 'PENDING_REASON_UNSPECIFIED',
+  /** QUEUED - Waiting for earlier intents of the same (broker, account, symbol) to be executed. */
+  QUEUED = 'PENDING_REASON_QUEUED',
+  /**
+   * BLOCKED_BY_UNKNOWN_ORDER - Waiting behind an order of the same (broker, account, symbol) whose outcome is unknown while the
+   * worker reconciles it with the broker (it never sends the next order of a key before that).
+   */
+  BLOCKED_BY_UNKNOWN_ORDER = 'PENDING_REASON_BLOCKED_BY_UNKNOWN_ORDER',
+  /** RATE_LIMIT_WAIT - Waiting for a permit of the broker's rate limit. */
+  RATE_LIMIT_WAIT = 'PENDING_REASON_RATE_LIMIT_WAIT',
+  /** AWAITING_BROKER - Sent, or being sent: the broker's answer has not arrived yet. */
+  AWAITING_BROKER = 'PENDING_REASON_AWAITING_BROKER',
+  /** RECONCILING - Its own order's outcome is unknown (status UNKNOWN): the worker is asking the broker. */
+  RECONCILING = 'PENDING_REASON_RECONCILING',
+  UNRECOGNIZED = 'UNRECOGNIZED',
+}
+
+export function pendingReasonFromJSON(object: any): PendingReason {
+  switch (object) {
+    case 0:
+    case 'PENDING_REASON_UNSPECIFIED':
+      return PendingReason.UNSPECIFIED;
+    case 1:
+    case 'PENDING_REASON_QUEUED':
+      return PendingReason.QUEUED;
+    case 2:
+    case 'PENDING_REASON_BLOCKED_BY_UNKNOWN_ORDER':
+      return PendingReason.BLOCKED_BY_UNKNOWN_ORDER;
+    case 3:
+    case 'PENDING_REASON_RATE_LIMIT_WAIT':
+      return PendingReason.RATE_LIMIT_WAIT;
+    case 4:
+    case 'PENDING_REASON_AWAITING_BROKER':
+      return PendingReason.AWAITING_BROKER;
+    case 5:
+    case 'PENDING_REASON_RECONCILING':
+      return PendingReason.RECONCILING;
+    case -1:
+    case 'UNRECOGNIZED':
+    default:
+      return PendingReason.UNRECOGNIZED;
+  }
+}
+
+export function pendingReasonToJSON(object: PendingReason): string {
+  switch (object) {
+    case PendingReason.UNSPECIFIED:
+      return 'PENDING_REASON_UNSPECIFIED';
+    case PendingReason.QUEUED:
+      return 'PENDING_REASON_QUEUED';
+    case PendingReason.BLOCKED_BY_UNKNOWN_ORDER:
+      return 'PENDING_REASON_BLOCKED_BY_UNKNOWN_ORDER';
+    case PendingReason.RATE_LIMIT_WAIT:
+      return 'PENDING_REASON_RATE_LIMIT_WAIT';
+    case PendingReason.AWAITING_BROKER:
+      return 'PENDING_REASON_AWAITING_BROKER';
+    case PendingReason.RECONCILING:
+      return 'PENDING_REASON_RECONCILING';
+    case PendingReason.UNRECOGNIZED:
+    default:
+      return 'UNRECOGNIZED';
+  }
+}
+
+export function pendingReasonToNumber(object: PendingReason): number {
+  switch (object) {
+    case PendingReason.UNSPECIFIED:
+      return 0;
+    case PendingReason.QUEUED:
+      return 1;
+    case PendingReason.BLOCKED_BY_UNKNOWN_ORDER:
+      return 2;
+    case PendingReason.RATE_LIMIT_WAIT:
+      return 3;
+    case PendingReason.AWAITING_BROKER:
+      return 4;
+    case PendingReason.RECONCILING:
+      return 5;
+    case PendingReason.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
 
 export interface SubmitIntentRequest {
   /** Idempotency key chosen by the strategy engine, unique per intended order. */
@@ -65,6 +156,16 @@ export interface SubmitIntentRequest {
   limitPrice: string;
   /** Build and validate the broker payload, send nothing. */
   dryRun: boolean;
+  /**
+   * RFC 3339 time after which the order must not be sent any more (refused with FS050 instead).
+   * Empty: now + max_delay_ms, or the worker's default for the order type. Set at most one of the two.
+   */
+  expiresAt: string;
+  /**
+   * The longest the worker may take to send it, in milliseconds from when it receives the intent.
+   * 0: not set.
+   */
+  maxDelayMs: number;
 }
 
 export interface SubmitIntentResponse {
@@ -82,6 +183,14 @@ export interface SubmitIntentResponse {
   dryRun: boolean;
   /** True when this intent_id was already known and the stored result is returned. */
   duplicate: boolean;
+  /**
+   * Set while the outcome is not known yet (status PENDING, or UNKNOWN while reconciled): why. Such an
+   * answer is not a refusal (no fail_safe_code): the outcome follows on StreamExecutionReports and
+   * GetIntent, and submitting the same intent again returns the current state.
+   */
+  pendingReason: PendingReason;
+  /** RFC 3339 UTC time after which the intent is not sent any more; empty for a dry run. */
+  expiresAt: string;
 }
 
 export interface GetIntentRequest {
@@ -117,6 +226,12 @@ export interface GetIntentResponse {
    * Empty otherwise.
    */
   operatorFlag: string;
+  /** RFC 3339 UTC time after which the intent is not sent any more; empty for a dry run. */
+  expiresAt: string;
+  /** Set while the outcome is not known yet: why (see SubmitIntentResponse.pending_reason). */
+  pendingReason: PendingReason;
+  /** RFC 3339 UTC time the order was claimed for sending to the broker; empty when it never was. */
+  submittedAt: string;
 }
 
 export interface StreamExecutionReportsRequest {
@@ -144,6 +259,8 @@ export interface ExecutionReport {
   sequence: number;
   strategyId: string;
   brokerId: string;
+  /** The intent's fail-safe code when this change refused it (e.g. FS050 when it expired); empty otherwise. */
+  failSafeCode: string;
 }
 
 export interface ResetFailSafeRequest {
@@ -170,6 +287,8 @@ function createBaseSubmitIntentRequest(): SubmitIntentRequest {
     orderType: OrderType.UNSPECIFIED,
     limitPrice: '',
     dryRun: false,
+    expiresAt: '',
+    maxDelayMs: 0,
   };
 }
 
@@ -204,6 +323,12 @@ export const SubmitIntentRequest: MessageFns<SubmitIntentRequest> = {
     }
     if (message.dryRun !== false) {
       writer.uint32(80).bool(message.dryRun);
+    }
+    if (message.expiresAt !== '') {
+      writer.uint32(90).string(message.expiresAt);
+    }
+    if (message.maxDelayMs !== 0) {
+      writer.uint32(96).int64(message.maxDelayMs);
     }
     return writer;
   },
@@ -301,6 +426,22 @@ export const SubmitIntentRequest: MessageFns<SubmitIntentRequest> = {
             message.dryRun = reader.bool();
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.expiresAt = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.maxDelayMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -353,6 +494,16 @@ export const SubmitIntentRequest: MessageFns<SubmitIntentRequest> = {
         : isSet(object.dry_run)
           ? globalThis.Boolean(object.dry_run)
           : false,
+      expiresAt: isSet(object.expiresAt)
+        ? globalThis.String(object.expiresAt)
+        : isSet(object.expires_at)
+          ? globalThis.String(object.expires_at)
+          : '',
+      maxDelayMs: isSet(object.maxDelayMs)
+        ? globalThis.Number(object.maxDelayMs)
+        : isSet(object.max_delay_ms)
+          ? globalThis.Number(object.max_delay_ms)
+          : 0,
     };
   },
 
@@ -388,6 +539,12 @@ export const SubmitIntentRequest: MessageFns<SubmitIntentRequest> = {
     if (message.dryRun !== false) {
       obj.dryRun = message.dryRun;
     }
+    if (message.expiresAt !== '') {
+      obj.expiresAt = message.expiresAt;
+    }
+    if (message.maxDelayMs !== 0) {
+      obj.maxDelayMs = Math.round(message.maxDelayMs);
+    }
     return obj;
   },
 
@@ -406,6 +563,8 @@ export const SubmitIntentRequest: MessageFns<SubmitIntentRequest> = {
     message.orderType = object.orderType ?? OrderType.UNSPECIFIED;
     message.limitPrice = object.limitPrice ?? '';
     message.dryRun = object.dryRun ?? false;
+    message.expiresAt = object.expiresAt ?? '';
+    message.maxDelayMs = object.maxDelayMs ?? 0;
     return message;
   },
 };
@@ -421,6 +580,8 @@ function createBaseSubmitIntentResponse(): SubmitIntentResponse {
     message: '',
     dryRun: false,
     duplicate: false,
+    pendingReason: PendingReason.UNSPECIFIED,
+    expiresAt: '',
   };
 }
 
@@ -452,6 +613,12 @@ export const SubmitIntentResponse: MessageFns<SubmitIntentResponse> = {
     }
     if (message.duplicate !== false) {
       writer.uint32(72).bool(message.duplicate);
+    }
+    if (message.pendingReason !== PendingReason.UNSPECIFIED) {
+      writer.uint32(80).int32(pendingReasonToNumber(message.pendingReason));
+    }
+    if (message.expiresAt !== '') {
+      writer.uint32(90).string(message.expiresAt);
     }
     return writer;
   },
@@ -541,6 +708,22 @@ export const SubmitIntentResponse: MessageFns<SubmitIntentResponse> = {
             message.duplicate = reader.bool();
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.pendingReason = pendingReasonFromJSON(reader.int32());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.expiresAt = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -580,6 +763,16 @@ export const SubmitIntentResponse: MessageFns<SubmitIntentResponse> = {
           ? globalThis.Boolean(object.dry_run)
           : false,
       duplicate: isSet(object.duplicate) ? globalThis.Boolean(object.duplicate) : false,
+      pendingReason: isSet(object.pendingReason)
+        ? pendingReasonFromJSON(object.pendingReason)
+        : isSet(object.pending_reason)
+          ? pendingReasonFromJSON(object.pending_reason)
+          : PendingReason.UNSPECIFIED,
+      expiresAt: isSet(object.expiresAt)
+        ? globalThis.String(object.expiresAt)
+        : isSet(object.expires_at)
+          ? globalThis.String(object.expires_at)
+          : '',
     };
   },
 
@@ -612,6 +805,12 @@ export const SubmitIntentResponse: MessageFns<SubmitIntentResponse> = {
     if (message.duplicate !== false) {
       obj.duplicate = message.duplicate;
     }
+    if (message.pendingReason !== PendingReason.UNSPECIFIED) {
+      obj.pendingReason = pendingReasonToJSON(message.pendingReason);
+    }
+    if (message.expiresAt !== '') {
+      obj.expiresAt = message.expiresAt;
+    }
     return obj;
   },
 
@@ -629,6 +828,8 @@ export const SubmitIntentResponse: MessageFns<SubmitIntentResponse> = {
     message.message = object.message ?? '';
     message.dryRun = object.dryRun ?? false;
     message.duplicate = object.duplicate ?? false;
+    message.pendingReason = object.pendingReason ?? PendingReason.UNSPECIFIED;
+    message.expiresAt = object.expiresAt ?? '';
     return message;
   },
 };
@@ -729,6 +930,9 @@ function createBaseGetIntentResponse(): GetIntentResponse {
     createdAt: '',
     updatedAt: '',
     operatorFlag: '',
+    expiresAt: '',
+    pendingReason: PendingReason.UNSPECIFIED,
+    submittedAt: '',
   };
 }
 
@@ -796,6 +1000,15 @@ export const GetIntentResponse: MessageFns<GetIntentResponse> = {
     }
     if (message.operatorFlag !== '') {
       writer.uint32(170).string(message.operatorFlag);
+    }
+    if (message.expiresAt !== '') {
+      writer.uint32(178).string(message.expiresAt);
+    }
+    if (message.pendingReason !== PendingReason.UNSPECIFIED) {
+      writer.uint32(184).int32(pendingReasonToNumber(message.pendingReason));
+    }
+    if (message.submittedAt !== '') {
+      writer.uint32(194).string(message.submittedAt);
     }
     return writer;
   },
@@ -981,6 +1194,30 @@ export const GetIntentResponse: MessageFns<GetIntentResponse> = {
             message.operatorFlag = reader.string();
             continue;
           }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.expiresAt = reader.string();
+            continue;
+          }
+          case 23: {
+            if (tag !== 184) {
+              break;
+            }
+
+            message.pendingReason = pendingReasonFromJSON(reader.int32());
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.submittedAt = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1072,6 +1309,21 @@ export const GetIntentResponse: MessageFns<GetIntentResponse> = {
         : isSet(object.operator_flag)
           ? globalThis.String(object.operator_flag)
           : '',
+      expiresAt: isSet(object.expiresAt)
+        ? globalThis.String(object.expiresAt)
+        : isSet(object.expires_at)
+          ? globalThis.String(object.expires_at)
+          : '',
+      pendingReason: isSet(object.pendingReason)
+        ? pendingReasonFromJSON(object.pendingReason)
+        : isSet(object.pending_reason)
+          ? pendingReasonFromJSON(object.pending_reason)
+          : PendingReason.UNSPECIFIED,
+      submittedAt: isSet(object.submittedAt)
+        ? globalThis.String(object.submittedAt)
+        : isSet(object.submitted_at)
+          ? globalThis.String(object.submitted_at)
+          : '',
     };
   },
 
@@ -1140,6 +1392,15 @@ export const GetIntentResponse: MessageFns<GetIntentResponse> = {
     if (message.operatorFlag !== '') {
       obj.operatorFlag = message.operatorFlag;
     }
+    if (message.expiresAt !== '') {
+      obj.expiresAt = message.expiresAt;
+    }
+    if (message.pendingReason !== PendingReason.UNSPECIFIED) {
+      obj.pendingReason = pendingReasonToJSON(message.pendingReason);
+    }
+    if (message.submittedAt !== '') {
+      obj.submittedAt = message.submittedAt;
+    }
     return obj;
   },
 
@@ -1169,6 +1430,9 @@ export const GetIntentResponse: MessageFns<GetIntentResponse> = {
     message.createdAt = object.createdAt ?? '';
     message.updatedAt = object.updatedAt ?? '';
     message.operatorFlag = object.operatorFlag ?? '';
+    message.expiresAt = object.expiresAt ?? '';
+    message.pendingReason = object.pendingReason ?? PendingReason.UNSPECIFIED;
+    message.submittedAt = object.submittedAt ?? '';
     return message;
   },
 };
@@ -1278,6 +1542,7 @@ function createBaseExecutionReport(): ExecutionReport {
     sequence: 0,
     strategyId: '',
     brokerId: '',
+    failSafeCode: '',
   };
 }
 
@@ -1312,6 +1577,9 @@ export const ExecutionReport: MessageFns<ExecutionReport> = {
     }
     if (message.brokerId !== '') {
       writer.uint32(82).string(message.brokerId);
+    }
+    if (message.failSafeCode !== '') {
+      writer.uint32(90).string(message.failSafeCode);
     }
     return writer;
   },
@@ -1409,6 +1677,14 @@ export const ExecutionReport: MessageFns<ExecutionReport> = {
             message.brokerId = reader.string();
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.failSafeCode = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1457,6 +1733,11 @@ export const ExecutionReport: MessageFns<ExecutionReport> = {
         : isSet(object.broker_id)
           ? globalThis.String(object.broker_id)
           : '',
+      failSafeCode: isSet(object.failSafeCode)
+        ? globalThis.String(object.failSafeCode)
+        : isSet(object.fail_safe_code)
+          ? globalThis.String(object.fail_safe_code)
+          : '',
     };
   },
 
@@ -1492,6 +1773,9 @@ export const ExecutionReport: MessageFns<ExecutionReport> = {
     if (message.brokerId !== '') {
       obj.brokerId = message.brokerId;
     }
+    if (message.failSafeCode !== '') {
+      obj.failSafeCode = message.failSafeCode;
+    }
     return obj;
   },
 
@@ -1510,6 +1794,7 @@ export const ExecutionReport: MessageFns<ExecutionReport> = {
     message.sequence = object.sequence ?? 0;
     message.strategyId = object.strategyId ?? '';
     message.brokerId = object.brokerId ?? '';
+    message.failSafeCode = object.failSafeCode ?? '';
     return message;
   },
 };
@@ -1680,8 +1965,9 @@ export const ResetFailSafeResponse: MessageFns<ResetFailSafeResponse> = {
 export type ExecutionServiceService = typeof ExecutionServiceService;
 export const ExecutionServiceService = {
   /**
-   * Submits an intent. Idempotent on intent_id: a repeated intent_id returns the first result
-   * (duplicate = true) and never places a second order.
+   * Submits an intent. Idempotent on intent_id: a repeated intent_id returns the current state of the
+   * first submission (duplicate = true) and never places a second order. Answers before the call's
+   * deadline: status PENDING with a pending_reason when the outcome is not known by then.
    */
   submitIntent: {
     path: '/qts.execution.v1.ExecutionService/SubmitIntent' as const,
@@ -1738,8 +2024,9 @@ export const ExecutionServiceService = {
 
 export interface ExecutionServiceServer extends UntypedServiceImplementation {
   /**
-   * Submits an intent. Idempotent on intent_id: a repeated intent_id returns the first result
-   * (duplicate = true) and never places a second order.
+   * Submits an intent. Idempotent on intent_id: a repeated intent_id returns the current state of the
+   * first submission (duplicate = true) and never places a second order. Answers before the call's
+   * deadline: status PENDING with a pending_reason when the outcome is not known by then.
    */
   submitIntent: handleUnaryCall<SubmitIntentRequest, SubmitIntentResponse>;
   /** The stored intent and its outcome. NOT_FOUND for an unknown intent_id. */
@@ -1755,8 +2042,9 @@ export interface ExecutionServiceServer extends UntypedServiceImplementation {
 
 export interface ExecutionServiceClient extends Client {
   /**
-   * Submits an intent. Idempotent on intent_id: a repeated intent_id returns the first result
-   * (duplicate = true) and never places a second order.
+   * Submits an intent. Idempotent on intent_id: a repeated intent_id returns the current state of the
+   * first submission (duplicate = true) and never places a second order. Answers before the call's
+   * deadline: status PENDING with a pending_reason when the outcome is not known by then.
    */
   submitIntent(
     request: SubmitIntentRequest,

@@ -7,8 +7,8 @@ import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
  * operator flag of an order the worker cannot settle on its own (AMBIGUOUS_MATCH: several broker orders match).
  * Nullable: orders stored before this migration have the intent's fields to fall back on.
  */
-export class AddPlacedOrderDescription1767398400000 implements MigrationInterface {
-  readonly name = 'AddPlacedOrderDescription1767398400000';
+export class AddPlacedOrderDescription1767571200000 implements MigrationInterface {
+  readonly name = 'AddPlacedOrderDescription1767571200000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.addColumns('orders', [
