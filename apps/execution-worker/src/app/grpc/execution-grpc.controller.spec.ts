@@ -7,6 +7,7 @@ import { grpcHealthCheck, listServicesByReflection } from '../../../test/standar
 import { startTestWorker, type TestWorker } from '../../../test/worker-test-app';
 import { OrderStatus } from '@qts/broker-domain';
 import { testIntent } from '@qts/test-support';
+import { intentResultOf } from '../processing/intent-result';
 import { toGetIntentResponse } from './execution-grpc.controller';
 
 const ADMIN_KEY = 'test-admin-key-0123456789';
@@ -216,7 +217,7 @@ describe('ExecutionService over gRPC (AppModule with the in-process mock broker)
 describe('toGetIntentResponse', () => {
   it('shows the operator flag of an order only an operator can settle, and its UNKNOWN status', () => {
     const at = new Date('2026-11-30T01:00:00Z');
-    const response = toGetIntentResponse({
+    const stored = {
       seq: 1,
       intent: testIntent({ intentId: 'twin' }),
       dryRun: false,
@@ -236,7 +237,8 @@ describe('toGetIntentResponse', () => {
       },
       createdAt: at,
       updatedAt: at,
-    });
+    };
+    const response = toGetIntentResponse(stored, intentResultOf(stored));
 
     expect(response).toMatchObject({ operatorFlag: 'AMBIGUOUS_MATCH', status: qtsTypeV1.OrderStatus.UNKNOWN, accepted: false });
   });
