@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { findRepositoryRoot, startOnFreePort, TEST_ACCOUNTS, type SimulatorProcess } from '@qts/test-support';
+import { findRepositoryRoot, startOnFreePort, TEST_ACCOUNTS, type BrokerBench, type SimulatorProcess } from '@qts/test-support';
 import { stringify } from 'yaml';
 import { ExecutionGrpcClient } from './execution-grpc-client';
 
@@ -54,6 +54,18 @@ export function writeWorkerBrokersConfig(
     })),
   }));
   writeFileSync(file, stringify({ brokers }), 'utf8');
+  return file;
+}
+
+/** The worker's brokers.yaml for brokers of a bench (either transport), with an explicit rate-limit rule. */
+export function writeBenchBrokersConfig(
+  bench: BrokerBench,
+  brokerIds: string[],
+  dir: string,
+  rules: { id: string; limit: number; windowMs: number }[] = [{ id: 'requests', limit: 500, windowMs: 1000 }],
+): string {
+  const file = join(dir, 'brokers.yaml');
+  writeFileSync(file, stringify({ brokers: brokerIds.map((id) => bench.entry(id, { rateLimit: { rules }, required: true })) }), 'utf8');
   return file;
 }
 

@@ -44,13 +44,20 @@ export type { PositionProps, PositionJson } from './lib/entities/position';
 export { Order } from './lib/entities/order';
 export type { OrderProps, OrderJson, OrderTransitionPatch } from './lib/entities/order';
 export { ORDER_TRANSITIONS, canTransition } from './lib/entities/order-transitions';
-export { defaultAccount } from './lib/entities/broker-config';
+export { brokerTransportOf, defaultAccount, isRestBrokerConfig } from './lib/entities/broker-config';
 export type {
   AccountConfig,
   BrokerConfig,
   BrokerRateLimitConfig,
+  BrokerTransport,
+  CredentialSource,
   GrpcEndpointConfig,
+  JtsBrokerConfig,
   RateLimitRuleConfig,
+  RestBrokerConfig,
+  RestCredentialSources,
+  RestEnvironment,
+  RestTransportConfig,
 } from './lib/entities/broker-config';
 
 // Errors
@@ -98,6 +105,7 @@ export { validatePlaceOrderCommand } from './lib/ports/validate-place-order-comm
 // Registry
 export { BrokerRegistry } from './lib/registry/broker-registry';
 export type { BrokerInfo, BrokerRegistration } from './lib/registry/broker-registry';
+export type { ConnectionStatusEvent, ConnectionStatusListener } from './lib/registry/connection-status-event';
 export type { BrokerRateLimitRuleUsage, BrokerRateLimitUsage } from './lib/registry/broker-rate-limit-usage';
 
 // Execution contracts

@@ -32,6 +32,7 @@ export { startRestSimulatorProcess, restSimulatorMainPath, REST_SIMULATOR_READY_
 export type {
   RestBrokerStats,
   RestFaultsInput,
+  RestLedgerOrder,
   RestSimulatorBrokerSpec,
   RestSimulatorProcess,
   StartRestSimulatorOptions,
@@ -42,3 +43,5 @@ export { createTestCertificates } from './lib/test-certificates';
 export type { TestCertificates } from './lib/test-certificates';
 export { startBuiltApp } from './lib/built-app-process';
 export type { BuiltAppExit, BuiltAppName, BuiltAppProcess } from './lib/built-app-process';
+export { startBrokerBench, TRANSPORTS_UNDER_TEST } from './lib/broker-bench';
+export type { BenchBroker, BenchEntryOptions, BenchOrder, BenchOperation, BrokerBench, BrokersYamlEntry, TransportUnderTest } from './lib/broker-bench';

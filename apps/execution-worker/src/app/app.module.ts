@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { BrokerGrpcModule, RateLimitHealthIndicator, type BrokerGrpcModuleOptions } from '@qts/broker-grpc';
+import { BrokerTransportModule, RateLimitHealthIndicator, type BrokerTransportModuleOptions } from '@qts/broker-transport';
 import { EXECUTION_PROTO_FILES, qtsExecutionV1 } from '@qts/grpc-contracts';
 import {
   PLATFORM_CONFIG,
@@ -51,7 +51,7 @@ export interface AppModuleOptions {
 
 /**
  * The execution worker: gRPC ExecutionService, HTTP health, metrics and admin, persistence, and the broker engines
- * of ExecutionEngineModule over BrokerGrpcModule's registry. The global pipeline (validation pipe, exception filter,
+ * of ExecutionEngineModule over BrokerTransportModule's brokers (JTS gateways, REST order adapters). The global pipeline (validation pipe, exception filter,
  * API-key guard) serves the HTTP routes and the gRPC methods alike.
  *
  * Rate limits: RATE_LIMIT_MODE says how the worker shares each broker's budget with the gateway and other replicas
@@ -71,10 +71,10 @@ export class AppModule {
         ApiKeyAuthModule.forRoot({
           store: { scopes: ['read', 'submit', 'admin'], strategyBinding: 'required', adminPath: 'admin/api-keys', entity: WorkerApiKeyEntity },
         }),
-        BrokerGrpcModule.forRootAsync({
+        BrokerTransportModule.forRootAsync({
           isGlobal: true,
           inject: [PLATFORM_CONFIG],
-          useFactory: (config: PlatformConfig): BrokerGrpcModuleOptions => ({
+          useFactory: (config: PlatformConfig): BrokerTransportModuleOptions => ({
             brokers: config.brokers,
             deadlineMs: config.brokerDeadlineMs,
             healthIntervalMs: config.brokerHealthIntervalMs,
@@ -110,6 +110,7 @@ export class AppModule {
             const metrics = new WorkerMetrics(registry);
             metrics.useSources({
               ordersByStatus: () => store.countOrdersByStatus(),
+              ordersByOperatorFlag: () => store.countOrdersByOperatorFlag(),
               failSafeStatus: () =>
                 brokers.failSafeStatus().map((guard) => ({ ...guard, account: accountMetricLabel(config, guard.brokerId, guard.accountId) })),
               oldestUnknownOrders: () => store.oldestUnknownOrders(),

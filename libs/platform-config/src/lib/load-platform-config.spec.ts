@@ -39,7 +39,7 @@ describe('loadPlatformConfig', () => {
     expect(config.databaseUrl).toBeUndefined();
     expect(config.redisUrl).toBeUndefined();
     expect(config.adminApiKey).toBeUndefined();
-    expect(config.brokers.map((broker) => broker.id)).toEqual(['kis', 'creon', 'kiwoom']);
+    expect(config.brokers.map((broker) => broker.id)).toEqual(['kis', 'creon', 'kiwoom', 'kis-rest', 'kiwoom-rest']);
   });
 
   it('reads every documented variable', () => {

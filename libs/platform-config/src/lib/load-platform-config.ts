@@ -244,7 +244,7 @@ export class EnvironmentReader {
   }
 }
 
-/** What a process of `role` passes to its rate-limit backend (BrokerGrpcModule's `rateLimit`). */
+/** What a process of `role` passes to its rate-limit backend (BrokerTransportModule's `rateLimit`). */
 export function rateLimitBackendSettings(config: PlatformConfig, role: 'gateway' | 'worker'): RateLimitBackendSettings {
   const rateLimit = config.rateLimit;
   if (rateLimit === undefined) return { mode: 'memory' };

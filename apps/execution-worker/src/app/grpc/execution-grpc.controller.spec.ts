@@ -5,6 +5,10 @@ import request from 'supertest';
 import { grpcFailure, submitRequest } from '../../../test/execution-grpc-client';
 import { grpcHealthCheck, listServicesByReflection } from '../../../test/standard-grpc-probes';
 import { startTestWorker, type TestWorker } from '../../../test/worker-test-app';
+import { OrderStatus } from '@qts/broker-domain';
+import { testIntent } from '@qts/test-support';
+import { intentResultOf } from '../processing/intent-result';
+import { toGetIntentResponse } from './execution-grpc.controller';
 
 const ADMIN_KEY = 'test-admin-key-0123456789';
 
@@ -49,6 +53,7 @@ describe('ExecutionService over gRPC (AppModule with the in-process mock broker)
       orderType: qtsTypeV1.OrderType.LIMIT,
       limitPrice: '70100',
       accepted: true,
+      operatorFlag: '',
     });
     expect(Date.parse(stored.createdAt)).not.toBeNaN();
     await expect(client().getIntent('nope').catch(grpcFailure)).resolves.toMatchObject({ code: status.NOT_FOUND });
@@ -347,5 +352,35 @@ describe('ExecutionService over gRPC (AppModule with the in-process mock broker)
     await expect(listServicesByReflection(worker.address)).resolves.toEqual(
       expect.arrayContaining(['grpc.health.v1.Health', 'qts.execution.v1.ExecutionService']),
     );
+  });
+});
+
+describe('toGetIntentResponse', () => {
+  it('shows the operator flag of an order only an operator can settle, and its UNKNOWN status', () => {
+    const at = new Date('2026-11-30T01:00:00Z');
+    const stored = {
+      seq: 1,
+      intent: testIntent({ intentId: 'twin' }),
+      dryRun: false,
+      answer: { accepted: false, handledBy: 'live', message: 'needs an operator: ambiguous', answeredAt: at },
+      order: {
+        id: 1,
+        intentId: 'twin',
+        clientOrderId: 'twin',
+        brokerId: 'kis',
+        accountId: '50012345-01',
+        symbol: '005930',
+        status: OrderStatus.UNKNOWN,
+        filledQuantity: 0,
+        operatorFlag: 'AMBIGUOUS_MATCH',
+        createdAt: at,
+        updatedAt: at,
+      },
+      createdAt: at,
+      updatedAt: at,
+    };
+    const response = toGetIntentResponse(stored, intentResultOf(stored));
+
+    expect(response).toMatchObject({ operatorFlag: 'AMBIGUOUS_MATCH', status: qtsTypeV1.OrderStatus.UNKNOWN, accepted: false });
   });
 });

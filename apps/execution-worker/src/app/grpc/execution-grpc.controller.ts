@@ -203,6 +203,7 @@ export function toGetIntentResponse(stored: StoredIntent, result: IntentResult):
     avgFillPrice: order?.avgFillPrice?.toFixed() ?? '',
     createdAt: stored.createdAt.toISOString(),
     updatedAt: latest(stored.updatedAt, order?.updatedAt).toISOString(),
+    operatorFlag: order?.operatorFlag ?? '',
     expiresAt: result.expiresAt?.toISOString() ?? '',
     pendingReason: protoPendingReason(result.pendingReason),
     submittedAt: order?.submittedAt?.toISOString() ?? '',

@@ -8,7 +8,15 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 export type BrokerCallOutcome = 'accepted' | 'rejected' | 'unknown';
 
 /** How a reconciliation of an order ended. */
-export type ReconciliationOutcome = 'found' | 'never_reached' | 'deferred' | 'no_adapter' | 'aborted' | 'settled';
+export type ReconciliationOutcome =
+  | 'found'
+  | 'never_reached'
+  | 'deferred'
+  | 'no_adapter'
+  | 'aborted'
+  | 'settled'
+  /** Several broker orders match an order sent without a client order id: left UNKNOWN for an operator. */
+  | 'ambiguous';
 
 /** What one look at an open order found. */
 export type OpenOrderCheckOutcome = 'unchanged' | 'changed' | 'broker_error' | 'not_found' | 'illegal' | 'skipped';
@@ -18,6 +26,8 @@ export interface MetricsSources {
   ordersByStatus(): Promise<Map<OrderStatus, number>>;
   /** `account`: the label of the account (accountMetricLabel), never its number. */
   failSafeStatus(): { brokerId: string; account: string; tripped: boolean }[];
+  /** Orders only an operator can settle, by flag (AMBIGUOUS_MATCH). */
+  ordersByOperatorFlag?(): Promise<Map<string, number>>;
   /** Per broker, when its longest-unknown UNKNOWN order was sent. */
   oldestUnknownOrders?(): Promise<Map<string, Date>>;
   /** The current time (the worker's clock). */
@@ -136,6 +146,20 @@ export class WorkerMetrics {
         this.reset();
         const counts = (await sources()?.ordersByStatus()) ?? new Map<OrderStatus, number>();
         for (const status of Object.values(OrderStatus)) this.set({ status }, counts.get(status) ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'execution_worker_orders_needing_operator',
+      help:
+        'Orders the worker cannot settle on its own, by flag (AMBIGUOUS_MATCH: several broker orders match an order sent ' +
+        'without a client order id); they stay UNKNOWN, are never re-sent, and wait for an operator to settle them at the broker',
+      labelNames: ['flag'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const counts = (await sources()?.ordersByOperatorFlag?.()) ?? new Map<string, number>();
+        this.set({ flag: 'AMBIGUOUS_MATCH' }, counts.get('AMBIGUOUS_MATCH') ?? 0);
+        for (const [flag, count] of counts) if (flag !== 'AMBIGUOUS_MATCH') this.set({ flag }, count);
       },
     });
     new Gauge({

@@ -60,13 +60,21 @@ describe('worker migrations', () => {
         ).map((row: { name: string }) => row.name);
       const intentColumns = async (): Promise<string[]> =>
         (await dataSource.query("SELECT name FROM pragma_table_info('intents')")).map((column: { name: string }) => column.name);
-      expect(WORKER_DATABASE.migrations).toHaveLength(4);
+      expect(WORKER_DATABASE.migrations).toHaveLength(5);
       // Its keys in a table of their own: `api_keys` is the gateway's, which may share the database.
       expect(await tablesLeft()).toEqual(['intents', 'order_events', 'orders', 'worker_api_keys', 'worker_leases']);
 
       await dataSource.undoLastMigration(); // the worker's API keys
       expect(await tablesLeft()).toEqual(['intents', 'order_events', 'orders', 'worker_leases']);
       expect(await intentColumns()).toEqual(expect.arrayContaining(['expires_at', 'owner_id']));
+
+      const orderColumns = async (): Promise<string[]> =>
+        (await dataSource.query("SELECT name FROM pragma_table_info('orders')")).map((column: { name: string }) => column.name);
+      expect(await orderColumns()).toEqual(expect.arrayContaining(['side', 'operator_flag']));
+      await dataSource.undoLastMigration(); // the placed order's description and operator flag
+      expect(await orderColumns()).not.toContain('side');
+      expect(await orderColumns()).not.toContain('operator_flag');
+      expect(await intentColumns()).toContain('expires_at');
 
       await dataSource.undoLastMigration(); // intent expiry
       expect(await intentColumns()).not.toContain('expires_at');

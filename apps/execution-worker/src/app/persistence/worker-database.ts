@@ -7,6 +7,7 @@ import { WorkerLeaseEntity } from './entities/worker-lease.entity';
 import { CreateExecutionTables1767225600000 } from './migrations/1767225600000-create-execution-tables';
 import { WorkerLeases1767312000000 } from './migrations/1767312000000-worker-leases';
 import { AddIntentExpiry1767484800000 } from './migrations/1767484800000-add-intent-expiry';
+import { AddPlacedOrderDescription1767571200000 } from './migrations/1767571200000-add-placed-order-description';
 import { CreateApiKeys1800000000100 } from './migrations/1800000000100-create-api-keys';
 
 /**
@@ -21,6 +22,7 @@ export const WORKER_DATABASE: ServiceDatabaseOptions = {
     CreateExecutionTables1767225600000,
     WorkerLeases1767312000000,
     AddIntentExpiry1767484800000,
+    AddPlacedOrderDescription1767571200000,
     CreateApiKeys1800000000100,
   ],
   migrationsTableName: 'worker_migrations',

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { BrokerUnavailableError, Decimal, FailSafeCode, OrderStatus } from '@qts/broker-domain';
+import { BrokerUnavailableError, Decimal, FailSafeCode, OrderSide, OrderStatus, OrderType } from '@qts/broker-domain';
 import { testBrokerConfig, testIntent, testPlatformConfig } from '@qts/test-support';
 import { ProcessingTestBed } from '../../../test/processing-test-bed';
 import { brokerOrder } from '../../../test/scripted-broker-factory';
@@ -37,6 +37,61 @@ describe('OrderReconciler', () => {
 
   afterEach(async () => {
     await bed.close();
+  });
+
+  it('tells the broker what was sent and when, so brokers without a client order id can match it', async () => {
+    await unknownOrder('intent-1');
+    const sentAt = (await bed.store.findIntent('intent-1'))?.order?.submittedAt;
+    bed.brokers.lookup = async (ref) => brokerOrder(ref.clientOrderId as string, OrderStatus.ACCEPTED);
+
+    await bed.reconciler.reconcile('intent-1');
+
+    expect(bed.brokers.lookups).toEqual([
+      {
+        clientOrderId: 'intent-1',
+        placed: {
+          accountId: '50012345-01',
+          symbol: '005930',
+          side: OrderSide.BUY,
+          orderType: OrderType.LIMIT,
+          quantity: 10,
+          price: new Decimal('70100'),
+          sentAt,
+        },
+      },
+    ]);
+    expect(sentAt).toBeInstanceOf(Date);
+  });
+
+  it('leaves an order matching several broker orders UNKNOWN with the operator flag, and never asks or sends again', async () => {
+    await unknownOrder('intent-1');
+    bed.brokers.lookup = async (ref) =>
+      brokerOrder(ref.clientOrderId as string, OrderStatus.UNKNOWN, {
+        orderId: undefined,
+        brokerCode: 'AMBIGUOUS_MATCH',
+        message: 'ambiguous: 2 KIS orders (0000001, 0000002) match',
+      });
+
+    await expect(bed.reconciler.reconcile('intent-1')).resolves.toBe('ambiguous');
+
+    const stored = await bed.store.findIntent('intent-1');
+    expect(stored?.order).toMatchObject({ status: OrderStatus.UNKNOWN, operatorFlag: 'AMBIGUOUS_MATCH' });
+    expect(stored?.order?.message).toContain('needs an operator: ambiguous: 2 KIS orders (0000001, 0000002)');
+    expect(stored?.answer).toMatchObject({ accepted: false, failSafeCode: FailSafeCode.FS042 });
+    expect(bed.clock.sleeps).toEqual([]);
+    // Neither the reconciler nor the sweep asks about it again; nothing is ever sent.
+    await expect(bed.reconciler.reconcile('intent-1')).resolves.toBe('ambiguous');
+    await expect(bed.sweep.sweep()).resolves.toBe(0);
+    expect(bed.brokers.lookups).toHaveLength(1);
+    expect(bed.brokers.sent).toEqual([]);
+    bed.metrics.useSources({
+      ordersByStatus: () => bed.store.countOrdersByStatus(),
+      ordersByOperatorFlag: () => bed.store.countOrdersByOperatorFlag(),
+      failSafeStatus: () => [],
+    });
+    const metrics = await bed.metrics.registry.metrics();
+    expect(metrics).toMatch(/execution_worker_reconciliation_outcomes_total\{outcome="ambiguous"\} 2/);
+    expect(metrics).toMatch(/execution_worker_orders_needing_operator\{flag="AMBIGUOUS_MATCH"\} 1/);
   });
 
   it('gives the order the status the broker has, with fills, as soon as the broker knows it', async () => {

@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrokerType } from '@qts/broker-domain';
 import { RateLimitConfigError } from '@qts/rate-limit';
-import { brokerConfig } from '../../../test/broker-config-fixture';
-import { present } from '../../../test/present';
+import { jtsBroker as brokerConfig, present } from '../../test/broker-configs';
 import { createBrokerLimiters } from './create-broker-limiters';
 
 describe('createBrokerLimiters', () => {
-  it('builds one limiter per gRPC broker from its preset, named after the broker, in memory by default; mocks get none', async () => {
+  it('builds one limiter per broker from its preset, named after the broker, in memory by default; mocks get none', async () => {
     const limiters = createBrokerLimiters({
       brokers: [
         brokerConfig('kis', 50061, { rateLimit: { preset: 'kis-paper' } }),

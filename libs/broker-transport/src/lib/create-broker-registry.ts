@@ -1,19 +1,21 @@
-import { BrokerRegistry, InvalidArgumentError, MockBrokerGateway } from '@qts/broker-domain';
+import { BrokerRegistry, InvalidArgumentError, isRestBrokerConfig, MockBrokerGateway } from '@qts/broker-domain';
+import { BrokerConnectionManager, GrpcBrokerGateway, seededRandom } from '@qts/broker-grpc';
 import type { RateLimiter } from '@qts/rate-limit';
-import { BrokerConnectionManager } from '../connection/broker-connection-manager';
-import { GrpcBrokerGateway } from '../gateway/grpc-broker-gateway';
-import { seededRandom } from '../timing/seeded-random';
-import { BrokerGrpcModuleOptions } from './broker-grpc-module-options';
+import type { BrokerTransportModuleOptions } from './broker-transport-module-options';
+import type { RestBrokerConnections } from './rest-broker-connections';
 
 /**
- * The domain registry with one gateway per configured broker: a GrpcBrokerGateway over the manager's
- * connection and the broker's limiter (status from the manager, usage from the limiter), or, for
- * `mock: true`, the domain's MockBrokerGateway (registered as mock, always CONNECTED).
+ * The domain registry with one gateway per configured broker, whatever its transport, registered alike (status,
+ * rate-limit usage of the broker's limiter):
+ * - JTS: a GrpcBrokerGateway over the manager's connection, status from its health checks;
+ * - REST: the KIS or Kiwoom REST gateway of its connection, status from its requests' outcomes;
+ * - `mock: true`: the domain's MockBrokerGateway (registered as mock, always CONNECTED).
  */
 export function createBrokerRegistry(
-  options: BrokerGrpcModuleOptions,
+  options: BrokerTransportModuleOptions,
   manager: BrokerConnectionManager,
   limiters: ReadonlyMap<string, RateLimiter>,
+  rest: RestBrokerConnections,
 ): BrokerRegistry {
   const registry = new BrokerRegistry();
   options.brokers.forEach((broker, index) => {
@@ -33,6 +35,19 @@ export function createBrokerRegistry(
     const limiter = limiters.get(broker.id);
     if (limiter === undefined) {
       throw new InvalidArgumentError(`broker '${broker.id}' has no rate limiter`, { field: `brokers[${index}].rateLimit` });
+    }
+    if (isRestBrokerConfig(broker)) {
+      const connection = rest.get(broker.id);
+      if (connection === undefined) {
+        throw new InvalidArgumentError(`broker '${broker.id}' has no REST connection`, { field: `brokers[${index}].rest` });
+      }
+      registry.register(connection.gateway, {
+        type: broker.type,
+        status: () => connection.health.status,
+        rateLimitUsage: () => limiter.usage(),
+        mock: false,
+      });
+      return;
     }
     const gateway = new GrpcBrokerGateway({
       brokerId: broker.id,

@@ -1,16 +1,16 @@
 import { InvalidArgumentError } from '@qts/broker-domain';
 import { RateLimitBackend, resolveRateLimitConfig, type RateLimitBackendHooks, type RateLimiter } from '@qts/rate-limit';
-import { BrokerGrpcModuleOptions } from './broker-grpc-module-options';
+import type { BrokerTransportModuleOptions } from './broker-transport-module-options';
 import { BrokerRateLimiters } from './broker-rate-limiters';
 
 /**
- * One limiter per gRPC broker, from its `rateLimit` block (preset and/or rules, the platform's `share`,
+ * One limiter per broker (JTS or REST: one budget whatever the transport), from its `rateLimit` block (preset and/or rules, the platform's `share`,
  * `tradingReserve`...), all kept by the backend `options.rateLimit` selects (default: memory). Mock
  * brokers get none: they reach no real broker. Invalid configuration throws naming the field, e.g.
  * `brokers[1].rateLimit.preset`.
  */
 export function createBrokerLimiters(
-  options: Pick<BrokerGrpcModuleOptions, 'brokers' | 'rateLimit'>,
+  options: Pick<BrokerTransportModuleOptions, 'brokers' | 'rateLimit'>,
   hooks: RateLimitBackendHooks = {},
 ): BrokerRateLimiters {
   // Validate every broker before opening any ledger, so a bad file leaves nothing open.

@@ -9,7 +9,7 @@ export interface BrokerRateLimitHealth {
 }
 
 /**
- * The limiters of this process, one per gRPC broker, all of one backend (memory, local, redis or
+ * The limiters of this process, one per broker (JTS and REST), all of one backend (memory, local, redis or
  * split), with the backend that owns what they share. A read-only map by broker id.
  */
 export class BrokerRateLimiters implements ReadonlyMap<string, RateLimiter> {

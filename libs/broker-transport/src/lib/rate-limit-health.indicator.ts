@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { BROKER_LIMITERS } from './broker-grpc.tokens';
+import { BROKER_LIMITERS } from './broker-transport.tokens';
 import type { BrokerRateLimiters } from './broker-rate-limiters';
 
 /**
