@@ -118,8 +118,15 @@ function placeRestOrder(baseUrl: string, key: string, symbol: string, price: str
         response.on('error', (error) => resolve({ outcome: { kind: 'cut', why: `response: ${error.message}` } }));
       },
     );
+    // A connection refused, or reset before it was established (the exiting process's listen backlog), carried no
+    // request: as definite a refusal as SERVICE_STOPPING. Anything later is a cut.
     request.on('error', (error: NodeJS.ErrnoException) =>
-      resolve({ outcome: error.code === 'ECONNREFUSED' ? { kind: 'refused', why: 'connection refused' } : { kind: 'cut', why: `${error.code}: ${error.message}` } }),
+      resolve({
+        outcome:
+          error.code === 'ECONNREFUSED' || (error.code === 'ECONNRESET' && error.syscall === 'connect')
+            ? { kind: 'refused', why: `connection not established (${error.code})` }
+            : { kind: 'cut', why: `${error.code}: ${error.message}` },
+      }),
     );
     request.end(body);
   });
