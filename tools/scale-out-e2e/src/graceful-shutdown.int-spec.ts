@@ -304,8 +304,13 @@ describe('graceful shutdown under load: SIGTERM to a gateway and a worker while 
       }
     });
 
-    // Orders in flight at the broker, then SIGTERM to one of each.
-    await waitFor(async () => (await simulator.admin.listOrders(BROKER_ID)).length >= 8, {
+    // Orders of each worker at the broker (its next ones in flight behind them), then SIGTERM to one of each.
+    const ordersFromWorker = (orders: { clientOrderId: string }[], target: number) =>
+      orders.filter((order) => Number(/^drain-(\d+)$/.exec(order.clientOrderId)?.[1] ?? -1) % 2 === target).length;
+    await waitFor(async () => {
+      const orders = await simulator.admin.listOrders(BROKER_ID);
+      return orders.length >= 8 && ordersFromWorker(orders, 0) >= 4 && ordersFromWorker(orders, 1) >= 4;
+    }, {
       timeoutMs: 30_000,
       intervalMs: 20,
       description: 'orders in flight',
