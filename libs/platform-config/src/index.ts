@@ -16,5 +16,10 @@ export {
   type PlatformRateLimitConfig,
 } from './lib/platform-config';
 export { DEFAULT_WORKER_SETTINGS, MAX_INTENT_EXPIRY_MS, type WorkerSettings } from './lib/worker-settings';
+export {
+  DEFAULT_SECURITY_SETTINGS,
+  type GrpcTlsSettings,
+  type SecuritySettings,
+} from './lib/security-settings';
 export { PLATFORM_CONFIG, PlatformConfigModule } from './lib/platform-config.module';
 export { flattenValidationErrors, type ValidationProblem } from './lib/flatten-validation-errors';

@@ -1,14 +1,12 @@
 import { Candle } from '@qts/broker-domain';
 import type { PlatformConfig } from '@qts/platform-config';
-import { BootstrapAdminKey, openServiceDataSource, serviceDataSourceOptions } from '@qts/service-infra';
+import { ApiKeyEntity, ApiKeyStore, BootstrapAdminKey, openServiceDataSource, serviceDataSourceOptions } from '@qts/service-infra';
 import { startPostgres, type PostgresServer } from '@qts/test-support';
 import type { DataSource } from 'typeorm';
 import { CandleCache } from '../app/market-data/candle-cache';
 import { CandleCacheEntity } from '../app/market-data/candle-cache.entity';
 import { IdempotencyRecordEntity } from '../app/orders/idempotency-record.entity';
 import { IdempotencyStore } from '../app/orders/idempotency-store';
-import { ApiKeyEntity } from '../app/security/api-key.entity';
-import { ApiKeyService } from '../app/security/api-key.service';
 import { GATEWAY_DATABASE } from '../app/database/data-source';
 
 /**
@@ -49,6 +47,7 @@ describe('gateway database on PostgreSQL', () => {
   }
 
   it('converts instants stored as epoch milliseconds to RFC 3339 text exactly, and back', async () => {
+    // Back to the schema before the ISO text timestamps (and every migration that followed them).
     await undoThrough('IsoTextTimestamps1796160000000');
     await dataSource.query(
       "INSERT INTO api_keys (id, name, key_hash, key_prefix, scopes, created_at, revoked_at) VALUES ('old', 'n', 'h-old', 'p', 'read', 1704164645678, NULL)",
@@ -65,7 +64,11 @@ describe('gateway database on PostgreSQL', () => {
 
   it('stores API keys hashed and authenticates them', async () => {
     const config = { adminApiKey: undefined } as unknown as PlatformConfig;
-    const keys = new ApiKeyService(dataSource.getRepository(ApiKeyEntity), new BootstrapAdminKey(config));
+    const keys = new ApiKeyStore(dataSource.getRepository(ApiKeyEntity), new BootstrapAdminKey(config), {
+      scopes: ['read', 'trade', 'admin'],
+      strategyBinding: 'none',
+      adminPath: 'api/v1/admin/api-keys',
+    });
     const created = await keys.create('pg', ['read', 'trade']);
     const principal = await keys.authenticate(created.key);
     expect([...principal.scopes]).toEqual(['read', 'trade']);

@@ -246,7 +246,13 @@ export class IntentExecutionService {
     const known = await this.findStored(intent.intentId);
     if (known !== null) {
       assertSameSubmission(known, { intent, dryRun });
-      if (!isUnsent(known)) return { result: this.resultOf(known), duplicate: true };
+      if (!isUnsent(known)) {
+        // Being sent by another worker right now: its answer is the answer, not the PENDING state of this moment.
+        if (known.answer === undefined && known.ownerId !== this.store.ownerId) {
+          return { result: await this.answerOfOtherWorker(intent.intentId), duplicate: true };
+        }
+        return { result: this.resultOf(known), duplicate: true };
+      }
       // Stored but never sent: by this worker (e.g. the database failed just before the call), or by a worker that
       // is gone or handed it back; sending it is safe, because the claim lets only its owner send it, once, and
       // none once it expired.
