@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { BrokerTransportModule, RateLimitHealthIndicator, type BrokerTransportModuleOptions } from '@qts/broker-transport';
-import { BrokerAccountsModule, MockBrokerAccountsSync } from '@qts/broker-accounts';
+import { AccountDirectory, BrokerAccountsModule, MockBrokerAccountsSync } from '@qts/broker-accounts';
 import { EXECUTION_PROTO_FILES, qtsExecutionV1 } from '@qts/grpc-contracts';
 import { ConsoleUiModule } from '@qts/console-ui';
 import {
@@ -33,7 +33,7 @@ import { ExecutionConsoleStreams } from './console/execution-console-streams';
 import { WORKER_SETTINGS, workerSettingsProvider } from './config/worker-settings.provider';
 import { BROKER_FACTORY, ExecutionEngineModule, type BrokerFactory } from './execution';
 import { EXECUTION_SERVICE_NAME, ExecutionGrpcController } from './grpc/execution-grpc.controller';
-import { accountMetricLabel, WorkerMetrics } from './metrics/worker-metrics';
+import { WorkerMetrics } from './metrics/worker-metrics';
 import { ExecutionStore } from './persistence/execution-store';
 import { WorkerApiKeyEntity } from './persistence/entities/worker-api-key.entity';
 import { PersistenceModule } from './persistence/persistence.module';
@@ -114,14 +114,14 @@ export class AppModule {
         },
         {
           provide: WorkerMetrics,
-          inject: [METRICS_REGISTRY, ExecutionStore, BROKER_FACTORY, PLATFORM_CONFIG, WORKER_CLOCK],
-          useFactory: (registry: Registry, store: ExecutionStore, brokers: BrokerFactory, config: PlatformConfig, clock: WorkerClock) => {
+          inject: [METRICS_REGISTRY, ExecutionStore, BROKER_FACTORY, AccountDirectory, WORKER_CLOCK],
+          useFactory: (registry: Registry, store: ExecutionStore, brokers: BrokerFactory, accounts: AccountDirectory, clock: WorkerClock) => {
             const metrics = new WorkerMetrics(registry);
             metrics.useSources({
               ordersByStatus: () => store.countOrdersByStatus(),
               ordersByOperatorFlag: () => store.countOrdersByOperatorFlag(),
               failSafeStatus: () =>
-                brokers.failSafeStatus().map((guard) => ({ ...guard, account: accountMetricLabel(config, guard.brokerId, guard.accountId) })),
+                brokers.failSafeStatus().map((guard) => ({ ...guard, account: accounts.metricLabel(guard.brokerId, guard.accountId) })),
               oldestUnknownOrders: () => store.oldestUnknownOrders(),
               now: () => clock.now(),
             });

@@ -19,7 +19,7 @@ export const EXECUTION_CONSOLE_PUSH_INTERVAL_MS = 1_000;
 /**
  * The execution console on the worker's HTTP port: recent intents and orders, the fail-safe of every account with
  * its reset, UNKNOWN orders. The page needs no key; its data needs a worker key with the read scope (admin to reset),
- * sent as a header, the live stream included.
+ * sent as a header, the live stream included. A key bound to strategies sees their intents only, as over gRPC.
  */
 @Controller('executions')
 export class ExecutionConsoleController {
@@ -44,7 +44,7 @@ export class ExecutionConsoleController {
   @Get('data')
   @RequireScope('read')
   data(@CurrentPrincipal() principal: ApiPrincipal): Promise<ExecutionSnapshot> {
-    return this.console.snapshot(consoleViewer(principal));
+    return this.console.snapshot(consoleViewer(principal), principal.strategies);
   }
 
   /** Server-Sent Events over fetch with the X-API-Key header: a snapshot at once, every second and on every report. */
@@ -55,7 +55,7 @@ export class ExecutionConsoleController {
     const presented = request.headers['x-api-key'];
     this.streams.add(
       new ConsoleEventStream(request, response, {
-        snapshot: () => this.console.snapshot(viewer),
+        snapshot: () => this.console.snapshot(viewer, principal.strategies),
         intervalMs: EXECUTION_CONSOLE_PUSH_INTERVAL_MS,
         verify: async () => {
           await this.verifier.authenticate(presented);

@@ -70,8 +70,15 @@ export class ExecutionConsoleService {
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
-  async snapshot(viewer: ConsoleViewer): Promise<ExecutionSnapshot> {
-    const [intents, unknown] = await Promise.all([this.store.recentIntents(CONSOLE_RECENT_INTENTS), this.store.unknownOrdersByBroker()]);
+  /**
+   * `strategies`: whose intents the viewer may see, as its key acts for them ('all' for admin keys); the guards and the
+   * UNKNOWN counts are per account, shown to every reader (account numbers masked).
+   */
+  async snapshot(viewer: ConsoleViewer, strategies: ReadonlySet<string> | 'all'): Promise<ExecutionSnapshot> {
+    const [intents, unknown] = await Promise.all([
+      this.store.recentIntents(CONSOLE_RECENT_INTENTS, strategies === 'all' ? undefined : [...strategies]),
+      this.store.unknownOrdersByBroker(),
+    ]);
     const failSafe = this.failSafe();
     return {
       generatedAt: new Date().toISOString(),

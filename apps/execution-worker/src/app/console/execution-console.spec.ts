@@ -81,6 +81,17 @@ describe('the execution console and the accounts added at run time (worker)', ()
     expect(snapshot.unknownOrders).toEqual([]);
   });
 
+  it("shows a key bound to strategies their intents only, as over gRPC; the guards to every reader", async () => {
+    const keyFor = async (strategies: string[]) =>
+      (await admin('post', '/admin/api-keys').send({ name: `console ${strategies.join(' ')}`, scopes: ['read'], strategies }).expect(201)).body
+        .key as string;
+    const own = (await request(server()).get('/executions/data').set('X-API-Key', await keyFor(['momentum-kr'])).expect(200)).body as Snapshot;
+    expect(own.intents.map((intent) => intent.intentId)).toEqual(expect.arrayContaining(['console-1', 'runtime-1']));
+    const other = (await request(server()).get('/executions/data').set('X-API-Key', await keyFor(['mean-reversion'])).expect(200)).body as Snapshot;
+    expect(other.intents).toEqual([]);
+    expect(other.failSafe).toHaveLength(2);
+  });
+
   it('pushes a snapshot at once when an execution report is committed', async () => {
     const stream = await openConsoleStream(await listeningUrl(server()), '/executions/stream', { 'X-API-Key': ADMIN_KEY });
     try {

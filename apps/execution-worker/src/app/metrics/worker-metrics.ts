@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OrderStatus } from '@qts/broker-domain';
-import type { PlatformConfig } from '@qts/platform-config';
 import { METRICS_REGISTRY } from '@qts/service-infra';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -24,7 +23,7 @@ export type OpenOrderCheckOutcome = 'unchanged' | 'changed' | 'broker_error' | '
 /** Snapshot sources read at scrape time (database counts, guard states, keys held by reconciliations). */
 export interface MetricsSources {
   ordersByStatus(): Promise<Map<OrderStatus, number>>;
-  /** `account`: the label of the account (accountMetricLabel), never its number. */
+  /** `account`: the account's metric label (AccountDirectory.metricLabel), never its number. */
   failSafeStatus(): { brokerId: string; account: string; tripped: boolean }[];
   /** Orders only an operator can settle, by flag (AMBIGUOUS_MATCH). */
   ordersByOperatorFlag?(): Promise<Map<string, number>>;
@@ -32,16 +31,6 @@ export interface MetricsSources {
   oldestUnknownOrders?(): Promise<Map<string, Date>>;
   /** The current time (the worker's clock). */
   now?(): Date;
-}
-
-/**
- * How metrics name a broker account: its position in the broker's `accounts` list of the brokers YAML, from 1.
- * Metrics are scraped and stored without access control, so they carry no account numbers.
- */
-export function accountMetricLabel(config: PlatformConfig, brokerId: string, accountId: string): string {
-  const accounts = config.brokers.find((broker) => broker.id === brokerId)?.accounts ?? [];
-  const index = accounts.findIndex((account) => account.id === accountId);
-  return index === -1 ? 'unconfigured' : String(index + 1);
 }
 
 /**

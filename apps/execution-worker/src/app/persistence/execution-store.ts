@@ -253,10 +253,14 @@ export class ExecutionStore {
     });
   }
 
-  /** The latest intents of every worker on this database, newest first, each with its order. */
-  async recentIntents(limit: number): Promise<StoredIntent[]> {
+  /**
+   * The latest intents of every worker on this database, newest first, each with its order; of the given strategies
+   * only when `strategyIds` is given (none for an empty list).
+   */
+  async recentIntents(limit: number, strategyIds?: readonly string[]): Promise<StoredIntent[]> {
+    if (strategyIds !== undefined && strategyIds.length === 0) return [];
     return this.unitOfWork.run(async (manager) => {
-      const latest = await this.intents.listLatest(manager, limit);
+      const latest = await this.intents.listLatest(manager, limit, strategyIds);
       const loaded = await this.loadIntents(manager, latest.map((row) => row.intentId));
       return loaded.reverse();
     });

@@ -19,8 +19,13 @@ export class IntentRecords {
   }
 
   /** The latest intents, newest first. */
-  listLatest(manager: EntityManager, limit: number): Promise<IntentEntity[]> {
-    return manager.find(IntentEntity, { order: { seq: 'DESC' }, take: limit });
+  /** The latest intents, of the given strategies only when `strategyIds` is given. */
+  listLatest(manager: EntityManager, limit: number, strategyIds?: readonly string[]): Promise<IntentEntity[]> {
+    return manager.find(IntentEntity, {
+      ...(strategyIds === undefined ? {} : { where: { strategyId: In([...strategyIds]) } }),
+      order: { seq: 'DESC' },
+      take: limit,
+    });
   }
 
   /** Intents without an answer yet. */
