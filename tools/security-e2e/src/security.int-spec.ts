@@ -403,7 +403,8 @@ describe('security: the built gateway and worker probed as an attacker and an SR
     expect(bystander.failures).toEqual([]);
     expect(platform.gateway.exit).toBeUndefined();
     expect(platform.worker.exit).toBeUndefined();
-  });
+    // 15,000 calls: about a minute on an idle 2-core machine; bounded generously for a busy one.
+  }, 300_000);
 
   it('sends security headers, no X-Powered-By, no-store on key creation, and answers CORS preflights from its allow-list', async () => {
     const headers: Record<string, unknown> = {};
