@@ -1,8 +1,8 @@
 import { AuthenticationError, BrokerUnavailableError, FailSafeCode, RateLimitExceededError } from '@qts/broker-domain';
 import type { SecretText } from '../credentials/secret-text';
 import { asRecord, scalarText } from '../http/json-fields';
-import { FetchFunction, sendJsonRequest } from '../http/send-json-request';
-import { tokenTransportFailure } from '../kis/kis-token-issuer';
+import type { FetchFunction } from '../http/send-json-request';
+import { TokenEndpoint } from '../tokens/token-endpoint';
 import type { IssuedAccessToken, TokenIssuer } from '../tokens/token-issuer';
 import { KIWOOM_TOKEN_PATH } from './kiwoom-endpoints';
 import { kiwoomMessageCode, mapKiwoomErrorToFailSafe } from './kiwoom-error-to-fail-safe';
@@ -23,32 +23,27 @@ export interface KiwoomTokenIssuerOptions {
  * (Kiwoom-Securities/Kiwoom-REST-API kiwoom/core/auth.py refresh_access_token, _parse_kiwoom_expiry)
  */
 export class KiwoomTokenIssuer implements TokenIssuer {
-  private readonly baseUrl: string;
-  private readonly fetchFn: FetchFunction;
+  private readonly endpoint: TokenEndpoint;
 
   constructor(private readonly options: KiwoomTokenIssuerOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
+    this.endpoint = new TokenEndpoint({
+      brokerId: options.brokerId,
+      baseUrl: options.baseUrl,
+      timeoutMs: options.timeoutMs,
+      fetch: options.fetch,
+      brokerName: 'Kiwoom',
+      path: KIWOOM_TOKEN_PATH,
+      contentType: 'application/json;charset=UTF-8',
+    });
   }
 
   async issue(): Promise<IssuedAccessToken> {
     const { brokerId } = this.options;
-    let response;
-    try {
-      response = await sendJsonRequest(this.fetchFn, {
-        method: 'POST',
-        url: `${this.baseUrl}${KIWOOM_TOKEN_PATH}`,
-        headers: { 'content-type': 'application/json;charset=UTF-8' },
-        body: {
-          grant_type: 'client_credentials',
-          appkey: this.options.appKey.reveal(),
-          secretkey: this.options.appSecret.reveal(),
-        },
-        timeoutMs: this.options.timeoutMs ?? 10_000,
-      });
-    } catch (error) {
-      throw tokenTransportFailure(error, brokerId, 'Kiwoom');
-    }
+    const response = await this.endpoint.post({
+      grant_type: 'client_credentials',
+      appkey: this.options.appKey.reveal(),
+      secretkey: this.options.appSecret.reveal(),
+    });
     const body = asRecord(response.body);
     const returnCode = scalarText(body?.['return_code'])?.trim() ?? '';
     const token = scalarText(body?.['token']);
