@@ -1,5 +1,5 @@
 import { Decimal } from '@qts/broker-domain';
-import { priceField } from '../http/json-fields';
+import { countField, priceField } from '../http/json-fields';
 import { requiredSignedDecimal } from './required-answer-fields';
 
 /** The price part of a Quote as a broker's current-price inquiry answers it. */
@@ -12,6 +12,14 @@ export interface PriceSnapshot {
   low?: Decimal;
   previousClose?: Decimal;
   volume: number;
+}
+
+/** The best bid and ask of an order book inquiry, zero where the book side is empty. */
+export interface BestPrices {
+  bid: Decimal;
+  ask: Decimal;
+  bidSize: number;
+  askSize: number;
 }
 
 /** The broker's field name of each part of a PriceSnapshot. */
@@ -45,5 +53,22 @@ export function readPriceSnapshot(
     low: optional(fields.low),
     previousClose: optional(fields.previousClose),
     volume: readVolume(record, fields.volume),
+  };
+}
+
+/** The broker's field name of each part of BestPrices. */
+export type BestPricesFields = { readonly [K in keyof BestPrices]: string };
+
+/** The best prices in `record`; a missing or unreadable one is zero. `readSize` reads a size as the broker writes counts. */
+export function readBestPrices(
+  record: Record<string, unknown>,
+  fields: BestPricesFields,
+  readSize: (value: unknown) => number | undefined = countField,
+): BestPrices {
+  return {
+    bid: priceField(record[fields.bid]) ?? new Decimal(0),
+    ask: priceField(record[fields.ask]) ?? new Decimal(0),
+    bidSize: readSize(record[fields.bidSize]) ?? 0,
+    askSize: readSize(record[fields.askSize]) ?? 0,
   };
 }

@@ -1,16 +1,16 @@
-import { BrokerUnavailableError, FailSafeCode } from '@qts/broker-domain';
+import { BrokerUnavailableError, FailSafeCode, Quote, SymbolNotFoundError } from '@qts/broker-domain';
 import { asRecord, scalarText } from '../http/json-fields';
 import type { RestBrokerClient, RestCall } from '../http/rest-call';
 import { readRest } from '../http/rest-read';
 import type { RestResponse } from '../http/rest-response';
 import { MalformedAnswerError } from './malformed-answer-error';
+import type { BestPrices, PriceSnapshot } from './price-snapshot';
 import { readRefusalError } from './read-refusal';
 
 /** A broker's refusal of an inquiry, as its envelope states it. */
 export interface InquiryRefusal {
   /** The code a refusal is known by (KIS msg_cd, the bracketed Kiwoom message code). */
   brokerCode: string;
-  message: string;
   failSafe: FailSafeCode;
 }
 
@@ -24,19 +24,33 @@ export interface InquiryEnvelope {
   method: RestCall['method'];
   /** KIS rt_cd, Kiwoom return_code. */
   resultField: string;
-  /** The refusal of an answer whose result is not "0". */
-  refusalOf(record: Record<string, unknown>, resultCode: string, httpStatus: number): InquiryRefusal;
+  /** The broker's explanation of a refusal: KIS msg1, Kiwoom return_msg. */
+  messageField: string;
+  /** The code and classification of an answer whose result is not "0". */
+  refusalOf(record: Record<string, unknown>, resultCode: string, message: string, httpStatus: number): InquiryRefusal;
   /** The broker codes with which it says a symbol does not exist. */
   symbolNotFoundCodes: ReadonlySet<string>;
 }
 
-export interface RestInquiryReaderOptions {
-  brokerId: string;
+/** How a REST broker gateway reaches its broker for inquiries. */
+export interface RestInquiryConnection {
   client: RestBrokerClient;
-  envelope: InquiryEnvelope;
-  /** Bound on the pages of one inquiry; more fails rather than answering partly. */
-  maxPages: number;
+  /** Bound on the pages of one inquiry; more fails rather than answering partly. Default 200. */
+  maxPages?: number;
 }
+
+/** One inquiry of a quote and the parser of its answer. */
+export interface QuoteInquiry<T> {
+  call: Omit<RestCall, 'method'>;
+  parse: (record: Record<string, unknown>) => T;
+}
+
+export interface RestInquiryReaderOptions extends RestInquiryConnection {
+  brokerId: string;
+  envelope: InquiryEnvelope;
+}
+
+const DEFAULT_MAX_PAGES = 200;
 
 /**
  * Market-data and account inquiries of one broker connection: the envelope is checked here, the answer's
@@ -52,7 +66,7 @@ export class RestInquiryReader {
     this.brokerId = options.brokerId;
     this.client = options.client;
     this.envelope = options.envelope;
-    this.maxPages = options.maxPages;
+    this.maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   }
 
   /**
@@ -81,12 +95,14 @@ export class RestInquiryReader {
           };
         }
         if (resultCode !== '0') {
-          const refusal = envelope.refusalOf(record, resultCode, response.status);
+          const message = (scalarText(record[envelope.messageField]) ?? '').trim();
+          const refusal = envelope.refusalOf(record, resultCode, message, response.status);
           return {
             kind: 'refused',
             error: readRefusalError({
               brokerId,
               brokerName: envelope.brokerName,
+              message,
               ...refusal,
               symbolNotFound: envelope.symbolNotFoundCodes.has(refusal.brokerCode),
               ...(symbol === undefined ? {} : { symbol }),
@@ -103,6 +119,27 @@ export class RestInquiryReader {
         }
       },
     );
+  }
+
+  /**
+   * The quote of `symbol` from two inquiries, the price and the order book (the broker's price inquiry alone
+   * has no book); a price inquiry answered without a price is SymbolNotFoundError. The quote is stamped with
+   * `clock` once both answers are in.
+   */
+  async readQuote(
+    symbol: string,
+    price: QuoteInquiry<PriceSnapshot | undefined>,
+    book: QuoteInquiry<BestPrices>,
+    clock: () => Date,
+  ): Promise<Quote> {
+    const snapshot = await this.read(price.call, `price of ${symbol}`, price.parse, symbol);
+    if (snapshot === undefined) {
+      throw new SymbolNotFoundError(`symbol '${symbol}' is not listed at ${this.envelope.brokerName}`, {
+        details: { brokerId: this.brokerId, symbol },
+      });
+    }
+    const best = await this.read(book.call, `order book of ${symbol}`, book.parse, symbol);
+    return new Quote({ symbol, ...snapshot, ...best, timestamp: clock() });
   }
 
   /** Throws once `page` pages of one inquiry have been read and the broker still says more follow. */

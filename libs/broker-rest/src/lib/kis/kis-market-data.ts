@@ -4,9 +4,9 @@ import { sessionOpenOfDate, weekOpenOfDate } from '../gateway/candle-bars';
 import { BarFields, readBarRow } from '../gateway/bar-rows';
 import { BrokerHolding, HoldingFields, readHoldingRows } from '../gateway/broker-holding';
 import { MalformedAnswerError } from '../gateway/malformed-answer-error';
-import { PriceSnapshot, PriceSnapshotFields, readPriceSnapshot } from '../gateway/price-snapshot';
+import { BestPrices, PriceSnapshot, PriceSnapshotFields, readBestPrices, readPriceSnapshot } from '../gateway/price-snapshot';
 import { requiredCount, requiredList, requiredObject, requiredSignedDecimal } from '../gateway/required-answer-fields';
-import { countField, priceField, scalarText } from '../http/json-fields';
+import { scalarText } from '../http/json-fields';
 import { kstDateTime } from '../http/kst-date';
 
 /**
@@ -34,14 +34,8 @@ export function parseKisPrice(record: Record<string, unknown>): PriceSnapshot | 
  * inquire-asking-price-exp-ccn (FHKST01010200) output1: askp1 / bidp1 (best ask / bid) and askp_rsqn1 /
  * bidp_rsqn1 (their sizes). (examples_llm/domestic_stock/inquire_asking_price_exp_ccn/chk_...py)
  */
-export function parseKisBestPrices(record: Record<string, unknown>): { bid: Decimal; ask: Decimal; bidSize: number; askSize: number } {
-  const output = requiredObject(record, 'output1');
-  return {
-    bid: priceField(output['bidp1']) ?? new Decimal(0),
-    ask: priceField(output['askp1']) ?? new Decimal(0),
-    bidSize: countField(output['bidp_rsqn1']) ?? 0,
-    askSize: countField(output['askp_rsqn1']) ?? 0,
-  };
+export function parseKisBestPrices(record: Record<string, unknown>): BestPrices {
+  return readBestPrices(requiredObject(record, 'output1'), { bid: 'bidp1', ask: 'askp1', bidSize: 'bidp_rsqn1', askSize: 'askp_rsqn1' });
 }
 
 /**

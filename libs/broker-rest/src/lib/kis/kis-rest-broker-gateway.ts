@@ -16,10 +16,10 @@ import {
 import { aggregateMinuteBars, BrokerBar, candlesInRange, weekdaysBetween } from '../gateway/candle-bars';
 import { BrokerHolding, positionsOfHoldings } from '../gateway/broker-holding';
 import { RestBrokerGateway, RestBrokerGatewayOptions } from '../gateway/rest-broker-gateway';
-import { InquiryEnvelope, RestInquiryReader } from '../gateway/rest-inquiry-reader';
+import { InquiryEnvelope, RestInquiryConnection, RestInquiryReader } from '../gateway/rest-inquiry-reader';
 import { scalarText } from '../http/json-fields';
 import { kstDate } from '../http/kst-date';
-import type { RestBrokerClient, RestCall, RestOperation } from '../http/rest-call';
+import type { RestCall, RestOperation } from '../http/rest-call';
 import { nextKisPage, readKisContinuation } from './kis-continuation';
 import type { KisDailyOrder } from './kis-daily-orders';
 import {
@@ -46,8 +46,9 @@ import {
 } from './kis-market-data';
 import type { KisOrderAdapter } from './kis-order-adapter';
 
-export interface KisRestBrokerGatewayOptions extends Omit<RestBrokerGatewayOptions<KisDailyOrder>, 'orders'> {
-  client: RestBrokerClient;
+export interface KisRestBrokerGatewayOptions
+  extends Omit<RestBrokerGatewayOptions<KisDailyOrder>, 'orders'>,
+    RestInquiryConnection {
   orders: KisOrderAdapter;
   /** 모의투자 (paper) server; must agree with the client and the order adapter. */
   paper: boolean;
@@ -56,8 +57,6 @@ export interface KisRestBrokerGatewayOptions extends Omit<RestBrokerGatewayOptio
    * list of a REST-connected KIS broker is configured; each entry is described by search-stock-info.
    */
   symbols?: readonly string[];
-  /** Bound on the pages of one inquiry; more fails rather than answering partly. Default 200. */
-  maxPages?: number;
 }
 
 /**
@@ -68,10 +67,10 @@ const KIS_INQUIRY_ENVELOPE: InquiryEnvelope = {
   brokerName: 'KIS',
   method: 'GET',
   resultField: 'rt_cd',
-  refusalOf(record, _resultCode, httpStatus) {
+  messageField: 'msg1',
+  refusalOf(record, _resultCode, message, httpStatus) {
     const brokerCode = (scalarText(record['msg_cd']) ?? '').trim();
-    const message = (scalarText(record['msg1']) ?? '').trim();
-    return { brokerCode, message, failSafe: kisRefusalCode(brokerCode, message, httpStatus) };
+    return { brokerCode, failSafe: kisRefusalCode(brokerCode, message, httpStatus) };
   },
   symbolNotFoundCodes: new Set(['APBK0656']),
 };
@@ -103,12 +102,7 @@ export class KisRestBrokerGateway extends RestBrokerGateway<KisDailyOrder> {
 
   constructor(options: KisRestBrokerGatewayOptions) {
     super(options);
-    this.inquiries = new RestInquiryReader({
-      brokerId: this.brokerId,
-      client: options.client,
-      envelope: KIS_INQUIRY_ENVELOPE,
-      maxPages: options.maxPages ?? 200,
-    });
+    this.inquiries = new RestInquiryReader({ ...options, envelope: KIS_INQUIRY_ENVELOPE });
     this.kisOrders = options.orders;
     this.paper = options.paper;
     if (options.symbols !== undefined) {
@@ -147,24 +141,20 @@ export class KisRestBrokerGateway extends RestBrokerGateway<KisDailyOrder> {
     return symbols;
   }
 
-  protected async fetchQuote(symbol: string, signal?: AbortSignal): Promise<Quote> {
+  protected fetchQuote(symbol: string, signal?: AbortSignal): Promise<Quote> {
     const query = { FID_COND_MRKT_DIV_CODE: KRX_MARKET, FID_INPUT_ISCD: symbol };
-    const snapshot = await this.inquiries.read(
-      { operation: 'getQuote', path: KIS_INQUIRE_PRICE_PATH, apiId: KIS_QUOTATION_TR_IDS.PRICE, payload: query, signal },
-      `price of ${symbol}`,
-      parseKisPrice,
+    return this.inquiries.readQuote(
       symbol,
+      {
+        call: { operation: 'getQuote', path: KIS_INQUIRE_PRICE_PATH, apiId: KIS_QUOTATION_TR_IDS.PRICE, payload: query, signal },
+        parse: parseKisPrice,
+      },
+      {
+        call: { operation: 'getQuote', path: KIS_INQUIRE_ASKING_PRICE_PATH, apiId: KIS_QUOTATION_TR_IDS.ASKING_PRICE, payload: query, signal },
+        parse: parseKisBestPrices,
+      },
+      this.clock,
     );
-    if (snapshot === undefined) {
-      throw new SymbolNotFoundError(`symbol '${symbol}' is not listed at KIS`, { details: { brokerId: this.brokerId, symbol } });
-    }
-    const book = await this.inquiries.read(
-      { operation: 'getQuote', path: KIS_INQUIRE_ASKING_PRICE_PATH, apiId: KIS_QUOTATION_TR_IDS.ASKING_PRICE, payload: query, signal },
-      `order book of ${symbol}`,
-      parseKisBestPrices,
-      symbol,
-    );
-    return new Quote({ symbol, ...snapshot, ...book, timestamp: this.clock() });
   }
 
   protected async fetchCandles(symbol: string, timeframe: Timeframe, start: Date, end: Date): Promise<Candle[]> {

@@ -1,23 +1,22 @@
 import { AuthenticationError, BrokerUnavailableError, RateLimitExceededError } from '@qts/broker-domain';
-import type { SecretText } from '../credentials/secret-text';
 import { asRecord, scalarText } from '../http/json-fields';
-import type { FetchFunction } from '../http/send-json-request';
-import { TokenEndpoint } from '../tokens/token-endpoint';
+import { TokenEndpoint, TokenEndpointOptions, TokenRequestForm } from '../tokens/token-endpoint';
 import type { IssuedAccessToken, TokenIssuer } from '../tokens/token-issuer';
 import { KIS_TOKEN_PATH } from './kis-endpoints';
 
-export interface KisTokenIssuerOptions {
-  brokerId: string;
-  baseUrl: string;
-  appKey: SecretText;
-  appSecret: SecretText;
-  timeoutMs?: number;
-  fetch?: FetchFunction;
+export interface KisTokenIssuerOptions extends TokenEndpointOptions {
   now?: () => number;
 }
 
 /** KIS answers a second issuance within a minute with this error_code (HTTP 403). */
 export const KIS_TOKEN_ISSUANCE_LIMIT_CODE = 'EGW00133';
+
+const KIS_TOKEN_FORM: TokenRequestForm = {
+  brokerName: 'KIS',
+  path: KIS_TOKEN_PATH,
+  contentType: 'application/json; charset=utf-8',
+  secretField: 'appsecret',
+};
 
 /**
  * POST /oauth2/tokenP with { grant_type: client_credentials, appkey, appsecret }. KIS answers
@@ -31,25 +30,13 @@ export class KisTokenIssuer implements TokenIssuer {
   private readonly now: () => number;
 
   constructor(private readonly options: KisTokenIssuerOptions) {
-    this.endpoint = new TokenEndpoint({
-      brokerId: options.brokerId,
-      baseUrl: options.baseUrl,
-      timeoutMs: options.timeoutMs,
-      fetch: options.fetch,
-      brokerName: 'KIS',
-      path: KIS_TOKEN_PATH,
-      contentType: 'application/json; charset=utf-8',
-    });
+    this.endpoint = new TokenEndpoint(options, KIS_TOKEN_FORM);
     this.now = options.now ?? Date.now;
   }
 
   async issue(): Promise<IssuedAccessToken> {
     const { brokerId } = this.options;
-    const response = await this.endpoint.post({
-      grant_type: 'client_credentials',
-      appkey: this.options.appKey.reveal(),
-      appsecret: this.options.appSecret.reveal(),
-    });
+    const response = await this.endpoint.requestToken();
     const body = asRecord(response.body);
     const token = scalarText(body?.['access_token']);
     if (response.status === 200 && token !== undefined && token !== '') {

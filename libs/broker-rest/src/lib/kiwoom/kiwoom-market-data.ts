@@ -4,9 +4,9 @@ import { sessionOpenOfDate, weekOpenOfDate } from '../gateway/candle-bars';
 import { BarFields, readBarRow } from '../gateway/bar-rows';
 import { BrokerHolding, HoldingFields, readHoldingRows } from '../gateway/broker-holding';
 import { MalformedAnswerError } from '../gateway/malformed-answer-error';
-import { PriceSnapshot, PriceSnapshotFields, readPriceSnapshot } from '../gateway/price-snapshot';
+import { BestPrices, PriceSnapshot, PriceSnapshotFields, readBestPrices, readPriceSnapshot } from '../gateway/price-snapshot';
 import { requiredField, requiredList, requiredSignedDecimal } from '../gateway/required-answer-fields';
-import { countField, priceField, scalarText } from '../http/json-fields';
+import { countField, scalarText } from '../http/json-fields';
 import { kstDateTime } from '../http/kst-date';
 
 // Field names as in Kiwoom-Securities/Kiwoom-REST-API examples/국내주식/<category>/<api>.py (COLUMNS and
@@ -58,13 +58,9 @@ export function parseKiwoomStockInfo(record: Record<string, unknown>): PriceSnap
 }
 
 /** ka10004 (주식호가요청): sel_fpr_bid / buy_fpr_bid (best ask / bid) and sel_fpr_req / buy_fpr_req (sizes). */
-export function parseKiwoomBestPrices(record: Record<string, unknown>): { bid: Decimal; ask: Decimal; bidSize: number; askSize: number } {
-  return {
-    bid: priceField(record['buy_fpr_bid']) ?? new Decimal(0),
-    ask: priceField(record['sel_fpr_bid']) ?? new Decimal(0),
-    bidSize: directionlessCount(record['buy_fpr_req']) ?? 0,
-    askSize: directionlessCount(record['sel_fpr_req']) ?? 0,
-  };
+export function parseKiwoomBestPrices(record: Record<string, unknown>): BestPrices {
+  const fields = { bid: 'buy_fpr_bid', ask: 'sel_fpr_bid', bidSize: 'buy_fpr_req', askSize: 'sel_fpr_req' };
+  return readBestPrices(record, fields, directionlessCount);
 }
 
 /** The chart rows of ka10080, ka10081 and ka10082: OHLC with cur_prc as the close, trde_qty. */

@@ -7,17 +7,15 @@ import {
   Position,
   Quote,
   StockSymbol,
-  SymbolNotFoundError,
   Timeframe,
 } from '@qts/broker-domain';
 import type { BrokerBar } from '../gateway/candle-bars';
 import { candlesInRange } from '../gateway/candle-bars';
 import { BrokerHolding, positionsOfHoldings } from '../gateway/broker-holding';
 import { RestBrokerGateway, RestBrokerGatewayOptions } from '../gateway/rest-broker-gateway';
-import { InquiryEnvelope, RestInquiryReader } from '../gateway/rest-inquiry-reader';
-import { scalarText } from '../http/json-fields';
+import { InquiryEnvelope, RestInquiryConnection, RestInquiryReader } from '../gateway/rest-inquiry-reader';
 import { kstDate } from '../http/kst-date';
-import type { RestBrokerClient, RestCall, RestOperation } from '../http/rest-call';
+import type { RestCall, RestOperation } from '../http/rest-call';
 import { KiwoomContinuation, nextKiwoomPageHeaders, readKiwoomContinuation } from './kiwoom-continuation';
 import {
   KIWOOM_ACCOUNT_PATH,
@@ -39,11 +37,10 @@ import {
 import type { KiwoomOrderAdapter } from './kiwoom-order-adapter';
 import type { KiwoomOrderDetail } from './kiwoom-order-details';
 
-export interface KiwoomRestBrokerGatewayOptions extends Omit<RestBrokerGatewayOptions<KiwoomOrderDetail>, 'orders'> {
-  client: RestBrokerClient;
+export interface KiwoomRestBrokerGatewayOptions
+  extends Omit<RestBrokerGatewayOptions<KiwoomOrderDetail>, 'orders'>,
+    RestInquiryConnection {
   orders: KiwoomOrderAdapter;
-  /** Bound on the pages of one inquiry; more fails rather than answering partly. Default 200. */
-  maxPages?: number;
 }
 
 /**
@@ -55,11 +52,10 @@ const KIWOOM_INQUIRY_ENVELOPE: InquiryEnvelope = {
   brokerName: 'Kiwoom',
   method: 'POST',
   resultField: 'return_code',
-  refusalOf(record, resultCode, httpStatus) {
-    const message = (scalarText(record['return_msg']) ?? '').trim();
+  messageField: 'return_msg',
+  refusalOf(_record, resultCode, message, httpStatus) {
     return {
       brokerCode: kiwoomMessageCode(message) ?? resultCode,
-      message,
       failSafe: kiwoomRefusalCode(resultCode, message, httpStatus),
     };
   },
@@ -85,12 +81,7 @@ export class KiwoomRestBrokerGateway extends RestBrokerGateway<KiwoomOrderDetail
 
   constructor(options: KiwoomRestBrokerGatewayOptions) {
     super(options);
-    this.inquiries = new RestInquiryReader({
-      brokerId: this.brokerId,
-      client: options.client,
-      envelope: KIWOOM_INQUIRY_ENVELOPE,
-      maxPages: options.maxPages ?? 200,
-    });
+    this.inquiries = new RestInquiryReader({ ...options, envelope: KIWOOM_INQUIRY_ENVELOPE });
   }
 
   protected async fetchSymbols(): Promise<StockSymbol[]> {
@@ -109,23 +100,20 @@ export class KiwoomRestBrokerGateway extends RestBrokerGateway<KiwoomOrderDetail
     return symbols;
   }
 
-  protected async fetchQuote(symbol: string, signal?: AbortSignal): Promise<Quote> {
-    const snapshot = await this.inquiries.read(
-      { operation: 'getQuote', path: KIWOOM_STOCK_INFO_PATH, apiId: KIWOOM_API_IDS.STOCK_INFO, payload: { stk_cd: symbol }, signal },
-      `price of ${symbol}`,
-      parseKiwoomStockInfo,
+  protected fetchQuote(symbol: string, signal?: AbortSignal): Promise<Quote> {
+    const payload = { stk_cd: symbol };
+    return this.inquiries.readQuote(
       symbol,
+      {
+        call: { operation: 'getQuote', path: KIWOOM_STOCK_INFO_PATH, apiId: KIWOOM_API_IDS.STOCK_INFO, payload, signal },
+        parse: parseKiwoomStockInfo,
+      },
+      {
+        call: { operation: 'getQuote', path: KIWOOM_MARKET_CONDITION_PATH, apiId: KIWOOM_API_IDS.ORDER_BOOK, payload, signal },
+        parse: parseKiwoomBestPrices,
+      },
+      this.clock,
     );
-    if (snapshot === undefined) {
-      throw new SymbolNotFoundError(`symbol '${symbol}' is not listed at Kiwoom`, { details: { brokerId: this.brokerId, symbol } });
-    }
-    const book = await this.inquiries.read(
-      { operation: 'getQuote', path: KIWOOM_MARKET_CONDITION_PATH, apiId: KIWOOM_API_IDS.ORDER_BOOK, payload: { stk_cd: symbol }, signal },
-      `order book of ${symbol}`,
-      parseKiwoomBestPrices,
-      symbol,
-    );
-    return new Quote({ symbol, ...snapshot, ...book, timestamp: this.clock() });
   }
 
   protected async fetchCandles(symbol: string, timeframe: Timeframe, start: Date, end: Date): Promise<Candle[]> {

@@ -1,20 +1,18 @@
 import { AuthenticationError, BrokerUnavailableError, FailSafeCode, RateLimitExceededError } from '@qts/broker-domain';
-import type { SecretText } from '../credentials/secret-text';
 import { asRecord, scalarText } from '../http/json-fields';
-import type { FetchFunction } from '../http/send-json-request';
-import { TokenEndpoint } from '../tokens/token-endpoint';
+import { TokenEndpoint, TokenEndpointOptions, TokenRequestForm } from '../tokens/token-endpoint';
 import type { IssuedAccessToken, TokenIssuer } from '../tokens/token-issuer';
 import { KIWOOM_TOKEN_PATH } from './kiwoom-endpoints';
 import { kiwoomMessageCode, mapKiwoomErrorToFailSafe } from './kiwoom-error-to-fail-safe';
 
-export interface KiwoomTokenIssuerOptions {
-  brokerId: string;
-  baseUrl: string;
-  appKey: SecretText;
-  appSecret: SecretText;
-  timeoutMs?: number;
-  fetch?: FetchFunction;
-}
+export type KiwoomTokenIssuerOptions = TokenEndpointOptions;
+
+const KIWOOM_TOKEN_FORM: TokenRequestForm = {
+  brokerName: 'Kiwoom',
+  path: KIWOOM_TOKEN_PATH,
+  contentType: 'application/json;charset=UTF-8',
+  secretField: 'secretkey',
+};
 
 /**
  * au10001: POST /oauth2/token with { grant_type: client_credentials, appkey, secretkey }. Kiwoom answers
@@ -26,24 +24,12 @@ export class KiwoomTokenIssuer implements TokenIssuer {
   private readonly endpoint: TokenEndpoint;
 
   constructor(private readonly options: KiwoomTokenIssuerOptions) {
-    this.endpoint = new TokenEndpoint({
-      brokerId: options.brokerId,
-      baseUrl: options.baseUrl,
-      timeoutMs: options.timeoutMs,
-      fetch: options.fetch,
-      brokerName: 'Kiwoom',
-      path: KIWOOM_TOKEN_PATH,
-      contentType: 'application/json;charset=UTF-8',
-    });
+    this.endpoint = new TokenEndpoint(options, KIWOOM_TOKEN_FORM);
   }
 
   async issue(): Promise<IssuedAccessToken> {
     const { brokerId } = this.options;
-    const response = await this.endpoint.post({
-      grant_type: 'client_credentials',
-      appkey: this.options.appKey.reveal(),
-      secretkey: this.options.appSecret.reveal(),
-    });
+    const response = await this.endpoint.requestToken();
     const body = asRecord(response.body);
     const returnCode = scalarText(body?.['return_code'])?.trim() ?? '';
     const token = scalarText(body?.['token']);

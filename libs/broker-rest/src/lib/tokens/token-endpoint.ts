@@ -1,16 +1,25 @@
 import { BrokerTimeoutError, BrokerUnavailableError } from '@qts/broker-domain';
+import type { SecretText } from '../credentials/secret-text';
 import type { RestResponse } from '../http/rest-response';
 import { isRestTransportError } from '../http/rest-transport-error';
 import { FetchFunction, sendJsonRequest } from '../http/send-json-request';
 
-export interface TokenEndpointOptions {
-  brokerId: string;
+/** Where and how a broker takes the client-credentials grant. */
+export interface TokenRequestForm {
   /** 'KIS' or 'Kiwoom', as errors name the broker. */
   brokerName: string;
-  baseUrl: string;
   path: string;
   /** The content type the broker's samples send (each broker spells its own). */
   contentType: string;
+  /** The body field of the app secret (KIS appsecret, Kiwoom secretkey); the app key is appkey at both. */
+  secretField: string;
+}
+
+export interface TokenEndpointOptions {
+  brokerId: string;
+  baseUrl: string;
+  appKey: SecretText;
+  appSecret: SecretText;
   timeoutMs?: number;
   fetch?: FetchFunction;
 }
@@ -26,23 +35,34 @@ export class TokenEndpoint {
   private readonly url: string;
   private readonly fetchFn: FetchFunction;
 
-  constructor(private readonly options: TokenEndpointOptions) {
-    this.url = `${options.baseUrl.replace(/\/+$/, '')}${options.path}`;
+  constructor(
+    private readonly options: TokenEndpointOptions,
+    private readonly form: TokenRequestForm,
+  ) {
+    this.url = `${options.baseUrl.replace(/\/+$/, '')}${form.path}`;
     this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
   }
 
-  /** POSTs `body`; a failure below HTTP is BrokerTimeoutError or BrokerUnavailableError. */
-  async post(body: Record<string, string>): Promise<RestResponse> {
+  /**
+   * Asks for a token with the app key and secret; a failure below HTTP is BrokerTimeoutError or
+   * BrokerUnavailableError.
+   */
+  async requestToken(): Promise<RestResponse> {
+    const { options, form } = this;
     try {
       return await sendJsonRequest(this.fetchFn, {
         method: 'POST',
         url: this.url,
-        headers: { 'content-type': this.options.contentType },
-        body,
-        timeoutMs: this.options.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS,
+        headers: { 'content-type': form.contentType },
+        body: {
+          grant_type: 'client_credentials',
+          appkey: options.appKey.reveal(),
+          [form.secretField]: options.appSecret.reveal(),
+        },
+        timeoutMs: options.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS,
       });
     } catch (error) {
-      throw tokenTransportFailure(error, this.options.brokerId, this.options.brokerName);
+      throw tokenTransportFailure(error, options.brokerId, form.brokerName);
     }
   }
 }
