@@ -74,6 +74,7 @@ const KIS_INQUIRY_ENVELOPE: InquiryEnvelope = {
   },
   symbolNotFoundCodes: new Set(['APBK0656']),
 };
+
 /** search-stock-info, inquire-balance: product type of stocks, ETFs, ETNs. */
 const STOCK_PRODUCT_TYPE = '300';
 /** J: KRX (FID_COND_MRKT_DIV_CODE). */

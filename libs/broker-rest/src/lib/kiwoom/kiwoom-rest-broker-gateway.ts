@@ -61,6 +61,7 @@ const KIWOOM_INQUIRY_ENVELOPE: InquiryEnvelope = {
   },
   symbolNotFoundCodes: new Set(['1901', '1902']),
 };
+
 /** ka10099 mrkt_tp of the markets the platform trades. */
 const MARKETS: ReadonlyArray<[string, Market]> = [
   ['0', Market.KOSPI],
