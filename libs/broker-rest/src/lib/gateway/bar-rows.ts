@@ -1,4 +1,6 @@
-import type { BrokerBar } from './candle-bars';
+import { scalarText } from '../http/json-fields';
+import { BrokerBar, sessionOpenOfDate, weekOpenOfDate } from './candle-bars';
+import { MalformedAnswerError } from './malformed-answer-error';
 import { requiredCount, requiredPrice } from './required-answer-fields';
 
 /** The broker's field names of a chart row's prices and volume. */
@@ -28,4 +30,25 @@ export function readBarRow(
     close: requiredPrice(row, fields.close),
     volume: readVolume(row, fields.volume),
   };
+}
+
+/**
+ * The YYYYMMDD date of a daily or weekly chart row and the start of its bar (the session open, or the week's
+ * first session); undefined for a blank row (KIS pads short answers with them). A date that is not one
+ * makes the answer unreadable.
+ */
+export function periodBarStart(
+  row: Record<string, unknown>,
+  dateField: string,
+  weekly: boolean,
+): { date: string; startMs: number } | undefined {
+  const date = (scalarText(row[dateField]) ?? '').trim();
+  if (date === '') {
+    return undefined;
+  }
+  const startMs = weekly ? weekOpenOfDate(date) : sessionOpenOfDate(date);
+  if (startMs === undefined) {
+    throw new MalformedAnswerError(`${dateField} '${date}' is not a date`);
+  }
+  return { date, startMs };
 }

@@ -1,7 +1,6 @@
 import { Decimal, Market, StockSymbol } from '@qts/broker-domain';
 import type { BrokerBar } from '../gateway/candle-bars';
-import { sessionOpenOfDate, weekOpenOfDate } from '../gateway/candle-bars';
-import { BarFields, readBarRow } from '../gateway/bar-rows';
+import { BarFields, periodBarStart, readBarRow } from '../gateway/bar-rows';
 import { BrokerHolding, HoldingFields, readHoldingRows } from '../gateway/broker-holding';
 import { MalformedAnswerError } from '../gateway/malformed-answer-error';
 import { BestPrices, PriceSnapshot, PriceSnapshotFields, readBestPrices, readPriceSnapshot } from '../gateway/price-snapshot';
@@ -49,16 +48,12 @@ export function parseKisDailyBars(record: Record<string, unknown>, weekly: boole
   const bars: BrokerBar[] = [];
   const dates: string[] = [];
   for (const row of requiredList(record, 'output2')) {
-    const date = (scalarText(row['stck_bsop_date']) ?? '').trim();
-    if (date === '') {
+    const start = periodBarStart(row, 'stck_bsop_date', weekly);
+    if (start === undefined) {
       continue;
     }
-    const startMs = weekly ? weekOpenOfDate(date) : sessionOpenOfDate(date);
-    if (startMs === undefined) {
-      throw new MalformedAnswerError(`stck_bsop_date '${date}' is not a date`);
-    }
-    dates.push(date);
-    bars.push(readBarRow(row, startMs, KIS_DAILY_BAR_FIELDS));
+    dates.push(start.date);
+    bars.push(readBarRow(row, start.startMs, KIS_DAILY_BAR_FIELDS));
   }
   return { bars, dates };
 }

@@ -1,7 +1,6 @@
 import { Decimal, isSymbolCode, Market, StockSymbol } from '@qts/broker-domain';
 import type { BrokerBar } from '../gateway/candle-bars';
-import { sessionOpenOfDate, weekOpenOfDate } from '../gateway/candle-bars';
-import { BarFields, readBarRow } from '../gateway/bar-rows';
+import { BarFields, periodBarStart, readBarRow } from '../gateway/bar-rows';
 import { BrokerHolding, HoldingFields, readHoldingRows } from '../gateway/broker-holding';
 import { MalformedAnswerError } from '../gateway/malformed-answer-error';
 import { BestPrices, PriceSnapshot, PriceSnapshotFields, readBestPrices, readPriceSnapshot } from '../gateway/price-snapshot';
@@ -74,16 +73,12 @@ export function parseKiwoomPeriodBars(record: Record<string, unknown>, weekly: b
   const bars: BrokerBar[] = [];
   let oldest: string | undefined;
   for (const row of requiredList(record, weekly ? 'stk_stk_pole_chart_qry' : 'stk_dt_pole_chart_qry')) {
-    const date = (scalarText(row['dt']) ?? '').trim();
-    if (date === '') {
+    const start = periodBarStart(row, 'dt', weekly);
+    if (start === undefined) {
       continue;
     }
-    const startMs = weekly ? weekOpenOfDate(date) : sessionOpenOfDate(date);
-    if (startMs === undefined) {
-      throw new MalformedAnswerError(`dt '${date}' is not a date`);
-    }
-    oldest = oldest === undefined || date < oldest ? date : oldest;
-    bars.push(readBarRow(row, startMs, KIWOOM_BAR_FIELDS, count));
+    oldest = oldest === undefined || start.date < oldest ? start.date : oldest;
+    bars.push(readBarRow(row, start.startMs, KIWOOM_BAR_FIELDS, count));
   }
   return { bars, ...(oldest === undefined ? {} : { oldest }) };
 }
