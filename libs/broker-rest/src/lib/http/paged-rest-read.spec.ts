@@ -4,7 +4,7 @@ import { readRestPages } from './paged-rest-read';
 import type { RestCall } from './rest-call';
 import type { RestResponse } from './rest-response';
 
-const FIRST: RestCall = { operation: 'listOrders', method: 'GET', path: '/orders', apiId: 'Q1', payload: { day: '20261130' } };
+const FIRST: RestCall = { operation: 'getOrderStatus', method: 'GET', path: '/orders', apiId: 'Q1', payload: { day: '20261130' } };
 
 const page = (rows: string[], next?: string) => ({ status: 200, body: { rows, next } });
 
