@@ -48,6 +48,21 @@ describe('networkPolicyProblems', () => {
     ]);
   });
 
+  it("reports the gateway cut off from the worker's admin API, and the worker's gRPC port opened to it", () => {
+    const cutOff = editedFixture((all) =>
+      all.splice(all.indexOf(policy(all, 'gateway-api-to-execution-worker') as unknown as KubernetesObject), 1),
+    );
+    expect(networkPolicyProblems(cutOff)).toEqual(['gateway-api -> execution-worker http must be allowed']);
+
+    const widened = editedFixture((all) => {
+      const ingress = policy(all, 'execution-worker-ingress').spec?.ingress;
+      if (ingress) ingress[1].ports = [{ port: 'http' }, { port: 'grpc' }];
+      const egress = policy(all, 'gateway-api-to-execution-worker').spec?.egress;
+      if (egress) egress[0].ports = [{ port: 3001 }, { port: 50052 }];
+    });
+    expect(networkPolicyProblems(widened)).toEqual(['gateway-api -> execution-worker grpc must be denied']);
+  });
+
   it('reports rules that allow everyone or every address', () => {
     const objects = editedFixture((all) => {
       const ingress = policy(all, 'gateway-api-ingress').spec?.ingress;

@@ -143,6 +143,21 @@ export function networkPolicyProblems(objects: readonly KubernetesObject[]): str
     }
   }
 
+  // The gateway tells the worker of accounts added at run time: its HTTP port, not its gRPC port.
+  const gateway = apps.find((entry) => entry.image.project === 'gateway-api');
+  const worker = apps.find((entry) => entry.image.project === 'execution-worker');
+  if (gateway && worker) {
+    for (const port of worker.container.ports ?? []) {
+      expect(
+        port.name === 'http',
+        pod(gateway.workload),
+        pod(worker.workload),
+        port.containerPort,
+        `gateway-api -> execution-worker ${port.name ?? port.containerPort}`,
+      );
+    }
+  }
+
   // What the apps call: the brokers, and the datastores named by URLs in Secrets (dev) or by ExternalName Services.
   const destinations = [
     ...brokerEndpoints(renderedBrokersFile(objects)).map((broker) => ({

@@ -352,7 +352,21 @@ export function platformFixture(): KubernetesObject[] {
       policyTypes: ['Ingress'],
       ingress: [
         { from: [anyNamespacePod('qts.io/execution-client')], ports: [{ port: 'grpc' }] },
+        {
+          from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway-api' } } }],
+          ports: [{ port: 'http' }],
+        },
         { from: [anyNamespacePod('qts.io/metrics-scraper')], ports: [{ port: 'http' }] },
+      ],
+    }),
+    policy('gateway-api-to-execution-worker', {
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway-api' } },
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'execution-worker' } } }],
+          ports: [{ port: 3001 }],
+        },
       ],
     }),
     policy('apps-egress', {
