@@ -13,4 +13,6 @@ export const WORKER_DATABASE: ServiceDatabaseOptions = {
   entities: [IntentEntity, OrderEntity, OrderEventEntity, WorkerLeaseEntity],
   migrations: [CreateExecutionTables1767225600000, WorkerLeases1767312000000, AddIntentExpiry1767484800000],
   migrationsTableName: 'worker_migrations',
+  // Its group commit syncs the WAL off the event loop before anything acts on a commit (UnitOfWork).
+  sqliteSynchronous: 'NORMAL',
 };
