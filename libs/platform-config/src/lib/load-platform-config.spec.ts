@@ -33,7 +33,7 @@ describe('loadPlatformConfig', () => {
       },
       liveTradingEnabled: false,
       logLevel: 'info',
-      brokerHealthIntervalMs: 30_000,
+      brokerHealthIntervalMs: 1_000,
       brokerDeadlineMs: 5_000,
     });
     expect(config.databaseUrl).toBeUndefined();

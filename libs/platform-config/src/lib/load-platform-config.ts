@@ -42,7 +42,7 @@ export function loadPlatformConfig(options: LoadPlatformConfigOptions = {}): Pla
     liveTradingEnabled: reader.boolean('LIVE_TRADING_ENABLED', false),
     adminApiKey: reader.secret('ADMIN_API_KEY', 16),
     logLevel: reader.oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
-    brokerHealthIntervalMs: reader.integer('BROKER_HEALTH_INTERVAL_MS', 30_000, 50, 3_600_000),
+    brokerHealthIntervalMs: reader.integer('BROKER_HEALTH_INTERVAL_MS', 1_000, 50, 3_600_000),
     brokerDeadlineMs,
   };
   checkDatabaseOnKubernetes(reader, env, partial.databaseUrl);
