@@ -1,48 +1,75 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { credentials, Metadata, Server, ServerCredentials, status, type ServiceError } from '@grpc/grpc-js';
 import { jtsV1, qtsGatewayV1 } from '@qts/grpc-contracts';
 
 /**
- * The reference the gateway's gRPC API is measured against: a bare @grpc/grpc-js server that answers
- * BrokerGatewayService.GetQuote by forwarding it to a JTS server and copying the quote back. No
- * authentication, validation, rate limiting, metrics or framework: the cost of one extra network hop.
+ * The floor the gateway is measured against: one bare Node hop. A @grpc/grpc-js server answering
+ * BrokerGatewayService.GetQuote and a node:http server answering `GET /api/v1/brokers/:id/quotes/:symbol`, both by
+ * forwarding to a JTS server and copying the quote back (JSON over HTTP). No authentication, validation, rate
+ * limiting, metrics, logging or framework.
  *
- * Run as its own process: PROXY_PORT (0 picks one) and JTS_TARGET (host:port); prints
- * `PASS_THROUGH_PROXY_READY <port>` once it listens, stops on SIGTERM.
+ * Run as its own process: JTS_TARGET (host:port); prints `PASS_THROUGH_READY <grpc port> <http port>` once both
+ * listen (ports picked by the system), stops on SIGTERM.
  */
 const DEADLINE_MS = 5_000;
+const QUOTE_PATH = /^\/api\/v1\/brokers\/[^/]+\/quotes\/([^/?]+)$/;
 
 function main(): void {
   const target = process.env['JTS_TARGET'];
   if (target === undefined) throw new Error('JTS_TARGET is required');
   const jts = new jtsV1.MarketDataServiceClient(target, credentials.createInsecure());
-  const server = new Server();
-  const unimplemented = (_call: unknown, callback: (error: Partial<ServiceError>) => void): void =>
-    callback({ code: status.UNIMPLEMENTED, details: 'the pass-through proxy serves GetQuote only' });
-  const implementation: Partial<qtsGatewayV1.BrokerGatewayServiceServer> = {
-    getQuote: (call, callback) => {
-      jts.getQuote({ symbol: call.request.symbol }, new Metadata(), { deadline: Date.now() + DEADLINE_MS }, (error, quote) => {
-        if (error !== null) callback(error);
-        else callback(null, { quote: { ...quote } });
-      });
-    },
+  const getQuote = (symbol: string, done: (error: ServiceError | null, quote?: jtsV1.QuoteData) => void): void => {
+    jts.getQuote({ symbol }, new Metadata(), { deadline: Date.now() + DEADLINE_MS }, (error, quote) => done(error, quote));
   };
-  const handlers = Object.fromEntries(
-    Object.keys(qtsGatewayV1.BrokerGatewayServiceService).map((name) => [
-      name,
-      implementation[name as keyof qtsGatewayV1.BrokerGatewayServiceServer] ?? unimplemented,
-    ]),
+
+  const grpc = new Server();
+  const unimplemented = (_call: unknown, callback: (error: Partial<ServiceError>) => void): void =>
+    callback({ code: status.UNIMPLEMENTED, details: 'the pass-through serves GetQuote only' });
+  const implementation: Partial<qtsGatewayV1.BrokerGatewayServiceServer> = {
+    getQuote: (call, callback) =>
+      getQuote(call.request.symbol, (error, quote) => (error !== null ? callback(error) : callback(null, { quote: { ...quote } }))),
+  };
+  grpc.addService(
+    qtsGatewayV1.BrokerGatewayServiceService,
+    Object.fromEntries(
+      Object.keys(qtsGatewayV1.BrokerGatewayServiceService).map((name) => [
+        name,
+        implementation[name as keyof qtsGatewayV1.BrokerGatewayServiceServer] ?? unimplemented,
+      ]),
+    ),
   );
-  server.addService(qtsGatewayV1.BrokerGatewayServiceService, handlers);
-  server.bindAsync(`127.0.0.1:${process.env['PROXY_PORT'] ?? '0'}`, ServerCredentials.createInsecure(), (error, port) => {
+
+  const http = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const symbol = QUOTE_PATH.exec(request.url ?? '')?.[1];
+    if (request.method !== 'GET' || symbol === undefined) {
+      response.writeHead(404).end();
+      return;
+    }
+    getQuote(symbol, (error, quote) => {
+      const body = JSON.stringify(error !== null ? { message: error.details } : quote);
+      response
+        .writeHead(error !== null ? 502 : 200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) })
+        .end(body);
+    });
+  });
+  http.keepAliveTimeout = 75_000;
+
+  grpc.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, grpcPort) => {
     if (error !== null) {
-      console.error(`pass-through proxy cannot listen: ${error.message}`);
+      console.error(`pass-through cannot listen: ${error.message}`);
       process.exit(1);
     }
-    process.stdout.write(`PASS_THROUGH_PROXY_READY ${port}\n`);
+    http.listen(0, '127.0.0.1', () => {
+      const address = http.address();
+      const httpPort = typeof address === 'object' && address !== null ? address.port : 0;
+      process.stdout.write(`PASS_THROUGH_READY ${grpcPort} ${httpPort}\n`);
+    });
   });
   process.once('SIGTERM', () => {
     jts.close();
-    server.forceShutdown();
+    grpc.forceShutdown();
+    http.close();
+    http.closeAllConnections();
     process.exit(0);
   });
 }
