@@ -1,16 +1,20 @@
 #!/usr/bin/env node
-// `npm start`: the embedded default. Builds the simulator and the apps, then runs them side by side on this
-// machine: the JTS simulator serving the brokers of config/brokers.yaml, the gateway and the execution worker
-// (SQLite under data/; one rate-limit budget per broker shared by both through data/rate-limit.sqlite). Prints
-// the URLs; stops everything on Ctrl-C / SIGTERM or as soon as one of them dies.
+// `npm start`: the embedded default. Builds the simulators and the apps, then runs them side by side on this
+// machine: the JTS simulator serving the JTS brokers of config/brokers.yaml, the REST broker simulator serving its
+// REST brokers whose baseUrl is on this host (KIS- and Kiwoom-shaped APIs), the gateway and the execution worker
+// (SQLite under data/; one rate-limit budget per broker, and one REST access token per app key, shared by both
+// through data/). Prints the URLs; stops everything on Ctrl-C / SIGTERM or as soon as one of them dies.
 // START_SKIP_BUILD=1 runs existing builds as they are (scripts and tests that built them already);
-// QTS_DATA_DIR moves every file it keeps (default data/); SIMULATOR_ADMIN_PORT moves the simulator's admin port.
+// QTS_DATA_DIR moves every file it keeps (default data/); SIMULATOR_ADMIN_PORT and REST_SIMULATOR_ADMIN_PORT move
+// the simulators' admin ports. The REST brokers of config/brokers.yaml name their credentials REST_SIM_*: this
+// script sets throwaway values for them (the simulator accepts any key); real keys never belong here.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dataDir = process.env.QTS_DATA_DIR ?? join(root, 'data');
@@ -27,6 +31,11 @@ const env = {
   // Gateway and worker run on this one host: they share each broker's budget through one local ledger file.
   RATE_LIMIT_MODE: process.env.RATE_LIMIT_MODE ?? 'local',
   RATE_LIMIT_LEDGER_PATH: process.env.RATE_LIMIT_LEDGER_PATH ?? join(dataDir, 'rate-limit.sqlite'),
+  // Throwaway credentials of the REST simulator's brokers (config/brokers.yaml names these variables).
+  REST_SIM_KIS_APP_KEY: process.env.REST_SIM_KIS_APP_KEY ?? 'PSsimulator-kis-app-key',
+  REST_SIM_KIS_APP_SECRET: process.env.REST_SIM_KIS_APP_SECRET ?? 'simulator-kis-app-secret',
+  REST_SIM_KIWOOM_APP_KEY: process.env.REST_SIM_KIWOOM_APP_KEY ?? 'simulator-kiwoom-app-key',
+  REST_SIM_KIWOOM_APP_SECRET: process.env.REST_SIM_KIWOOM_APP_SECRET ?? 'simulator-kiwoom-app-secret',
   NX_DAEMON: 'false',
 };
 const http = (port, path) => `http://127.0.0.1:${port}${path}`;
@@ -37,6 +46,44 @@ const simulator = {
   args: ['--config', env.BROKERS_CONFIG, ...(process.env.SIMULATOR_ADMIN_PORT ? ['--admin-port', process.env.SIMULATOR_ADMIN_PORT] : [])],
   readyPrefix: 'JTS_SIMULATOR_READY ',
 };
+
+/**
+ * The REST brokers of the brokers file that the REST simulator should serve: those whose baseUrl is http on this
+ * host, each on its port, with the preset of its server (KIS real or paper, Kiwoom) and its account.
+ */
+function restSimulatorBrokers(file) {
+  let document;
+  try {
+    document = parseYaml(readFileSync(file, 'utf8'));
+  } catch {
+    return []; // The apps report what is wrong with the file.
+  }
+  const flags = [];
+  for (const entry of Array.isArray(document?.brokers) ? document.brokers : []) {
+    const transport = entry?.transport ?? (entry?.rest !== undefined && entry?.grpc === undefined ? 'rest' : 'jts');
+    if (transport !== 'rest' || typeof entry.rest?.baseUrl !== 'string' || entry.mock === true) continue;
+    const url = URL.canParse(entry.rest.baseUrl) ? new URL(entry.rest.baseUrl) : undefined;
+    if (url === undefined || url.protocol !== 'http:' || !['127.0.0.1', 'localhost'].includes(url.hostname) || url.port === '') continue;
+    const preset = entry.type === 'KIWOOM' ? 'kiwoom' : entry.rest.environment === 'real' ? 'kis-real' : 'kis-paper';
+    flags.push('--broker', `${entry.id}:${entry.type}:${url.port}:${preset}`);
+    for (const account of Array.isArray(entry.accounts) ? entry.accounts : []) {
+      flags.push('--account', `${entry.id}:${account.id}${account.type === 'REAL' || account.type === 'PAPER' ? `:${account.type}` : ''}`);
+    }
+  }
+  return flags;
+}
+
+const restBrokerFlags = restSimulatorBrokers(env.BROKERS_CONFIG);
+const restSimulator =
+  restBrokerFlags.length === 0
+    ? undefined
+    : {
+        name: 'rest-broker-simulator',
+        main: 'dist/tools/rest-broker-simulator/main.js',
+        args: [...restBrokerFlags, '--admin-port', process.env.REST_SIMULATOR_ADMIN_PORT ?? '50070', '--log-level', 'warn'],
+        readyPrefix: 'REST_BROKER_SIMULATOR_READY ',
+      };
+const simulators = restSimulator === undefined ? [simulator] : [simulator, restSimulator];
 const apps = [
   {
     name: 'gateway-api',
@@ -65,8 +112,8 @@ const apps = [
 
 mkdirSync(dataDir, { recursive: true });
 
-const projects = [simulator, ...apps].map((s) => s.name);
-const built = [simulator, ...apps].every((service) => existsSync(join(root, service.main)));
+const projects = [simulator, restSimulator, ...apps].filter((service) => service !== undefined).map((s) => s.name);
+const built = [...simulators, ...apps].every((service) => existsSync(join(root, service.main)));
 if (process.env.START_SKIP_BUILD === '1' && built) {
   console.log(`Using the existing builds of ${projects.join(', ')} (START_SKIP_BUILD=1).`);
 } else {
@@ -121,26 +168,36 @@ function start(service, stdio) {
 process.on('SIGINT', () => stopAll(0));
 process.on('SIGTERM', () => stopAll(0));
 
-// The simulator first: the apps connect to the ports it announces on its READY line.
-const sim = start(simulator, ['ignore', 'pipe', 'inherit']);
+// The simulators first: the apps connect to the ports they announce on their READY lines.
 const readyTimer = setTimeout(() => {
-  console.error('The simulator did not become ready within 60 s.');
+  console.error('The simulators did not become ready within 60 s.');
   stopAll(1);
 }, 60_000);
-createInterface({ input: sim.stdout }).on('line', (line) => {
-  if (!line.startsWith(simulator.readyPrefix)) {
-    console.log(line);
-    return;
-  }
+const ready = new Map();
+for (const service of simulators) {
+  const child = start(service, ['ignore', 'pipe', 'inherit']);
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    if (!line.startsWith(service.readyPrefix)) {
+      console.log(line);
+      return;
+    }
+    ready.set(service.name, JSON.parse(line.slice(service.readyPrefix.length)));
+    if (ready.size === simulators.length) startApps();
+  });
+}
+
+function startApps() {
   clearTimeout(readyTimer);
-  const ready = JSON.parse(line.slice(simulator.readyPrefix.length));
   for (const app of apps) start(app, 'inherit');
   setTimeout(() => {
     if (stopping) return;
     const limits = env.RATE_LIMIT_MODE === 'local' ? `one rate-limit budget per broker in ${env.RATE_LIMIT_LEDGER_PATH}` : `rate-limit mode ${env.RATE_LIMIT_MODE}`;
     console.log(`\nEmbedded default is running (SQLite under ${dataDir}, ${limits}):`);
-    const brokers = Object.entries(ready.brokers).map(([id, port]) => `${id} 127.0.0.1:${port}`);
-    console.log(`  jts-simulator      ${brokers.join(', ')}; admin 127.0.0.1:${ready.admin}`);
+    for (const service of simulators) {
+      const announced = ready.get(service.name);
+      const brokers = Object.entries(announced.brokers).map(([id, port]) => `${id} 127.0.0.1:${port}`);
+      console.log(`  ${service.name.padEnd(22)} ${brokers.join(', ')}; admin 127.0.0.1:${announced.admin}`);
+    }
     for (const app of apps) {
       console.log(`  ${app.name}`);
       for (const url of app.urls) console.log(`    ${url}`);
@@ -150,4 +207,4 @@ createInterface({ input: sim.stdout }).on('line', (line) => {
     }
     console.log('\nPress Ctrl-C to stop.\n');
   }, 4000);
-});
+}

@@ -1,4 +1,4 @@
-import type { ClientReadableStream } from '@grpc/grpc-js';
+import { status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import type { qtsExecutionV1 } from '@qts/grpc-contracts';
 import { waitFor } from '@qts/test-support';
 import type { ExecutionGrpcClient } from './execution-grpc-client';
@@ -7,11 +7,16 @@ import type { ExecutionGrpcClient } from './execution-grpc-client';
 export class ExecutionReportRecorder {
   readonly reports: qtsExecutionV1.ExecutionReport[] = [];
   private readonly stream: ClientReadableStream<qtsExecutionV1.ExecutionReport>;
+  /** Why the stream ended, other than by close(): a wait for a report that times out names it. */
+  private failure: ServiceError | undefined;
 
+  /** Subscribes with the client's API key. */
   constructor(client: ExecutionGrpcClient, filter: { strategyId?: string; brokerId?: string } = {}) {
-    this.stream = client.raw.streamExecutionReports({ strategyId: filter.strategyId ?? '', brokerId: filter.brokerId ?? '' });
+    this.stream = client.streamExecutionReports({ strategyId: filter.strategyId ?? '', brokerId: filter.brokerId ?? '' });
     this.stream.on('data', (report: qtsExecutionV1.ExecutionReport) => this.reports.push(report));
-    this.stream.on('error', () => undefined);
+    this.stream.on('error', (error: ServiceError) => {
+      if (error.code !== status.CANCELLED) this.failure = error;
+    });
   }
 
   /** Resolves with the first report of the intent that matches, waiting up to `timeoutMs`. */
@@ -20,7 +25,7 @@ export class ExecutionReportRecorder {
     matches: (report: qtsExecutionV1.ExecutionReport) => boolean = () => true,
     timeoutMs = 30_000,
   ): Promise<qtsExecutionV1.ExecutionReport> {
-    return waitFor(() => this.reports.find((report) => report.intentId === intentId && matches(report)), {
+    return waitFor(() => this.reports.find((report) => report.intentId === intentId && matches(report)) ?? this.throwIfFailed(), {
       timeoutMs,
       intervalMs: 20,
       description: `a report of ${intentId}`,
@@ -43,6 +48,11 @@ export class ExecutionReportRecorder {
       }
     }
     throw new Error('the execution report stream delivered nothing');
+  }
+
+  private throwIfFailed(): undefined {
+    if (this.failure !== undefined) throw new Error(`the report stream ended: ${this.failure.code} ${this.failure.details}`);
+    return undefined;
   }
 
   of(intentId: string): qtsExecutionV1.ExecutionReport[] {

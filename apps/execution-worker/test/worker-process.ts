@@ -3,11 +3,13 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { findRepositoryRoot, startOnFreePort, TEST_ACCOUNTS, type SimulatorProcess } from '@qts/test-support';
+import { findRepositoryRoot, startOnFreePort, TEST_ACCOUNTS, type BrokerBench, type SimulatorProcess } from '@qts/test-support';
 import { stringify } from 'yaml';
 import { ExecutionGrpcClient } from './execution-grpc-client';
 
 export const WORKER_READY_PREFIX = 'EXECUTION_WORKER_READY ';
+/** ADMIN_API_KEY of worker processes whose environment names none; their `client` uses it. */
+export const WORKER_PROCESS_ADMIN_KEY = 'worker-process-admin-key-0123456789';
 const HOST = '127.0.0.1';
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -55,6 +57,18 @@ export function writeWorkerBrokersConfig(
   return file;
 }
 
+/** The worker's brokers.yaml for brokers of a bench (either transport), with an explicit rate-limit rule. */
+export function writeBenchBrokersConfig(
+  bench: BrokerBench,
+  brokerIds: string[],
+  dir: string,
+  rules: { id: string; limit: number; windowMs: number }[] = [{ id: 'requests', limit: 500, windowMs: 1000 }],
+): string {
+  const file = join(dir, 'brokers.yaml');
+  writeFileSync(file, stringify({ brokers: brokerIds.map((id) => bench.entry(id, { rateLimit: { rules }, required: true })) }), 'utf8');
+  return file;
+}
+
 export interface WorkerProcessOptions {
   brokersConfig: string;
   /** sqlite:<file> or postgres://... */
@@ -68,8 +82,10 @@ export interface WorkerProcess {
   readonly grpcAddress: string;
   readonly httpUrl: string;
   readonly pid: number;
-  /** A client of the current process (replaced on restart). */
+  /** A client of the current process with its admin key (replaced on restart). */
   readonly client: ExecutionGrpcClient;
+  /** The process's ADMIN_API_KEY. */
+  readonly adminApiKey: string;
   /** Sends the signal (default SIGKILL) and resolves once the process is gone. */
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** SIGTERM, bounded wait, then SIGKILL. */
@@ -104,6 +120,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     WORKER_GRPC_PORT: String(grpcPort),
     WORKER_HTTP_PORT: String(httpPort),
     LOG_LEVEL: 'warn',
+    ADMIN_API_KEY: WORKER_PROCESS_ADMIN_KEY,
     ...options.env,
   });
 
@@ -115,8 +132,9 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     { ports: 2, host: HOST },
   );
   const { env, grpcPort, httpPort } = started;
+  const adminApiKey = env['ADMIN_API_KEY'] as string;
   let child = started.child;
-  let client = new ExecutionGrpcClient(`${HOST}:${grpcPort}`);
+  let client = new ExecutionGrpcClient(`${HOST}:${grpcPort}`, adminApiKey);
 
   const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
     client.close();
@@ -131,12 +149,13 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     get client() {
       return client;
     },
+    adminApiKey,
     kill,
     stop: () => kill('SIGTERM'),
     async restart() {
       await kill('SIGTERM');
       child = await spawnUntilReady(main, root, env, readyTimeoutMs);
-      client = new ExecutionGrpcClient(`${HOST}:${grpcPort}`);
+      client = new ExecutionGrpcClient(`${HOST}:${grpcPort}`, adminApiKey);
     },
     logs: () => child.output(),
   };

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { loadPlatformConfig, PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
+import type { BrokersYamlEntry } from '@qts/test-support';
 import { stringify } from 'yaml';
 import { AppModule } from '../src/app/app.module';
 import { startGateway } from '../src/app/gateway-app';
@@ -38,7 +39,7 @@ export interface E2eGateway {
  * picks on 127.0.0.1. The environment is restored once the module is built.
  */
 export async function startE2eGateway(
-  brokers: GatewayBrokerEntry[],
+  brokers: ReadonlyArray<GatewayBrokerEntry | BrokersYamlEntry>,
   env: Record<string, string> = {},
 ): Promise<E2eGateway> {
   const folder = mkdtempSync(path.join(tmpdir(), 'gateway-e2e-'));

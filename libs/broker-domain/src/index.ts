@@ -21,6 +21,12 @@ export type { TickRoundingMode } from './lib/values/krx-tick-size';
 export { Price } from './lib/values/price';
 export { Money, DEFAULT_CURRENCY } from './lib/values/money';
 export type { Currency } from './lib/values/money';
+export {
+  EXECUTION_INTENT_ID_LIMITS,
+  MAX_ORDER_QUANTITY,
+  ORDER_PRICE_PATTERN,
+  orderQuantityProblem,
+} from './lib/values/order-limits';
 
 // Entities
 export { isSymbolCode } from './lib/entities/field-guards';
@@ -38,18 +44,26 @@ export type { PositionProps, PositionJson } from './lib/entities/position';
 export { Order } from './lib/entities/order';
 export type { OrderProps, OrderJson, OrderTransitionPatch } from './lib/entities/order';
 export { ORDER_TRANSITIONS, canTransition } from './lib/entities/order-transitions';
-export { defaultAccount } from './lib/entities/broker-config';
+export { brokerTransportOf, defaultAccount, isRestBrokerConfig } from './lib/entities/broker-config';
 export type {
   AccountConfig,
   BrokerConfig,
   BrokerRateLimitConfig,
+  BrokerTransport,
+  CredentialSource,
   GrpcEndpointConfig,
+  JtsBrokerConfig,
   RateLimitRuleConfig,
+  RestBrokerConfig,
+  RestCredentialSources,
+  RestEnvironment,
+  RestTransportConfig,
 } from './lib/entities/broker-config';
 
 // Errors
 export { BROKER_ERROR_CODES, isBrokerErrorCode } from './lib/errors/broker-error-codes';
 export type { BrokerErrorCode } from './lib/errors/broker-error-codes';
+export { quoteCallerValue, QUOTED_VALUE_MAX_CHARS } from './lib/errors/caller-value';
 export { BrokerError, isBrokerError } from './lib/errors/broker-error';
 export type { BrokerErrorDetails, BrokerErrorOptions } from './lib/errors/broker-error';
 export {
@@ -91,6 +105,7 @@ export { validatePlaceOrderCommand } from './lib/ports/validate-place-order-comm
 // Registry
 export { BrokerRegistry } from './lib/registry/broker-registry';
 export type { BrokerInfo, BrokerRegistration } from './lib/registry/broker-registry';
+export type { ConnectionStatusEvent, ConnectionStatusListener } from './lib/registry/connection-status-event';
 export type { BrokerRateLimitRuleUsage, BrokerRateLimitUsage } from './lib/registry/broker-rate-limit-usage';
 
 // Execution contracts

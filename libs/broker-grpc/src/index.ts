@@ -1,4 +1,5 @@
-// Public API of @qts/broker-grpc: the JTS gRPC client behind the domain's BrokerGateway port.
+// Public API of @qts/broker-grpc: the JTS gRPC client behind the domain's BrokerGateway port. Its Nest wiring,
+// with the REST transport beside it, is @qts/broker-transport.
 
 // Gateway
 export {
@@ -37,21 +38,14 @@ export { createBrokerConnection, DEFAULT_CHANNEL_OPTIONS } from './lib/connectio
 export type { BrokerConnection } from './lib/connection/broker-connection';
 export type { HealthClient, HealthServingStatus } from './lib/connection/health-client';
 export { probeBrokerHealth, JTS_HEALTH_SERVICES } from './lib/connection/health-probe';
+export { logConnectionStatusChange } from './lib/connection/connection-status-log';
+export type { StatusChangeLogger } from './lib/connection/connection-status-log';
 export type { HealthProbe, HealthProbeOptions, HealthProbeResult } from './lib/connection/health-probe';
 export type {
   BrokerConnectionState,
   ConnectionStatusEvent,
   ConnectionStatusListener,
 } from './lib/connection/connection-status-event';
-
-// Nest module
-export { BrokerGrpcModule } from './lib/module/broker-grpc.module';
-export type { BrokerGrpcModuleOptions } from './lib/module/broker-grpc-module-options';
-export { BROKER_GRPC_OPTIONS, BROKER_LIMITERS } from './lib/module/broker-grpc.tokens';
-export { createBrokerLimiters } from './lib/module/create-broker-limiters';
-export { BrokerRateLimiters, type BrokerRateLimitHealth } from './lib/module/broker-rate-limiters';
-export { RateLimitHealthIndicator } from './lib/module/rate-limit-health.indicator';
-export { createBrokerRegistry } from './lib/module/create-broker-registry';
 
 // Timing
 export { ExponentialBackoff } from './lib/timing/exponential-backoff';

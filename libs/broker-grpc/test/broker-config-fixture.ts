@@ -1,7 +1,7 @@
-import { AccountType, BrokerConfig, BrokerType } from '@qts/broker-domain';
+import { AccountType, BrokerType, type JtsBrokerConfig } from '@qts/broker-domain';
 
 /** A gRPC broker configuration pointing at 127.0.0.1:port. */
-export function brokerConfig(id: string, port: number, overrides: Partial<BrokerConfig> = {}): BrokerConfig {
+export function brokerConfig(id: string, port: number, overrides: Partial<JtsBrokerConfig> = {}): JtsBrokerConfig {
   return {
     id,
     type: BrokerType.KIS,

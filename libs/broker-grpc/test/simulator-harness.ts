@@ -1,23 +1,20 @@
-import { AccountType, BrokerConfig, BrokerRegistry, BrokerType, ConnectionStatus } from '@qts/broker-domain';
-import type { RateLimitBackendSettings } from '@qts/rate-limit';
+import { AccountType, BrokerConfig, BrokerRegistry, BrokerType, ConnectionStatus, type JtsBrokerConfig } from '@qts/broker-domain';
+import { RateLimitBackend, resolveRateLimitConfig, type RateLimitBackendSettings, type RateLimiter } from '@qts/rate-limit';
 import { SimulatorBrokerSpec, SimulatorProcess, startSimulatorProcess, waitFor } from '@qts/test-support';
 import { BrokerConnectionManager } from '../src/lib/connection/broker-connection-manager';
 import { GrpcBrokerGateway } from '../src/lib/gateway/grpc-broker-gateway';
-import { BrokerGrpcModuleOptions } from '../src/lib/module/broker-grpc-module-options';
-import { createBrokerLimiters } from '../src/lib/module/create-broker-limiters';
-import { createBrokerRegistry } from '../src/lib/module/create-broker-registry';
-import { BrokerRateLimiters } from '../src/lib/module/broker-rate-limiters';
+import { seededRandom } from '../src/lib/timing/seeded-random';
 
 /**
- * The real simulator process plus the client side wired exactly as BrokerGrpcModule wires it (limiters
- * from the brokers' presets, a registry of GrpcBrokerGateways over one connection manager).
+ * The real simulator process plus the client side wired as the apps wire it (a limiter per broker from its
+ * preset, of the backend `rateLimit` selects; a registry of GrpcBrokerGateways over one connection manager).
  */
 export interface SimulatorHarness {
   sim: SimulatorProcess;
   manager: BrokerConnectionManager;
   registry: BrokerRegistry;
-  limiters: BrokerRateLimiters;
-  options: BrokerGrpcModuleOptions;
+  limiters: ReadonlyMap<string, RateLimiter>;
+  options: { deadlineMs: number };
   gateway(brokerId: string): GrpcBrokerGateway;
   waitForStatus(brokerId: string, status: ConnectionStatus, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -46,7 +43,7 @@ export async function startSimulatorHarness(options: SimulatorHarnessOptions): P
     seed: 42,
     args: ['--quote-interval-ms', '50', ...(options.simulatorArgs ?? [])],
   });
-  const brokers: BrokerConfig[] = options.brokers.map(({ id, type, preset, accountId }) => ({
+  const brokers: JtsBrokerConfig[] = options.brokers.map(({ id, type, preset, accountId }) => ({
     id,
     type: type as BrokerType,
     grpc: { host: '127.0.0.1', port: sim.brokerPorts[id] },
@@ -55,24 +52,33 @@ export async function startSimulatorHarness(options: SimulatorHarnessOptions): P
     required: true,
     mock: false,
   }));
-  const moduleOptions: BrokerGrpcModuleOptions = {
-    brokers,
-    deadlineMs: options.deadlineMs ?? 3_000,
-    acquireTimeoutMs: options.acquireTimeoutMs ?? 30_000,
-    seed: 42,
-    ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
-  };
+  const deadlineMs = options.deadlineMs ?? 3_000;
   const manager = new BrokerConnectionManager({ healthIntervalMs: options.healthIntervalMs ?? 1_000 });
-  const limiters = createBrokerLimiters(moduleOptions);
-  const registry = createBrokerRegistry(moduleOptions, manager, limiters);
-  brokers.forEach((broker) => manager.connect(broker));
+  const backend = new RateLimitBackend(options.rateLimit ?? { mode: 'memory' });
+  const limiters = new Map<string, RateLimiter>();
+  const registry = new BrokerRegistry();
+  brokers.forEach((broker, index) => {
+    const limiter = backend.createLimiter({ ...resolveRateLimitConfig(broker.rateLimit, `brokers[${index}].rateLimit`), name: broker.id });
+    limiters.set(broker.id, limiter);
+    const gateway = new GrpcBrokerGateway({
+      brokerId: broker.id,
+      brokerType: broker.type,
+      connections: manager,
+      limiter,
+      deadlineMs,
+      acquireTimeoutMs: options.acquireTimeoutMs ?? 30_000,
+      random: seededRandom(43 + index),
+    });
+    registry.register(gateway, { status: () => manager.getStatus(broker.id), rateLimitUsage: () => limiter.usage() });
+    manager.connect(broker);
+  });
 
   const harness: SimulatorHarness = {
     sim,
     manager,
     registry,
     limiters,
-    options: moduleOptions,
+    options: { deadlineMs },
     gateway: (brokerId) => registry.require(brokerId) as GrpcBrokerGateway,
     waitForStatus: async (brokerId, status, timeoutMs = 10_000) => {
       await waitFor(() => manager.getStatus(brokerId) === status, {
@@ -83,7 +89,7 @@ export async function startSimulatorHarness(options: SimulatorHarnessOptions): P
     },
     close: async () => {
       manager.disconnectAll();
-      await limiters.close();
+      await backend.close();
       await sim.stop();
     },
   };

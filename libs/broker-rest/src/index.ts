@@ -10,14 +10,22 @@ export { readCredential, requireCredentialSource, resolveRestCredentials } from 
 export type { CredentialReaders, RestBrokerCredentials } from './lib/credentials/resolve-credentials';
 
 // Rate-limit permits
-export { permitsFromGrantingLimiter } from './lib/permits/rest-call-permits';
+export { permitsFromRateLimiter } from './lib/permits/rest-call-permits';
 export type {
-  GrantingLimiter,
+  LeasingLimiter,
   RestCallOutcome,
   RestCallPermit,
   RestCallPermitOptions,
   RestCallPermits,
 } from './lib/permits/rest-call-permits';
+
+// Connection health (REST brokers have no health endpoint)
+export {
+  DEFAULT_REST_HEALTH_INTERVAL_MS,
+  RestConnectionHealth,
+  tcpReachability,
+} from './lib/health/rest-connection-health';
+export type { ReachabilityProbe, RestConnectionHealthOptions, RestRequestObserver } from './lib/health/rest-connection-health';
 
 // Access tokens
 export { AccessTokenManager, DEFAULT_REFRESH_MARGIN_MS } from './lib/tokens/access-token-manager';
@@ -27,6 +35,8 @@ export type { StoredAccessToken, TokenStore } from './lib/tokens/token-store';
 export { TokenLockTimeoutError } from './lib/tokens/token-store';
 export { InMemoryTokenStore } from './lib/tokens/in-memory-token-store';
 export { RedisTokenStore } from './lib/tokens/redis-token-store';
+export { SqliteTokenStore } from './lib/tokens/sqlite-token-store';
+export type { SqliteTokenStoreOptions } from './lib/tokens/sqlite-token-store';
 export type { RedisTokenStoreOptions } from './lib/tokens/redis-token-store';
 export { tokenSealingKey, tokenStoreKey } from './lib/tokens/token-sealing';
 
@@ -127,4 +137,4 @@ export type { KiwoomRestBrokerGatewayOptions } from './lib/kiwoom/kiwoom-rest-br
 export { createRestBroker, kisAccountOf } from './lib/create-rest-broker';
 export type { CreateRestBrokerOptions, RestBrokerConnection } from './lib/create-rest-broker';
 export { parseRestTransportConfig, RestConfigError } from './lib/transport/rest-transport-config';
-export type { BrokerTransportConfig, RestEnvironment, RestTransportConfig } from './lib/transport/rest-transport-config';
+export type { RestEnvironment, RestTransportConfig } from './lib/transport/rest-transport-config';

@@ -1,5 +1,5 @@
 import { BrokerType } from '@qts/broker-domain';
-import { LeaseWindowPermits } from './lease-window-permits';
+import { presetPermits } from './rest-broker-harness';
 import { createRestBroker, RestBrokerConnection } from '../src/lib/create-rest-broker';
 import { KIS_PAPER_BASE_URL } from '../src/lib/kis/kis-endpoints';
 import { KIWOOM_MOCK_BASE_URL } from '../src/lib/kiwoom/kiwoom-endpoints';
@@ -78,7 +78,7 @@ export function connectPaper(spec: PaperSmokeSpec): { broker: RestBrokerConnecti
       requestTimeoutMs: 10_000,
       permitTimeoutMs: 30_000,
     },
-    permits: new LeaseWindowPermits(kis ? 'kis-paper' : 'kiwoom'),
+    permits: presetPermits(kis ? 'kis-paper' : 'kiwoom').permits,
     tokenStore: new InMemoryTokenStore(),
     fetch: recordingFetch,
   });

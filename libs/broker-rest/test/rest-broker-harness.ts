@@ -3,7 +3,7 @@ import { resolveRateLimitConfig, SlidingWindowLimiter } from '@qts/rate-limit';
 import type { RateLimitRule } from '@qts/rate-limit';
 import { SecretText } from '../src/lib/credentials/secret-text';
 import { createRestBroker, RestBrokerConnection } from '../src/lib/create-rest-broker';
-import { permitsFromGrantingLimiter, RestCallPermits } from '../src/lib/permits/rest-call-permits';
+import { permitsFromRateLimiter, RestCallPermits } from '../src/lib/permits/rest-call-permits';
 import { InMemoryTokenStore } from '../src/lib/tokens/in-memory-token-store';
 import type { TokenStore } from '../src/lib/tokens/token-store';
 import type { RestEnvironment } from '../src/lib/transport/rest-transport-config';
@@ -12,12 +12,12 @@ export const KIS_ACCOUNT = '50012345-01';
 export const KIWOOM_ACCOUNT = '5012345601';
 
 /**
- * The platform's limiter for a preset (SlidingWindowLimiter of @qts/rate-limit, with the presets' safety
- * margin) as lease permits: what every REST request of these tests takes before it leaves.
+ * The platform's limiter for a preset (SlidingWindowLimiter of @qts/rate-limit) as lease permits: what every
+ * REST request of these tests takes before it leaves, held until its answer plus one window.
  */
 export function presetPermits(preset: string, rules: RateLimitRule[] = []): { permits: RestCallPermits; limiter: SlidingWindowLimiter } {
   const limiter = new SlidingWindowLimiter(resolveRateLimitConfig(rules.length === 0 ? { preset } : { preset, rules }));
-  return { permits: permitsFromGrantingLimiter(limiter), limiter };
+  return { permits: permitsFromRateLimiter(limiter), limiter };
 }
 
 /** Permits that never wait: requests leave as fast as they are made (to prove the simulator counts violations). */

@@ -9,5 +9,10 @@ export {
 } from './lib/load-platform-config';
 export { LOG_LEVELS, type LogLevel, type PlatformConfig, type PlatformRateLimitConfig } from './lib/platform-config';
 export { DEFAULT_WORKER_SETTINGS, MAX_INTENT_EXPIRY_MS, type WorkerSettings } from './lib/worker-settings';
+export {
+  DEFAULT_SECURITY_SETTINGS,
+  type GrpcTlsSettings,
+  type SecuritySettings,
+} from './lib/security-settings';
 export { PLATFORM_CONFIG, PlatformConfigModule } from './lib/platform-config.module';
 export { flattenValidationErrors, type ValidationProblem } from './lib/flatten-validation-errors';

@@ -18,8 +18,20 @@ export * from './lib/api-keys/api-principal';
 export * from './lib/api-keys/bootstrap-admin-key';
 export * from './lib/api-keys/api-key-verifier';
 export * from './lib/api-keys/route-access.decorators';
+export * from './lib/api-keys/strategy-access';
+export * from './lib/api-keys/authenticate-before-body';
 export * from './lib/api-keys/api-key.guard';
+export * from './lib/api-keys/api-key.entity';
+export * from './lib/api-keys/api-keys-table';
+export * from './lib/api-keys/api-key.views';
+export * from './lib/api-keys/api-key-store';
+export * from './lib/api-keys/api-keys-admin.controller';
 export * from './lib/api-keys/api-key-auth.module';
+
+// The HTTP front: security headers, CORS, the shape of JSON bodies.
+export * from './lib/http/security-headers';
+export * from './lib/http/cors-policy';
+export * from './lib/http/json-body-shape';
 
 // Request validation.
 export * from './lib/validation/request-validation-error';
@@ -29,6 +41,7 @@ export * from './lib/validation/broker-params';
 
 // Logging, metrics, health.
 export * from './lib/logging/log-redaction';
+export * from './lib/logging/log-throttle';
 export * from './lib/logging/logging.module';
 export * from './lib/metrics/metrics-registry.token';
 export * from './lib/metrics/metrics.module';
@@ -49,6 +62,8 @@ export * from './lib/grpc/listen-address';
 export * from './lib/grpc/grpc-package-definition';
 export * from './lib/grpc/grpc-health.service';
 export * from './lib/grpc/grpc-server-streams';
+export * from './lib/grpc/grpc-request-decoding';
+export * from './lib/grpc/grpc-call.decorator';
 export * from './lib/grpc/platform-grpc-server';
 export * from './lib/grpc/grpc-serving.module';
 

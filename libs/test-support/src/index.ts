@@ -32,9 +32,16 @@ export { startRestSimulatorProcess, restSimulatorMainPath, REST_SIMULATOR_READY_
 export type {
   RestBrokerStats,
   RestFaultsInput,
+  RestLedgerOrder,
   RestSimulatorBrokerSpec,
   RestSimulatorProcess,
   StartRestSimulatorOptions,
 } from './lib/rest-simulator-process';
 export { redisServerBinary, startRedisServer } from './lib/redis-server';
 export type { RedisServerProcess, StartRedisServerOptions } from './lib/redis-server';
+export { createTestCertificates } from './lib/test-certificates';
+export type { TestCertificates } from './lib/test-certificates';
+export { startBuiltApp } from './lib/built-app-process';
+export type { BuiltAppExit, BuiltAppName, BuiltAppProcess } from './lib/built-app-process';
+export { startBrokerBench, TRANSPORTS_UNDER_TEST } from './lib/broker-bench';
+export type { BenchBroker, BenchEntryOptions, BenchOrder, BenchOperation, BrokerBench, BrokersYamlEntry, TransportUnderTest } from './lib/broker-bench';

@@ -268,6 +268,8 @@ describe('graceful shutdown under load: SIGTERM to a gateway and a worker while 
         orderType: qtsTypeV1.OrderType.LIMIT,
         limitPrice: price,
         dryRun: false,
+        expiresAt: '',
+        maxDelayMs: 0,
       };
       const target = n % 2;
       return submitIntent(workerClients[target], request).then(async ({ outcome }) => {

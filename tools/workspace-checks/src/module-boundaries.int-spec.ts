@@ -50,10 +50,10 @@ describe('project graph (nx graph)', () => {
 
   it('has the apps depend on the libraries', () => {
     expect(dependenciesOf('gateway-api')).toEqual(
-      expect.arrayContaining(['broker-domain', 'broker-grpc', 'rate-limit', 'platform-config', 'grpc-contracts', 'service-infra']),
+      expect.arrayContaining(['broker-domain', 'broker-transport', 'rate-limit', 'platform-config', 'grpc-contracts', 'service-infra']),
     );
     expect(dependenciesOf('execution-worker')).toEqual(
-      expect.arrayContaining(['broker-domain', 'broker-grpc', 'platform-config', 'grpc-contracts', 'service-infra']),
+      expect.arrayContaining(['broker-domain', 'broker-transport', 'platform-config', 'grpc-contracts', 'service-infra']),
     );
   });
 

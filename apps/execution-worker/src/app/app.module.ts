@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { BrokerGrpcModule, RateLimitHealthIndicator, type BrokerGrpcModuleOptions } from '@qts/broker-grpc';
+import { BrokerTransportModule, RateLimitHealthIndicator, type BrokerTransportModuleOptions } from '@qts/broker-transport';
 import { EXECUTION_PROTO_FILES, qtsExecutionV1 } from '@qts/grpc-contracts';
 import {
   PLATFORM_CONFIG,
@@ -26,8 +26,9 @@ import { FailSafeAdminController } from './admin/fail-safe-admin.controller';
 import { WORKER_SETTINGS, workerSettingsProvider } from './config/worker-settings.provider';
 import { BROKER_FACTORY, ExecutionEngineModule, type BrokerFactory } from './execution';
 import { EXECUTION_SERVICE_NAME, ExecutionGrpcController } from './grpc/execution-grpc.controller';
-import { WorkerMetrics } from './metrics/worker-metrics';
+import { accountMetricLabel, WorkerMetrics } from './metrics/worker-metrics';
 import { ExecutionStore } from './persistence/execution-store';
+import { WorkerApiKeyEntity } from './persistence/entities/worker-api-key.entity';
 import { PersistenceModule } from './persistence/persistence.module';
 import { WORKER_DATABASE } from './persistence/worker-database';
 import { InFlightRecovery } from './processing/in-flight-recovery';
@@ -50,7 +51,7 @@ export interface AppModuleOptions {
 
 /**
  * The execution worker: gRPC ExecutionService, HTTP health, metrics and admin, persistence, and the broker engines
- * of ExecutionEngineModule over BrokerGrpcModule's registry. The global pipeline (validation pipe, exception filter,
+ * of ExecutionEngineModule over BrokerTransportModule's brokers (JTS gateways, REST order adapters). The global pipeline (validation pipe, exception filter,
  * API-key guard) serves the HTTP routes and the gRPC methods alike.
  *
  * Rate limits: RATE_LIMIT_MODE says how the worker shares each broker's budget with the gateway and other replicas
@@ -66,11 +67,14 @@ export class AppModule {
         LoggingModule,
         DatabaseModule.forRoot(WORKER_DATABASE),
         MetricsModule.forRoot({ defaultMetricsPrefix: 'execution_worker_' }),
-        ApiKeyAuthModule.forRoot(),
-        BrokerGrpcModule.forRootAsync({
+        // Its own key store, on the gateway's semantics: `submit` for intents, keys bound to strategies.
+        ApiKeyAuthModule.forRoot({
+          store: { scopes: ['read', 'submit', 'admin'], strategyBinding: 'required', adminPath: 'admin/api-keys', entity: WorkerApiKeyEntity },
+        }),
+        BrokerTransportModule.forRootAsync({
           isGlobal: true,
           inject: [PLATFORM_CONFIG],
-          useFactory: (config: PlatformConfig): BrokerGrpcModuleOptions => ({
+          useFactory: (config: PlatformConfig): BrokerTransportModuleOptions => ({
             brokers: config.brokers,
             deadlineMs: config.brokerDeadlineMs,
             healthIntervalMs: config.brokerHealthIntervalMs,
@@ -101,12 +105,14 @@ export class AppModule {
         },
         {
           provide: WorkerMetrics,
-          inject: [METRICS_REGISTRY, ExecutionStore, BROKER_FACTORY, WORKER_CLOCK],
-          useFactory: (registry: Registry, store: ExecutionStore, brokers: BrokerFactory, clock: WorkerClock) => {
+          inject: [METRICS_REGISTRY, ExecutionStore, BROKER_FACTORY, PLATFORM_CONFIG, WORKER_CLOCK],
+          useFactory: (registry: Registry, store: ExecutionStore, brokers: BrokerFactory, config: PlatformConfig, clock: WorkerClock) => {
             const metrics = new WorkerMetrics(registry);
             metrics.useSources({
               ordersByStatus: () => store.countOrdersByStatus(),
-              failSafeStatus: () => brokers.failSafeStatus(),
+              ordersByOperatorFlag: () => store.countOrdersByOperatorFlag(),
+              failSafeStatus: () =>
+                brokers.failSafeStatus().map((guard) => ({ ...guard, account: accountMetricLabel(config, guard.brokerId, guard.accountId) })),
               oldestUnknownOrders: () => store.oldestUnknownOrders(),
               now: () => clock.now(),
             });

@@ -1,14 +1,8 @@
 import { join } from 'node:path';
-import { AccountType, BrokerType } from '@qts/broker-domain';
 import { qtsTypeV1, type qtsExecutionV1 } from '@qts/grpc-contracts';
-import { startSimulatorProcess, waitFor, type SimulatorProcess, TEST_ACCOUNTS } from '@qts/test-support';
+import { startBrokerBench, TEST_ACCOUNTS, TRANSPORTS_UNDER_TEST, waitFor, type BenchOrder, type BrokerBench } from '@qts/test-support';
 import { submitRequest } from '../../test/execution-grpc-client';
-import {
-  scratchDir,
-  startWorkerProcess,
-  writeWorkerBrokersConfig,
-  type WorkerProcess,
-} from '../../test/worker-process';
+import { scratchDir, startWorkerProcess, writeBenchBrokersConfig, type WorkerProcess } from '../../test/worker-process';
 
 const SYMBOLS: [string, string][] = [
   ['001510', '500'],
@@ -26,21 +20,30 @@ const AT_BROKER = new Set([
   qtsTypeV1.OrderStatus.CANCELLED,
 ]);
 
-describe('crash recovery: the worker is SIGKILLed in the middle of a run and restarted on the same database', () => {
-  let simulator: SimulatorProcess;
+/**
+ * Over JTS, an order is found again by its client order id; over REST (no client order id) by matching what the
+ * worker stored of it (account, symbol, side, type, quantity, price, send time) in the broker's order list, which
+ * is why every intent of this run has its own quantity: two identical orders sent together could not be told
+ * apart by any broker (they would be left to an operator, never re-sent).
+ */
+describe.each(TRANSPORTS_UNDER_TEST)('crash recovery: the worker is SIGKILLed in the middle of a run and restarted on the same database (%s transport)', (transport) => {
+  let bench: BrokerBench;
   let worker: WorkerProcess;
+  /** What identifies an order at the broker: its client order id (JTS); its symbol and quantity (REST). */
+  const keyOf = (order: BenchOrder) => order.clientOrderId ?? `${order.symbol}:${order.quantity}`;
+  const intentKey = (request: qtsExecutionV1.SubmitIntentRequest) =>
+    transport === 'jts' ? request.intentId : `${request.symbol}:${request.quantity}`;
 
   beforeAll(async () => {
-    simulator = await startSimulatorProcess({
-      brokers: [{ id: 'kis', type: BrokerType.KIS, preset: 'none', accounts: [{ id: TEST_ACCOUNTS.paper, type: AccountType.PAPER }] }],
-    });
-    // Every PlaceOrder answers 100 ms after the order is placed, so the kill lands while orders are in flight.
-    await simulator.admin.setFaults('kis', { latency: { latencyMs: 100, rpcs: ['PlaceOrder'] } });
+    bench = await startBrokerBench(transport, [{ id: 'kis', account: { id: TEST_ACCOUNTS.paper, type: 'PAPER' } }]);
+    // Every order is answered 100 ms after it is placed, so the kill lands while orders are in flight.
+    await bench.delay('kis', ['order'], 100);
     const dir = scratchDir('worker-crash-');
     worker = await startWorkerProcess({
-      brokersConfig: writeWorkerBrokersConfig(simulator, dir),
+      brokersConfig: writeBenchBrokersConfig(bench, ['kis'], dir),
       databaseUrl: `sqlite:${join(dir, 'worker.sqlite')}`,
       env: {
+        ...bench.credentials(),
         WORKER_RATE_LIMIT_SHARE: '1',
         WORKER_RECONCILE_GRACE_MS: '8000',
         WORKER_RECONCILE_INITIAL_DELAY_MS: '100',
@@ -51,14 +54,15 @@ describe('crash recovery: the worker is SIGKILLed in the middle of a run and res
 
   afterAll(async () => {
     await worker?.stop();
-    await simulator?.stop();
+    await bench?.stop();
   });
 
   it('loses no acknowledged intent and duplicates no order at the broker', async () => {
     const requests = Array.from({ length: 300 }, (_, i) => {
       const [symbol, price] = SYMBOLS[i % SYMBOLS.length];
-      return submitRequest(`crash-${i}`, { symbol, quantity: 1, limitPrice: price });
+      return submitRequest(`crash-${i}`, { symbol, quantity: 1 + Math.floor(i / SYMBOLS.length), limitPrice: price });
     });
+    const requestOf = new Map(requests.map((request) => [request.intentId, request]));
 
     // 1. Submit everything; SIGKILL the worker once 60 intents were acknowledged.
     const acknowledged = new Map<string, qtsExecutionV1.SubmitIntentResponse>();
@@ -90,7 +94,7 @@ describe('crash recovery: the worker is SIGKILLed in the middle of a run and res
     const acknowledgedAtKill = new Map(acknowledged);
     expect(acknowledgedAtKill.size).toBeGreaterThanOrEqual(60);
     expect(acknowledgedAtKill.size).toBeLessThan(300);
-    const placedAtKill = (await simulator.admin.listOrders('kis')).length;
+    const placedAtKill = await bench.ordersPlaced('kis');
     console.log(`killed after ${acknowledgedAtKill.size} acknowledged intents, ${placedAtKill} orders at the broker`);
 
     // 2. Restart on the same database; the strategy submits every intent again (same intent ids).
@@ -111,16 +115,19 @@ describe('crash recovery: the worker is SIGKILLed in the middle of a run and res
       { timeoutMs: 90_000, intervalMs: 500, description: 'every intent settled' },
     );
 
-    const orders = await simulator.admin.listOrders('kis');
-    const clientOrderIds = orders.map((order) => order.clientOrderId);
-    expect(new Set(clientOrderIds).size).toBe(clientOrderIds.length);
-    expect((await simulator.admin.getBrokerStats('kis')).ordersPlaced).toBe(orders.length);
+    const orders = await bench.orders('kis');
+    const keys = orders.map(keyOf);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(await bench.ordersPlaced('kis')).toBe(orders.length);
 
     // The broker's orders are exactly the intents the worker records as placed, with the same order ids.
     const placed = finals.filter((intent) => AT_BROKER.has(intent.status));
-    expect(new Set(clientOrderIds)).toEqual(new Set(placed.map((intent) => intent.intentId)));
-    const orderIdAtBroker = new Map(orders.map((order) => [order.clientOrderId, order.orderId]));
-    for (const intent of placed) expect(intent.orderId).toBe(orderIdAtBroker.get(intent.intentId));
+    const placedKey = (intent: qtsExecutionV1.GetIntentResponse) => intentKey(requestOf.get(intent.intentId) as qtsExecutionV1.SubmitIntentRequest);
+    expect(new Set(keys)).toEqual(new Set(placed.map(placedKey)));
+    const orderIdAtBroker = new Map(orders.map((order) => [keyOf(order), order.orderId]));
+    for (const intent of placed) expect(intent.orderId).toBe(orderIdAtBroker.get(placedKey(intent)));
+    // Over REST the orders of the run were told apart by what was sent: none was left to an operator.
+    expect(finals.filter((intent) => intent.operatorFlag !== '')).toEqual([]);
 
     // Every acknowledged intent is there, as acknowledged.
     for (const [intentId, first] of acknowledgedAtKill) {

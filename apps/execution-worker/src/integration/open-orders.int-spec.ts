@@ -31,7 +31,7 @@ describe('open orders: a change made at the broker after the order was accepted 
       env: { WORKER_OPEN_ORDER_POLL_MS: String(POLL_MS) },
     });
     trading = new jtsV1.TradingServiceClient(simulator.brokerAddress('kis'), credentials.createInsecure());
-    stream = worker.client.raw.streamExecutionReports({ strategyId: '', brokerId: 'kis' });
+    stream = worker.client.streamExecutionReports({ strategyId: '', brokerId: 'kis' });
     stream.on('data', (report: qtsExecutionV1.ExecutionReport) => reports.push(report));
     stream.on('error', () => undefined);
   });

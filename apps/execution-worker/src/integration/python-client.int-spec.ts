@@ -23,11 +23,25 @@ interface ClientLine {
   message?: string;
 }
 
-/** Runs the documented Python client (bounded) and returns its exit code and JSON lines. */
-function runClient(stubs: string, args: string[]): Promise<{ code: number | null; lines: ClientLine[]; stderr: string }> {
+/** Creates a key of the worker through its admin API, as an operator does; answers the key itself. */
+async function createWorkerKey(worker: WorkerProcess, body: { name: string; scopes: string[]; strategies: string[] }): Promise<string> {
+  const response = await fetch(`${worker.httpUrl}/admin/api-keys`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': worker.adminApiKey },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 201) throw new Error(`creating key ${body.name}: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { key: string }).key;
+}
+
+/**
+ * Runs the documented Python client (bounded) with `key` in QTS_WORKER_KEY, as the docs run it, and returns its exit
+ * code and JSON lines.
+ */
+function runClient(stubs: string, key: string, args: string[]): Promise<{ code: number | null; lines: ClientLine[]; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON, [EXAMPLE, ...args], {
-      env: { PATH: process.env['PATH'], PYTHONPATH: stubs, PYTHONDONTWRITEBYTECODE: '1' },
+      env: { PATH: process.env['PATH'], PYTHONPATH: stubs, PYTHONDONTWRITEBYTECODE: '1', QTS_WORKER_KEY: key },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -54,6 +68,8 @@ describe('the Python grpcio client of the docs (docs/examples/python/submit_inte
   let simulator: SimulatorProcess;
   let worker: WorkerProcess;
   let stubs: string;
+  /** The strategy's key: submit and read, bound to momentum-kr (the client's default strategy). */
+  let strategyKey: string;
 
   beforeAll(async () => {
     // The stubs exactly as the docs generate them (Debian: protobuf-compiler, protobuf-compiler-grpc, python3-grpcio).
@@ -88,6 +104,7 @@ describe('the Python grpcio client of the docs (docs/examples/python/submit_inte
         WORKER_OPEN_ORDER_POLL_MS: '0',
       },
     });
+    strategyKey = await createWorkerKey(worker, { name: 'momentum engine', scopes: ['submit', 'read'], strategies: ['momentum-kr'] });
   });
 
   afterAll(async () => {
@@ -100,7 +117,7 @@ describe('the Python grpcio client of the docs (docs/examples/python/submit_inte
     await simulator.admin.setFaults('kis', { latency: { latencyMs: 4_000, rpcs: ['PlaceOrder'] } });
     const args = ['--address', worker.grpcAddress, '--intent-id', 'py-1', '--symbol', '001510', '--market'];
 
-    const run = await runClient(stubs, [...args, '--max-delay-ms', '3000', '--deadline-s', '1']);
+    const run = await runClient(stubs, strategyKey, [...args, '--max-delay-ms', '3000', '--deadline-s', '1']);
 
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     console.log(run.lines.map((l) => JSON.stringify(l)).join('\n'));
@@ -121,16 +138,34 @@ describe('the Python grpcio client of the docs (docs/examples/python/submit_inte
 
     // The same intent again: the stored outcome at once, nothing sent a second time.
     await simulator.admin.clearFaults('kis');
-    const again = await runClient(stubs, args);
+    const again = await runClient(stubs, strategyKey, args);
     expect(again.code).toBe(0);
     expect(again.lines[0]).toMatchObject({ event: 'answer', duplicate: true, status: 'ORDER_STATUS_FILLED' });
     expect((await simulator.admin.listOrders('kis')).filter((order) => order.clientOrderId === 'py-1')).toHaveLength(1);
   });
 
   it('is told INVALID_ARGUMENT (exit 2) for a malformed intent', async () => {
-    const run = await runClient(stubs, ['--address', worker.grpcAddress, '--intent-id', 'py-bad', '--quantity', '0']);
+    const run = await runClient(stubs, strategyKey, ['--address', worker.grpcAddress, '--intent-id', 'py-bad', '--quantity', '0']);
 
     expect(run.code).toBe(2);
     expect(run.lines).toEqual([expect.objectContaining({ event: 'error', code: 'INVALID_ARGUMENT' })]);
+  });
+
+  it('is refused (exit 3) without a key and with a key of another strategy, and nothing is sent', async () => {
+    const otherKey = await createWorkerKey(worker, { name: 'pairs engine', scopes: ['submit', 'read'], strategies: ['pairs-kr'] });
+    const args = ['--address', worker.grpcAddress, '--intent-id', 'py-foreign', '--symbol', '005930', '--market'];
+
+    const anonymous = await runClient(stubs, '', args);
+    const foreign = await runClient(stubs, otherKey, args);
+
+    expect({ code: anonymous.code, lines: anonymous.lines }).toEqual({
+      code: 3,
+      lines: [expect.objectContaining({ event: 'error', code: 'UNAUTHENTICATED' })],
+    });
+    expect({ code: foreign.code, lines: foreign.lines }).toEqual({
+      code: 3,
+      lines: [expect.objectContaining({ event: 'error', code: 'PERMISSION_DENIED' })],
+    });
+    expect((await simulator.admin.listOrders('kis')).filter((order) => order.clientOrderId === 'py-foreign')).toEqual([]);
   });
 });

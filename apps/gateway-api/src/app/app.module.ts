@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { RateLimitHealthIndicator } from '@qts/broker-grpc';
+import { RateLimitHealthIndicator } from '@qts/broker-transport';
 import { PlatformConfigModule } from '@qts/platform-config';
 import {
   createRequestValidationPipe,

@@ -1,14 +1,12 @@
 import { Candle } from '@qts/broker-domain';
 import type { PlatformConfig } from '@qts/platform-config';
-import { BootstrapAdminKey, openServiceDataSource, serviceDataSourceOptions } from '@qts/service-infra';
+import { ApiKeyEntity, ApiKeyStore, BootstrapAdminKey, openServiceDataSource, serviceDataSourceOptions } from '@qts/service-infra';
 import { startPostgres, type PostgresServer } from '@qts/test-support';
 import type { DataSource } from 'typeorm';
 import { CandleCache } from '../app/market-data/candle-cache';
 import { CandleCacheEntity } from '../app/market-data/candle-cache.entity';
 import { IdempotencyRecordEntity } from '../app/orders/idempotency-record.entity';
 import { IdempotencyStore } from '../app/orders/idempotency-store';
-import { ApiKeyEntity } from '../app/security/api-key.entity';
-import { ApiKeyService } from '../app/security/api-key.service';
 import { GATEWAY_DATABASE } from '../app/database/data-source';
 
 /**
@@ -40,6 +38,8 @@ describe('gateway database on PostgreSQL', () => {
   });
 
   it('converts instants stored as epoch milliseconds to RFC 3339 text exactly, and back', async () => {
+    // Back to the schema before the ISO text timestamps (and the strategy binding that followed them).
+    await dataSource.undoLastMigration();
     await dataSource.undoLastMigration();
     await dataSource.query(
       "INSERT INTO api_keys (id, name, key_hash, key_prefix, scopes, created_at, revoked_at) VALUES ('old', 'n', 'h-old', 'p', 'read', 1704164645678, NULL)",
@@ -49,6 +49,7 @@ describe('gateway database on PostgreSQL', () => {
       { created_at: '2024-01-02T03:04:05.678Z', revoked_at: null },
     ]);
     await dataSource.undoLastMigration();
+    await dataSource.undoLastMigration();
     expect(await dataSource.query("SELECT created_at FROM api_keys WHERE id = 'old'")).toEqual([{ created_at: '1704164645678' }]);
     await dataSource.query("DELETE FROM api_keys WHERE id = 'old'");
     await dataSource.runMigrations();
@@ -56,7 +57,11 @@ describe('gateway database on PostgreSQL', () => {
 
   it('stores API keys hashed and authenticates them', async () => {
     const config = { adminApiKey: undefined } as unknown as PlatformConfig;
-    const keys = new ApiKeyService(dataSource.getRepository(ApiKeyEntity), new BootstrapAdminKey(config));
+    const keys = new ApiKeyStore(dataSource.getRepository(ApiKeyEntity), new BootstrapAdminKey(config), {
+      scopes: ['read', 'trade', 'admin'],
+      strategyBinding: 'none',
+      adminPath: 'api/v1/admin/api-keys',
+    });
     const created = await keys.create('pg', ['read', 'trade']);
     const principal = await keys.authenticate(created.key);
     expect([...principal.scopes]).toEqual(['read', 'trade']);
@@ -87,8 +92,7 @@ describe('gateway database on PostgreSQL', () => {
   });
 
   it('reverts the migrations', async () => {
-    await dataSource.undoLastMigration();
-    await dataSource.undoLastMigration();
+    for (let undone = 0; undone < GATEWAY_DATABASE.migrations.length; undone += 1) await dataSource.undoLastMigration();
     const tables: Array<{ table_name: string }> = await dataSource.query(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
     );

@@ -10,7 +10,6 @@ import {
   SymbolNotFoundError,
 } from '@qts/broker-domain';
 import { RestSimulatorProcess, startRestSimulatorProcess } from '@qts/test-support';
-import { LeaseWindowPermits } from '../../test/lease-window-permits';
 import { connect, KIS_ACCOUNT, presetPermits, UNLIMITED_PERMITS } from '../../test/rest-broker-harness';
 import { InMemoryTokenStore } from '../lib/tokens/in-memory-token-store';
 
@@ -248,8 +247,8 @@ describe('KIS over REST against the simulator', () => {
 
   it('sends nothing over the budget under three times the allowed load: the simulator counts 0 violations', async () => {
     await simulator.resetStats('kis', true);
-    // Leases: a request holds its slot until its answer, as the platform's limiter counts it.
-    const { gateway } = kis({ permitTimeoutMs: 60_000, permits: new LeaseWindowPermits('kis-real', TOKEN_RULE) });
+    // The suite's limiter (the platform's, with leases): a request holds its slot until its answer plus a window.
+    const { gateway } = kis({ permitTimeoutMs: 60_000 });
     // 90 quotes (180 requests) asked for within 3 s against a rule of 20 a second: 3x the budget.
     const asked: Promise<unknown>[] = [];
     for (let second = 0; second < 3; second++) {

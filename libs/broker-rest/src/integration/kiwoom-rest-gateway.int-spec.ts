@@ -1,6 +1,5 @@
 import { BrokerType, InvalidOrderError, OrderOutcomeUnknownError, OrderSide, OrderStatus, OrderType, SymbolNotFoundError } from '@qts/broker-domain';
 import { RestSimulatorProcess, startRestSimulatorProcess } from '@qts/test-support';
-import { LeaseWindowPermits } from '../../test/lease-window-permits';
 import { connect, KIWOOM_ACCOUNT, presetPermits, UNLIMITED_PERMITS } from '../../test/rest-broker-harness';
 
 /** The Kiwoom REST gateway and order adapter against the REST broker simulator over loopback (preset kiwoom). */
@@ -97,9 +96,9 @@ describe('Kiwoom over REST against the simulator', () => {
     expect((await simulator.stats('kiwoom')).ordersPlaced - placedBefore).toBe(1);
   });
 
-  it('counts 0 violations under three times the allowed load with leases, and counts them without permits', async () => {
+  it('counts 0 violations under three times the allowed load through the platform\'s limiter, and counts them without permits', async () => {
     await simulator.resetStats('kiwoom', true);
-    const leased = kiwoom({ permits: new LeaseWindowPermits('kiwoom') });
+    const leased = kiwoom();
     const asked: Promise<unknown>[] = [];
     for (let second = 0; second < 2; second++) {
       for (let i = 0; i < 15; i++) asked.push(leased.gateway.getQuote('005930'));

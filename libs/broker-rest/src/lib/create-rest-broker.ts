@@ -11,6 +11,7 @@ import { KiwoomHttpClient } from './kiwoom/kiwoom-http-client';
 import { KiwoomOrderAdapter } from './kiwoom/kiwoom-order-adapter';
 import { KiwoomRestBrokerGateway } from './kiwoom/kiwoom-rest-broker-gateway';
 import { KiwoomTokenIssuer } from './kiwoom/kiwoom-token-issuer';
+import { RestConnectionHealth, type ReachabilityProbe } from './health/rest-connection-health';
 import type { AmbiguousOrderMatch } from './orders/rest-order-adapter';
 import type { RestCallPermits } from './permits/rest-call-permits';
 import { AccessTokenManager } from './tokens/access-token-manager';
@@ -34,6 +35,10 @@ export interface CreateRestBrokerOptions {
   fetch?: FetchFunction;
   clock?: () => Date;
   onAmbiguousMatch?: (match: AmbiguousOrderMatch) => void;
+  /** Where credential errors point, e.g. `brokers[3].rest.credentials`. Default `<brokerId>.credentials`. */
+  credentialsField?: string;
+  /** The connection's health: reachability checks while idle (default 30 s apart), the probe itself (tests). */
+  health?: { intervalMs?: number; probe?: ReachabilityProbe };
 }
 
 export type RestBrokerConnection =
@@ -43,6 +48,7 @@ export type RestBrokerConnection =
       orders: KisOrderAdapter;
       tokens: AccessTokenManager;
       client: KisHttpClient;
+      health: RestConnectionHealth;
     }
   | {
       brokerType: BrokerType.KIWOOM;
@@ -50,6 +56,7 @@ export type RestBrokerConnection =
       orders: KiwoomOrderAdapter;
       tokens: AccessTokenManager;
       client: KiwoomHttpClient;
+      health: RestConnectionHealth;
     };
 
 /**
@@ -61,10 +68,18 @@ export function createRestBroker(options: CreateRestBrokerOptions): RestBrokerCo
   const { transport, brokerId } = options;
   const credentials =
     options.credentials ??
-    resolveRestCredentials(transport.credentials, `${brokerId}.credentials`, options.credentialReaders ?? {});
+    resolveRestCredentials(transport.credentials, options.credentialsField ?? `${brokerId}.credentials`, options.credentialReaders ?? {});
   const paper = transport.environment === 'paper';
   const now = options.clock === undefined ? Date.now : () => (options.clock as () => Date)().getTime();
   const storeKey = tokenStoreKey(options.brokerType, transport.environment, credentials.appKey);
+  const baseUrlFor = (real: string, paperUrl: string) => transport.baseUrl ?? (paper ? paperUrl : real);
+  const healthOf = (baseUrl: string) =>
+    new RestConnectionHealth({
+      brokerId,
+      baseUrl,
+      ...(options.health?.intervalMs === undefined ? {} : { intervalMs: options.health.intervalMs }),
+      ...(options.health?.probe === undefined ? {} : { probe: options.health.probe }),
+    });
   const common = {
     brokerId,
     permits: options.permits,
@@ -95,7 +110,8 @@ export function createRestBroker(options: CreateRestBrokerOptions): RestBrokerCo
   };
 
   if (options.brokerType === BrokerType.KIS) {
-    const baseUrl = transport.baseUrl ?? (paper ? KIS_PAPER_BASE_URL : KIS_REAL_BASE_URL);
+    const baseUrl = baseUrlFor(KIS_REAL_BASE_URL, KIS_PAPER_BASE_URL);
+    const health = healthOf(baseUrl);
     const issuer = new KisTokenIssuer({
       brokerId,
       baseUrl,
@@ -105,7 +121,15 @@ export function createRestBroker(options: CreateRestBrokerOptions): RestBrokerCo
       now,
     });
     const tokens = tokensFor(issuer);
-    const client = new KisHttpClient({ ...common, baseUrl, paper, appKey: credentials.appKey, appSecret: credentials.appSecret, tokens });
+    const client = new KisHttpClient({
+      ...common,
+      baseUrl,
+      paper,
+      appKey: credentials.appKey,
+      appSecret: credentials.appSecret,
+      tokens,
+      observer: health,
+    });
     const account = kisAccountOf(credentials.accountNumber ?? options.accountId, credentials.accountProductCode);
     const orders = new KisOrderAdapter(client, { ...adapterOptions, ...account, paper, accountId: options.accountId });
     const gateway = new KisRestBrokerGateway({
@@ -115,10 +139,11 @@ export function createRestBroker(options: CreateRestBrokerOptions): RestBrokerCo
       paper,
       ...(transport.symbols === undefined ? {} : { symbols: transport.symbols }),
     });
-    return { brokerType: BrokerType.KIS, gateway, orders, tokens, client };
+    return { brokerType: BrokerType.KIS, gateway, orders, tokens, client, health };
   }
   if (options.brokerType === BrokerType.KIWOOM) {
-    const baseUrl = transport.baseUrl ?? (paper ? KIWOOM_MOCK_BASE_URL : KIWOOM_REAL_BASE_URL);
+    const baseUrl = baseUrlFor(KIWOOM_REAL_BASE_URL, KIWOOM_MOCK_BASE_URL);
+    const health = healthOf(baseUrl);
     const issuer = new KiwoomTokenIssuer({
       brokerId,
       baseUrl,
@@ -127,10 +152,10 @@ export function createRestBroker(options: CreateRestBrokerOptions): RestBrokerCo
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     });
     const tokens = tokensFor(issuer);
-    const client = new KiwoomHttpClient({ ...common, baseUrl, tokens });
+    const client = new KiwoomHttpClient({ ...common, baseUrl, tokens, observer: health });
     const orders = new KiwoomOrderAdapter(client, { ...adapterOptions, accountId: options.accountId });
     const gateway = new KiwoomRestBrokerGateway({ ...gatewayOptions, client, orders });
-    return { brokerType: BrokerType.KIWOOM, gateway, orders, tokens, client };
+    return { brokerType: BrokerType.KIWOOM, gateway, orders, tokens, client, health };
   }
   throw new InvalidArgumentError(`${options.brokerType} has no REST API; reach it through JTS`, { field: 'brokerType' });
 }

@@ -7,6 +7,7 @@ import {
   IsInt,
   IsNotEmpty,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -17,6 +18,7 @@ import {
 
 const BROKER_TYPES = ['KIS', 'CREON', 'KIWOOM'] as const;
 const ACCOUNT_TYPES = ['REAL', 'PAPER'] as const;
+const TRANSPORTS = ['jts', 'rest'] as const;
 
 /** The shape of the brokers YAML. Unknown keys are refused so that typos do not pass silently. */
 export class RateLimitRuleSchema {
@@ -108,9 +110,21 @@ export class BrokerEntrySchema {
   @IsIn(BROKER_TYPES, { message: `type must be one of ${BROKER_TYPES.join(', ')}` })
   type!: (typeof BROKER_TYPES)[number];
 
+  /** Default: rest when the entry has a `rest` block, else jts. */
+  @IsOptional()
+  @IsIn(TRANSPORTS, { message: `transport must be one of ${TRANSPORTS.join(', ')}` })
+  transport?: (typeof TRANSPORTS)[number];
+
+  /** The JTS server; required for the JTS transport. */
+  @IsOptional()
   @ValidateNested()
   @Type(() => GrpcEndpointSchema)
-  grpc!: GrpcEndpointSchema;
+  grpc?: GrpcEndpointSchema;
+
+  /** The broker's own REST API (KIS, Kiwoom): checked field by field by parseRestTransportConfig. */
+  @IsOptional()
+  @IsObject({ message: 'rest must be a mapping with environment and credentials' })
+  rest?: Record<string, unknown>;
 
   @ValidateNested()
   @Type(() => RateLimitSchema)

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { parseDocument } from 'yaml';
-import { AccountType, BrokerType, type BrokerConfig } from '@qts/broker-domain';
+import { AccountType, BrokerType, type BrokerConfig, type RestTransportConfig } from '@qts/broker-domain';
+import { parseRestTransportConfig, RestConfigError } from '@qts/broker-rest';
 import { RateLimitConfigError, resolveRateLimitConfig } from '@qts/rate-limit';
 import { BrokersFileSchema, type BrokerEntrySchema } from './brokers-file.schema';
 import { ConfigValidationError } from './config-validation-error';
@@ -64,15 +65,75 @@ function crossFieldProblems(brokers: BrokerEntrySchema[]): string[] {
     if (accounts.filter((account) => account.default === true).length > 1) {
       problems.push(`${path}.accounts may flag only one account as default`);
     }
+    problems.push(...transportProblems(broker, path));
   });
   return problems;
 }
 
-function toBrokerConfig(broker: BrokerEntrySchema): BrokerConfig {
-  return {
+/** The transport of an entry: as stated, else REST when it describes only a REST connection. */
+function transportOf(broker: BrokerEntrySchema): 'jts' | 'rest' {
+  return broker.transport ?? (broker.rest !== undefined && broker.grpc === undefined ? 'rest' : 'jts');
+}
+
+/**
+ * JTS needs `grpc`; REST needs a valid `rest` block (KIS and Kiwoom only), one account (an app key trades one
+ * account) whose type matches the server: a REAL account on a paper server, or a PAPER one on a real server
+ * (its orders would trade real money without LIVE_TRADING_ENABLED), is refused. An entry with both blocks
+ * says which one it uses.
+ */
+function transportProblems(broker: BrokerEntrySchema, path: string): string[] {
+  const problems: string[] = [];
+  if (broker.transport === undefined && broker.grpc !== undefined && broker.rest !== undefined) {
+    problems.push(`${path}.transport must be jts or rest: the entry describes both a grpc and a rest connection`);
+    return problems;
+  }
+  const transport = transportOf(broker);
+  let rest: RestTransportConfig | undefined;
+  if (broker.rest !== undefined) {
+    try {
+      rest = parseRestTransportConfig(broker.rest, `${path}.rest`, BrokerType[broker.type]);
+    } catch (error) {
+      if (!(error instanceof RestConfigError)) throw error;
+      problems.push(error.message);
+    }
+  }
+  if (transport === 'jts') {
+    if (broker.grpc === undefined) problems.push(`${path}.grpc is required for the JTS transport ({ host, port })`);
+    return problems;
+  }
+  if (broker.type === 'CREON') {
+    problems.push(`${path}.transport rest is not available for CREON: only KIS and KIWOOM have a REST API (use jts)`);
+    return problems;
+  }
+  if (broker.rest === undefined) {
+    problems.push(`${path}.rest is required for the REST transport ({ environment, credentials })`);
+    return problems;
+  }
+  const accounts = broker.accounts ?? [];
+  if (accounts.length !== 1) {
+    problems.push(`${path}.accounts must list exactly one account for the REST transport: an app key trades one account`);
+  } else if (rest !== undefined) {
+    const [account] = accounts;
+    if (rest.environment === 'paper' && account.type === 'REAL') {
+      problems.push(`${path}.accounts[0].type REAL cannot trade on the paper server (rest.environment: paper); use PAPER`);
+    }
+    if (rest.environment === 'real' && account.type === 'PAPER') {
+      problems.push(
+        `${path}.accounts[0].type PAPER cannot trade on the real server (rest.environment: real): its orders trade real ` +
+          'money, so the account must be REAL (and LIVE_TRADING_ENABLED=true to trade)',
+      );
+    }
+  }
+  return problems;
+}
+
+function toBrokerConfig(broker: BrokerEntrySchema, index: number): BrokerConfig {
+  const type = BrokerType[broker.type];
+  const grpc = broker.grpc === undefined ? undefined : { host: broker.grpc.host, port: broker.grpc.port };
+  const rest = broker.rest === undefined ? undefined : parseRestTransportConfig(broker.rest, `brokers[${index}].rest`, type);
+  const common = {
     id: broker.id,
-    type: BrokerType[broker.type],
-    grpc: { host: broker.grpc.host, port: broker.grpc.port },
+    type,
     rateLimit: {
       ...(broker.rateLimit.preset !== undefined && { preset: broker.rateLimit.preset }),
       ...(broker.rateLimit.rules !== undefined && {
@@ -94,4 +155,8 @@ function toBrokerConfig(broker: BrokerEntrySchema): BrokerConfig {
     ...(broker.deadlineMs !== undefined && { deadlineMs: broker.deadlineMs }),
     ...(broker.reconcileGraceMs !== undefined && { reconcileGraceMs: broker.reconcileGraceMs }),
   };
+  if (transportOf(broker) === 'rest') {
+    return { ...common, transport: 'rest', rest: rest as RestTransportConfig, ...(grpc !== undefined && { grpc }) };
+  }
+  return { ...common, transport: 'jts', grpc: grpc as { host: string; port: number }, ...(rest !== undefined && { rest }) };
 }

@@ -19,7 +19,7 @@ describe('loadPlatformConfig', () => {
     const config = loadPlatformConfig({ env: {}, cwd: repoRoot });
     expect(config).toMatchObject({
       brokersConfigPath: join(repoRoot, 'config/brokers.yaml'),
-      bindHost: '0.0.0.0',
+      bindHost: '127.0.0.1',
       gateway: { httpPort: 3000, grpcPort: 50051 },
       worker: { httpPort: 3001, grpcPort: 50052 },
       rateLimit: {
@@ -39,7 +39,7 @@ describe('loadPlatformConfig', () => {
     expect(config.databaseUrl).toBeUndefined();
     expect(config.redisUrl).toBeUndefined();
     expect(config.adminApiKey).toBeUndefined();
-    expect(config.brokers.map((broker) => broker.id)).toEqual(['kis', 'creon', 'kiwoom']);
+    expect(config.brokers.map((broker) => broker.id)).toEqual(['kis', 'creon', 'kiwoom', 'kis-rest', 'kiwoom-rest']);
   });
 
   it('reads every documented variable', () => {
@@ -47,7 +47,7 @@ describe('loadPlatformConfig', () => {
       cwd: repoRoot,
       env: {
         BROKERS_CONFIG: join(repoRoot, 'config/brokers.yaml'),
-        BIND_HOST: '127.0.0.1',
+        BIND_HOST: '0.0.0.0',
         GATEWAY_HTTP_PORT: '8080',
         GATEWAY_GRPC_PORT: '9090',
         GATEWAY_RATE_LIMIT_SHARE: '0.25',
@@ -63,7 +63,7 @@ describe('loadPlatformConfig', () => {
       },
     });
     expect(config).toMatchObject({
-      bindHost: '127.0.0.1',
+      bindHost: '0.0.0.0',
       gateway: { httpPort: 8080, grpcPort: 9090 },
       worker: { httpPort: 8081, grpcPort: 9091 },
       databaseUrl: 'postgres://qts:secret@127.0.0.1:5432/qts',

@@ -4,6 +4,7 @@ import { RATE_LIMIT_MODES, type RateLimitBackendSettings, type RateLimitMode } f
 import { ConfigValidationError } from './config-validation-error';
 import { loadBrokersConfig } from './load-brokers-config';
 import { LOG_LEVELS, type LogLevel, type PlatformConfig, type PlatformRateLimitConfig } from './platform-config';
+import { readSecuritySettings } from './security-settings';
 import { readWorkerSettings } from './worker-settings';
 
 export const DEFAULT_BROKERS_CONFIG = 'config/brokers.yaml';
@@ -30,7 +31,8 @@ export function loadPlatformConfig(options: LoadPlatformConfigOptions = {}): Pla
   const gatewayShare = reader.share('GATEWAY_RATE_LIMIT_SHARE', 0.5);
   const redisUrl = reader.url('REDIS_URL', ['redis:', 'rediss:']);
   const partial = {
-    bindHost: reader.string('BIND_HOST') ?? '0.0.0.0',
+    // Loopback unless told otherwise: the container images set BIND_HOST=0.0.0.0 themselves.
+    bindHost: reader.string('BIND_HOST') ?? '127.0.0.1',
     gateway: {
       httpPort: reader.port('GATEWAY_HTTP_PORT', 3000),
       grpcPort: reader.port('GATEWAY_GRPC_PORT', 50051),
@@ -41,6 +43,7 @@ export function loadPlatformConfig(options: LoadPlatformConfigOptions = {}): Pla
     rateLimit: readRateLimit(reader, env, cwd, redisUrl, gatewayShare),
     liveTradingEnabled: reader.boolean('LIVE_TRADING_ENABLED', false),
     adminApiKey: reader.secret('ADMIN_API_KEY', 16),
+    security: readSecuritySettings(reader, cwd),
     logLevel: reader.oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
     brokerHealthIntervalMs: reader.integer('BROKER_HEALTH_INTERVAL_MS', 1_000, 50, 3_600_000),
     brokerDeadlineMs,
@@ -241,7 +244,7 @@ export class EnvironmentReader {
   }
 }
 
-/** What a process of `role` passes to its rate-limit backend (BrokerGrpcModule's `rateLimit`). */
+/** What a process of `role` passes to its rate-limit backend (BrokerTransportModule's `rateLimit`). */
 export function rateLimitBackendSettings(config: PlatformConfig, role: 'gateway' | 'worker'): RateLimitBackendSettings {
   const rateLimit = config.rateLimit;
   if (rateLimit === undefined) return { mode: 'memory' };

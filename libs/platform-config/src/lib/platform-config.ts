@@ -1,5 +1,6 @@
 import type { BrokerConfig } from '@qts/broker-domain';
 import type { RateLimitMode } from '@qts/rate-limit';
+import type { SecuritySettings } from './security-settings';
 import type { WorkerSettings } from './worker-settings';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -10,7 +11,7 @@ export interface PlatformConfig {
   /** The YAML file the brokers came from. */
   brokersConfigPath: string;
   brokers: BrokerConfig[];
-  /** Interface the HTTP and gRPC servers bind to. */
+  /** Interface the HTTP and gRPC servers bind to (BIND_HOST, default 127.0.0.1). */
   bindHost: string;
   gateway: { httpPort: number; grpcPort: number };
   /** The execution worker's settings (WORKER_*). */
@@ -24,6 +25,8 @@ export interface PlatformConfig {
   liveTradingEnabled: boolean;
   /** Bootstrap admin key. Secret: never logged. */
   adminApiKey?: string;
+  /** CORS and gRPC TLS. Unset (hand-built configurations in tests): DEFAULT_SECURITY_SETTINGS. */
+  security?: SecuritySettings;
   logLevel: LogLevel;
   brokerHealthIntervalMs: number;
   brokerDeadlineMs: number;

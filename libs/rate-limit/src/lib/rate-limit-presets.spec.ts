@@ -18,7 +18,10 @@ describe('RATE_LIMIT_PRESETS', () => {
       { id: 'queries', limit: 60, windowMs: 15_000 },
       { id: 'orders', limit: 20, windowMs: 15_000 },
     ]);
-    expect(RATE_LIMIT_PRESETS.kiwoom.rules).toEqual([{ id: 'requests', limit: 5, windowMs: 1000 }]);
+    expect(RATE_LIMIT_PRESETS.kiwoom.rules).toEqual([
+      { id: 'requests', limit: 5, windowMs: 1000 },
+      { id: 'token', limit: 1, windowMs: 1000 },
+    ]);
     expect(RATE_PRESET_IDS.map((id) => RATE_LIMIT_PRESETS[id].violationCode)).toEqual([
       'EGW00201',
       'EGW00201',
@@ -113,6 +116,19 @@ describe('createLimiterFromPreset', () => {
     ]);
   });
 
+  it('kiwoom: one token issuance a second, which also counts as a request', async () => {
+    const clock = new ManualRateLimitClock();
+    const limiter = createLimiterFromPreset('kiwoom', { clock });
+    expect(limiter.tryAcquire('issueToken')).toBe(true);
+    expect(limiter.tryAcquire('issueToken')).toBe(false);
+    expect(limiter.usage().rules.map(({ ruleId, used }) => [ruleId, used])).toEqual([
+      ['requests', 1],
+      ['token', 1],
+    ]);
+    await clock.advanceTo(1_000);
+    expect(limiter.tryAcquire('issueToken')).toBe(true);
+  });
+
   it('applies overrides such as share and name', () => {
     const limiter = createLimiterFromPreset('kis-real', { share: 0.5, name: 'kis-1' });
     expect(limiter.name).toBe('kis-1');
@@ -130,6 +146,6 @@ describe('createLimiterFromPreset', () => {
     const options = presetToLimiterOptions(RATE_LIMIT_PRESETS.creon);
     options.rules[0].limit = 1;
     expect(RATE_LIMIT_PRESETS.creon.rules[0].limit).toBe(60);
-    expect(presetToLimiterOptions(RATE_LIMIT_PRESETS.kiwoom)).not.toHaveProperty('operations');
+    expect(presetToLimiterOptions(RATE_LIMIT_PRESETS.creon).operations?.['placeOrder']).toEqual([{ rule: 'orders' }]);
   });
 });

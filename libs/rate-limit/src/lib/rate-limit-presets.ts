@@ -43,19 +43,40 @@ export const TRADING_OPERATIONS: readonly string[] = Object.freeze(['placeOrder'
 export const DEFAULT_TRADING_RESERVE = 0.1;
 
 /*
- * Sources (looked up 2026-12-01):
- * - KIS: KIS Developers (apiportal.koreainvestment.com) call limits, as recorded in the platform's design
- *   brief: real accounts 20 requests per second, paper (모의투자) 2 per second, EGW00201 when exceeded;
- *   access-token issue at most once per minute, EGW00133.
- * - Creon: CYBOS Plus interface guide, "요청제한" (money2.creontrade.com HTS_Plus_Helper, 2017-05-30;
- *   mirrored at cybosplus.github.io): quote requests (RQ) 60 per 15 s, order objects 20 per 15 s,
- *   real-time subscriptions (SB) 400.
- * - Kiwoom REST: no published figure (the OpenAPI+ COM client documents 5 per second for queries).
+ * Broker limits change (KIS has changed its published figures more than once): each preset names its source
+ * and when it was checked. Overridable per broker in the brokers YAML (`rateLimit.rules`).
  */
 
-/** KIS: token reissue at most once a minute (EGW00133); the request also counts as a request. */
+/*
+ * KIS, real and paper (checked 2026-12-01):
+ * - KIS notice of 2025-08-07, as quoted by velobot-wiki "KIS Open API Runtime Hardening Playbook" (2026-02-25):
+ *   REST real 20 requests a second, paper (모의투자) 2 a second, counted per account app key; `/oauth2/tokenP`
+ *   1 request a second.
+ * - koreainvestment/open-trading-api README.md: token reissue once a minute ("토큰 재발급 - 1분당 1회"); KIS
+ *   answers EGW00133 to an earlier reissue, so the token rule keeps the stricter once a minute.
+ * - open-trading-api examples_user/kis_auth.py paces requests 0.05 s apart (real) and 0.5 s (paper).
+ * Over the request limit KIS answers EGW00201 (HTTP 500).
+ */
 const KIS_TOKEN_RULE: RateLimitRule = { id: 'token', limit: 1, windowMs: 60_000 };
 const KIS_OPERATIONS = { issueToken: [{ rule: 'requests' }, { rule: 'token' }] };
+
+/*
+ * Kiwoom REST (checked 2026-12-01): no published request limit. Kiwoom-Securities/Kiwoom-REST-API examples
+ * pace requests 0.2 s apart (`REQUEST_DELAY_SECONDS`), and the OpenAPI+ COM client documents 5 queries a second:
+ * 5 a second is the conservative default. Over a limit Kiwoom answers return_code 5, message code 1700.
+ * Token issuance (au10001, `/oauth2/token`) has no published limit either; the preset allows one issuance a
+ * second per app key, the figure KIS publishes for its token endpoint, so a server that keeps refusing tokens
+ * cannot make the platform issue one for every request (a token lives about 24 hours: a second issuance within
+ * a second is never needed).
+ */
+const KIWOOM_TOKEN_RULE: RateLimitRule = { id: 'token', limit: 1, windowMs: 1_000 };
+const KIWOOM_OPERATIONS = { issueToken: [{ rule: 'requests' }, { rule: 'token' }] };
+
+/*
+ * Creon (checked 2026-12-01): CYBOS Plus interface guide, "요청제한" (money2.creontrade.com HTS_Plus_Helper,
+ * 2017-05-30; mirrored at cybosplus.github.io): quote requests (RQ) 60 per 15 s, order objects 20 per 15 s,
+ * real-time subscriptions (SB) 400.
+ */
 
 export const RATE_LIMIT_PRESETS: Readonly<Record<RatePresetId, RatePreset>> = deepFreeze({
   'kis-real': {
@@ -103,7 +124,8 @@ export const RATE_LIMIT_PRESETS: Readonly<Record<RatePresetId, RatePreset>> = de
   },
   kiwoom: {
     id: 'kiwoom',
-    rules: [{ id: 'requests', limit: 5, windowMs: 1_000 }],
+    rules: [{ id: 'requests', limit: 5, windowMs: 1_000 }, KIWOOM_TOKEN_RULE],
+    operations: KIWOOM_OPERATIONS,
     defaultCosts: [{ rule: 'requests' }],
     safetyMargin: PRESET_SAFETY_MARGIN,
     priorityOperations: TRADING_OPERATIONS,
@@ -111,7 +133,8 @@ export const RATE_LIMIT_PRESETS: Readonly<Record<RatePresetId, RatePreset>> = de
     violationCode: '1700',
     description:
       'Kiwoom REST: no published limit; conservative default 5 requests per second, override rule ' +
-      "'requests' in configuration. Over the limit Kiwoom answers return_code 5 with message code 1700.",
+      "'requests' in configuration. Over the limit Kiwoom answers return_code 5 with message code 1700. " +
+      'Token issuance at most once a second per app key (no published figure).',
   },
 });
 

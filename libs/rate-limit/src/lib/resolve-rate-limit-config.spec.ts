@@ -34,7 +34,10 @@ describe('resolveRateLimitConfig', () => {
       rules: [{ id: 'requests', limit: 10, windowMs: 1000 }],
       share: 0.5,
     });
-    expect(options.rules).toEqual([{ id: 'requests', limit: 10, windowMs: 1000 }]);
+    expect(options.rules).toEqual([
+      { id: 'requests', limit: 10, windowMs: 1000 },
+      { id: 'token', limit: 1, windowMs: 1000 },
+    ]);
     expect(new SlidingWindowLimiter(options).usage().rules[0]).toMatchObject({
       limit: 5,
       effectiveWindowMs: 1000,

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { credentials, loadPackageDefinition, Metadata, status, type ServerWritableStream, type ServiceError } from '@grpc/grpc-js';
+import { Client, credentials, loadPackageDefinition, Metadata, status, type ServerWritableStream, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { Body, Controller, Get, Global, Injectable, Module, Param, Post, type INestApplication } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
@@ -36,6 +36,8 @@ import { createRequestValidationPipe } from './validation/request-validation-pip
 const ADMIN_KEY = 'kit-admin-key-0123456789abcdef';
 const READER_KEY = 'qts_reader-key';
 const SERVICE_NAME = 'qts.execution.v1.ExecutionService';
+const CONSOLE_ORIGIN = 'https://console.example.com';
+const identity = (bytes: Buffer): Buffer => bytes;
 
 /** A key store beside the bootstrap key: one read-only key. */
 @Injectable()
@@ -46,7 +48,7 @@ class TestKeyStore implements ApiKeyVerifier {
     const key = presentedApiKey(presented);
     const admin = this.admin.match(key);
     if (admin !== undefined) return admin;
-    if (key === READER_KEY) return { keyId: 'reader', name: 'reader', scopes: new Set(['read']) };
+    if (key === READER_KEY) return { keyId: 'reader', name: 'reader', scopes: new Set(['read']), strategies: new Set() };
     throw new ApiKeyInvalidError();
   }
 }
@@ -95,6 +97,12 @@ class ReportsGrpcController {
     return qtsExecutionV1.GetIntentResponse.fromPartial({ intentId: request.intentId, strategyId: caller.name });
   }
 
+  @GrpcMethod('ExecutionService', 'SubmitIntent')
+  @RequireScope('read')
+  async submitIntent(request: qtsExecutionV1.SubmitIntentRequest): Promise<qtsExecutionV1.SubmitIntentResponse> {
+    return qtsExecutionV1.SubmitIntentResponse.fromPartial({ intentId: request.intentId, message: `quantity ${request.quantity}` });
+  }
+
   @GrpcMethod('ExecutionService', 'ResetFailSafe')
   @RequireScope('admin')
   async resetFailSafe(): Promise<qtsExecutionV1.ResetFailSafeResponse> {
@@ -138,7 +146,12 @@ class RegistryModule {}
 @Module({
   imports: [
     PlatformConfigModule.forRoot({
-      config: testPlatformConfig({ adminApiKey: ADMIN_KEY, logLevel: 'info', brokers: [testBrokerConfig(), testBrokerConfig({ id: 'sim', required: false })] }),
+      config: testPlatformConfig({
+        adminApiKey: ADMIN_KEY,
+        logLevel: 'info',
+        brokers: [testBrokerConfig(), testBrokerConfig({ id: 'sim', required: false })],
+        security: { corsAllowedOrigins: [CONSOLE_ORIGIN] },
+      }),
     }),
     LoggingModule,
     DatabaseModule.forRoot({ defaultSqliteFile: 'unused.sqlite', entities: [], migrations: [] }),
@@ -270,6 +283,93 @@ describe('a service built from the kit', () => {
       expect(metrics.text).toContain('kit_process_cpu_user_seconds_total');
     });
 
+    it('sends the security headers on every answer, no X-Powered-By, and no-store', async () => {
+      for (const answer of [await http().get('/things/kis').set('X-API-Key', READER_KEY), await http().get('/nowhere'), await http().get('/health/live')]) {
+        expect(answer.headers['x-powered-by']).toBeUndefined();
+        expect(answer.headers).toMatchObject({
+          'content-security-policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+          'x-content-type-options': 'nosniff',
+          'x-frame-options': 'DENY',
+          'referrer-policy': 'no-referrer',
+          'cross-origin-resource-policy': 'same-origin',
+        });
+        // Terminus writes its own, stricter, caching header on health answers.
+        expect(answer.headers['cache-control']).toContain('no-store');
+      }
+    });
+
+    it('answers CORS preflights: the allowance for a listed origin, none for another; never routed', async () => {
+      const allowed = await http()
+        .options('/things')
+        .set('Origin', CONSOLE_ORIGIN)
+        .set('Access-Control-Request-Method', 'POST')
+        .set('Access-Control-Request-Headers', 'x-api-key, content-type')
+        .expect(204);
+      expect(allowed.headers).toMatchObject({
+        'access-control-allow-origin': CONSOLE_ORIGIN,
+        'access-control-allow-methods': 'GET, POST, DELETE',
+        'access-control-allow-headers': 'X-API-Key, Content-Type, Idempotency-Key',
+        vary: 'Origin',
+      });
+      const other = await http().options('/things').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST').expect(204);
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+      expect(other.headers['access-control-allow-methods']).toBeUndefined();
+      const simple = await http().get('/things/kis').set('Origin', CONSOLE_ORIGIN).set('X-API-Key', READER_KEY).expect(200);
+      expect(simple.headers['access-control-allow-origin']).toBe(CONSOLE_ORIGIN);
+      expect(simple.headers['access-control-expose-headers']).toContain('Retry-After');
+      const foreign = await http().get('/things/kis').set('Origin', 'https://evil.example').set('X-API-Key', READER_KEY).expect(200);
+      expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+      // Without Origin an OPTIONS request is routed like any other.
+      await http().options('/things').expect(404);
+    });
+
+    it('authenticates before it reads a body: an anonymous body is never parsed nor validated', async () => {
+      const deep = '{"quantity":' + '['.repeat(5_000) + ']'.repeat(5_000) + '}';
+      for (const [key, code] of [[undefined, 'API_KEY_REQUIRED'], ['qts_wrong', 'API_KEY_INVALID']] as const) {
+        let call = http().post('/things').set('Content-Type', 'application/json');
+        if (key !== undefined) call = call.set('X-API-Key', key);
+        const refused = await call.send(deep).expect(401);
+        expect(refused.body).toEqual({ statusCode: 401, code, message: expect.any(String) });
+        expect(refused.headers['connection']).toBe('close');
+      }
+      // Malformed JSON is not even looked at without a key.
+      expect((await http().post('/things').set('Content-Type', 'application/json').send('{"quantity":').expect(401)).body.code).toBe('API_KEY_REQUIRED');
+    });
+
+    it('refuses deep nesting and prototype keys of an authenticated body with 400, never 500', async () => {
+      const deep = await http()
+        .post('/things')
+        .set('X-API-Key', ADMIN_KEY)
+        .set('Content-Type', 'application/json')
+        .send('{"quantity":' + '['.repeat(1_500) + ']'.repeat(1_500) + '}')
+        .expect(400);
+      expect(deep.body).toEqual({ statusCode: 400, code: 'INVALID_ARGUMENT', message: 'body is nested deeper than 32 levels' });
+      for (const key of ['__proto__', 'constructor', 'prototype']) {
+        const polluted = await http()
+          .post('/things')
+          .set('X-API-Key', ADMIN_KEY)
+          .set('Content-Type', 'application/json')
+          .send(`{"quantity":1,"${key}":{"admin":true}}`)
+          .expect(400);
+        expect(polluted.body.message).toBe(`body must not contain the key '${key}'`);
+      }
+      const malformed = await http().post('/things').set('X-API-Key', ADMIN_KEY).set('Content-Type', 'application/json').send('{"quantity":').expect(400);
+      expect(malformed.body.code).toBe('MALFORMED_REQUEST');
+      // Only JSON is read: any other body is refused, never taken for an empty one.
+      for (const type of ['form', 'text', 'application/xml']) {
+        const other = await http().post('/things').set('X-API-Key', ADMIN_KEY).type(type).send('quantity=1').expect(415);
+        expect(other.body).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' });
+      }
+      await http().post('/things').set('X-API-Key', ADMIN_KEY).type('application/problem+json').send('{"quantity":2}').expect(201);
+    });
+
+    it('never logs a key sent in the query string', async () => {
+      await http().get(`/things/kis?api_key=${READER_KEY}&other=${encodeURIComponent(ADMIN_KEY)}`).set('X-API-Key', READER_KEY).expect(200);
+      expect(logs.text).toContain('"url":"/things/kis?api_key=[REDACTED]&other=[REDACTED]"');
+      expect(logs.text).not.toContain(READER_KEY);
+      expect(logs.text).not.toContain(ADMIN_KEY);
+    });
+
     it('logs requests as JSON with the API key redacted', async () => {
       await http().get('/things/kis').set('X-API-Key', READER_KEY).expect(200);
       expect(logs.text).toContain('"url":"/things/kis"');
@@ -302,6 +402,35 @@ describe('a service built from the kit', () => {
       expect(busy.error?.metadata.get('retry-after-ms')).toEqual(['1500']);
       const boom = await getIntent('boom', READER_KEY);
       expect(boom.error).toMatchObject({ code: status.INTERNAL, details: 'internal error' });
+    });
+
+    it('answers requests that are not valid protobuf with INVALID_ARGUMENT, naming an int64 field out of range', async () => {
+      const raw = new Client(`127.0.0.1:${grpc.port}`, credentials.createInsecure());
+      const unary = (method: string, bytes: Buffer) =>
+        new Promise<ServiceError | null>((resolve) =>
+          raw.makeUnaryRequest(`/${SERVICE_NAME}/${method}`, identity, identity, bytes, withKey(READER_KEY), (error) => resolve(error)),
+        );
+      const garbage = await unary('GetIntent', Buffer.from([0x0a, 0xff, 0xff, 0x03]));
+      expect(garbage).toMatchObject({ code: status.INVALID_ARGUMENT, details: 'the request is not a valid GetIntentRequest message' });
+      expect(garbage?.metadata.get('qts-error-code')).toEqual(['INVALID_ARGUMENT']);
+      const valid = Buffer.from(qtsExecutionV1.SubmitIntentRequest.encode(qtsExecutionV1.SubmitIntentRequest.fromPartial({ intentId: 'i' })).finish());
+      const huge = await unary('SubmitIntent', Buffer.concat([valid, Buffer.from([0x38, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f])]));
+      expect(huge).toMatchObject({ code: status.INVALID_ARGUMENT, details: `quantity is beyond the safe integer range (±${Number.MAX_SAFE_INTEGER})` });
+      const streamStatus = await new Promise<number>((resolve) => {
+        const call = raw.makeServerStreamRequest(`/${SERVICE_NAME}/StreamExecutionReports`, identity, identity, Buffer.from([0xff]), withKey(READER_KEY));
+        call.on('error', (error: ServiceError) => resolve(error.code));
+        call.on('data', () => undefined);
+      });
+      expect(streamStatus).toBe(status.INVALID_ARGUMENT);
+      expect(await unary('SubmitIntent', valid)).toBeNull();
+      raw.close();
+    });
+
+    it('refuses messages over 64 KiB without disturbing other calls on the connection', async () => {
+      const big = getIntent('x'.repeat(100 * 1024), READER_KEY);
+      const bystanders = Array.from({ length: 5 }, (_, index) => getIntent(`by-${index}`, READER_KEY));
+      expect((await big).error?.code).toBe(status.RESOURCE_EXHAUSTED);
+      for (const bystander of await Promise.all(bystanders)) expect(bystander.response?.intentId).toMatch(/^by-/);
     });
 
     it('streams server messages to the end, with OK', async () => {

@@ -5,8 +5,8 @@ import {
   OrderSide,
   OrderType,
   type AccountConfig,
-  type BrokerConfig,
   type ExecutionIntent,
+  type JtsBrokerConfig,
 } from '@qts/broker-domain';
 import type { PlatformConfig, WorkerSettings } from '@qts/platform-config';
 
@@ -28,7 +28,7 @@ export function testAccounts(ids: { paper: string; real: string } = TEST_ACCOUNT
 }
 
 /** A configured broker: 'kis', KIS, served in-process by the mock (`mock: true`), required, with testAccounts(). */
-export function testBrokerConfig(overrides: Partial<BrokerConfig> = {}): BrokerConfig {
+export function testBrokerConfig(overrides: Partial<JtsBrokerConfig> = {}): JtsBrokerConfig {
   return {
     id: 'kis',
     type: BrokerType.KIS,
@@ -42,7 +42,7 @@ export function testBrokerConfig(overrides: Partial<BrokerConfig> = {}): BrokerC
 }
 
 /** A broker served by the domain's MockBrokerGateway (its default PAPER account, and a REAL one), not required. */
-export function mockBrokerConfig(id = 'mock', overrides: Partial<BrokerConfig> = {}): BrokerConfig {
+export function mockBrokerConfig(id = 'mock', overrides: Partial<JtsBrokerConfig> = {}): JtsBrokerConfig {
   return testBrokerConfig({ id, rateLimit: {}, accounts: testAccounts(MOCK_GATEWAY_ACCOUNTS), required: false, ...overrides });
 }
 

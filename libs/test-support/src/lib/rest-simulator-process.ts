@@ -46,6 +46,20 @@ export interface RestFaultsInput {
   stall?: { apis?: string[] } | null;
 }
 
+/** An order row of a simulated broker's ledger (GET /admin/brokers/:id/orders): orders and cancels. */
+export interface RestLedgerOrder {
+  orderNo: string;
+  kind: 'order' | 'cancel';
+  accountId: string;
+  symbol: string;
+  side: 'BUY' | 'SELL';
+  orderType: 'MARKET' | 'LIMIT';
+  quantity: number;
+  price?: string;
+  orderedAt: string;
+  originalOrderNo?: string;
+}
+
 /** The statistics of one simulated broker (GET /admin/stats). */
 export interface RestBrokerStats {
   up: boolean;
@@ -72,6 +86,8 @@ export interface RestSimulatorProcess {
   up(brokerId: string): Promise<void>;
   expireTokens(brokerId: string): Promise<number>;
   resetStats(brokerId: string, resetRateWindows?: boolean): Promise<void>;
+  /** Every row of the broker's order ledger: orders and the cancels of them. */
+  orders(brokerId: string): Promise<RestLedgerOrder[]>;
   /** SIGTERM, a bounded wait, then SIGKILL. */
   stop(): Promise<void>;
   logs(): string;
@@ -159,6 +175,9 @@ export async function startRestSimulatorProcess(options: StartRestSimulatorOptio
     },
     async resetStats(brokerId, resetRateWindows = false) {
       await admin('POST', `/admin/brokers/${brokerId}/reset-stats`, { resetRateWindows });
+    },
+    async orders(brokerId) {
+      return perBroker(await admin('GET', `/admin/brokers/${brokerId}/orders`), brokerId) as RestLedgerOrder[];
     },
     stop: () => terminate(child, options.stopTimeoutMs ?? STOP_TIMEOUT_MS),
     logs: () => stderr,

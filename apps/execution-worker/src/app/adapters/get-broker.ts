@@ -3,6 +3,7 @@ import {
   BrokerGateway,
   BrokerNotFoundError,
   BrokerRegistry,
+  brokerTransportOf,
   BrokerType,
   defaultAccount,
   InvalidArgumentError,
@@ -29,7 +30,7 @@ export interface OrderAdapterDependencies {
   kis?: { client: RestBrokerClient } & KisOrderAdapterOptions;
   /** accountId defaults to the configured broker's default account in getBrokerForConfig. */
   kiwoom?: { client: RestBrokerClient } & Omit<KiwoomOrderAdapterOptions, 'accountId'> & { accountId?: string };
-  /** getBrokerForConfig: 'jts' (default) or 'rest' for the broker's direct REST adapter. */
+  /** getBrokerForConfig: 'jts' or 'rest' for the broker's direct REST adapter; default: the broker's transport. */
   transport?: 'jts' | 'rest';
 }
 
@@ -70,12 +71,12 @@ export function getBroker(kind: OrderAdapterKind, deps: OrderAdapterDependencies
 }
 
 /**
- * The order adapter of a configured broker. Every broker goes through
- * the JTS server by default (Creon only can: it is a Windows COM API); `transport: 'rest'` asks for the
- * direct KIS or Kiwoom REST adapter instead, with the broker's id.
+ * The order adapter of a configured broker, through the broker's transport unless `deps.transport` says
+ * otherwise: the JTS server (Creon only can: it is a Windows COM API), or the direct KIS or Kiwoom REST adapter,
+ * with the broker's id.
  */
 export function getBrokerForConfig(config: BrokerConfig, deps: OrderAdapterDependencies): OrderAdapter {
-  if ((deps.transport ?? 'jts') === 'jts') {
+  if ((deps.transport ?? brokerTransportOf(config)) === 'jts') {
     const gateway = deps.gateway ?? deps.registry?.get(config.id);
     if (gateway === undefined) {
       throw new BrokerNotFoundError(`broker '${config.id}' has no JTS gateway in the registry`, {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { BrokerRegistry, FailSafeCode, MockBrokerGateway, OrderType } from '@qts/broker-domain';
-import { BrokerGrpcModule } from '@qts/broker-grpc';
+import { BROKER_ORDER_ADAPTERS, BrokerTransportModule } from '@qts/broker-transport';
 import { PlatformConfigModule } from '@qts/platform-config';
 import { StubOrderAdapter } from '../../../test/stub-order-adapter';
 import { BROKER_FACTORY, BrokerFactory } from './broker-factory';
@@ -11,7 +11,13 @@ import { MOCK_GATEWAY_ACCOUNTS, mockBrokerConfig, ON_MOCK_BROKER, testIntent, te
 
 const NOW = new Date('2025-03-04T01:00:00Z');
 
-/** Stands in for BrokerGrpcModule: exports the BrokerRegistry with the mock broker registered. */
+/** The REST order adapter of broker 'kis-direct', as the transport module would give it. */
+const REST_ADAPTER = new StubOrderAdapter('kis-direct');
+
+/**
+ * Stands in for BrokerTransportModule: exports the BrokerRegistry with the mock broker registered, and the order
+ * adapter of 'kis-direct' as a broker reached over REST.
+ */
 @Module({
   providers: [
     {
@@ -22,8 +28,9 @@ const NOW = new Date('2025-03-04T01:00:00Z');
         return registry;
       },
     },
+    { provide: BROKER_ORDER_ADAPTERS, useValue: new Map([['kis-direct', REST_ADAPTER]]) },
   ],
-  exports: [BrokerRegistry],
+  exports: [BrokerRegistry, BROKER_ORDER_ADAPTERS],
 })
 class TestRegistryModule {}
 
@@ -61,7 +68,18 @@ describe('ExecutionEngineModule', () => {
     await moduleRef.close();
   });
 
-  it('uses a configured order adapter instead of the JTS route for that broker', async () => {
+  it('places the orders of a broker reached over REST through the REST order adapter of its connection', async () => {
+    const { moduleRef, factory } = await factoryFrom({ imports: [TestRegistryModule] });
+    const before = REST_ADAPTER.placed.length;
+
+    await factory.engineFor('kis-direct', MOCK_GATEWAY_ACCOUNTS.paper).submitIntent(testIntent({ ...ON_MOCK_BROKER, brokerId: 'kis-direct', intentId: 'rest-1' }));
+
+    expect(factory.adapterFor('kis-direct')).toBe(REST_ADAPTER);
+    expect(REST_ADAPTER.placed.length - before).toBe(1);
+    await moduleRef.close();
+  });
+
+  it('uses an order adapter given in its options instead of the transport\'s for that broker', async () => {
     const direct = new StubOrderAdapter('kis-direct');
     const { moduleRef, factory } = await factoryFrom({
       imports: [TestRegistryModule],
@@ -88,12 +106,12 @@ describe('ExecutionEngineModule', () => {
     await moduleRef.close();
   });
 
-  it('works over the real BrokerGrpcModule registry (global, mock broker: no network)', async () => {
+  it('works over the real BrokerTransportModule (global, mock broker: no network)', async () => {
     const config = testPlatformConfig({ brokers: [mockBrokerConfig('mock')] });
     const moduleRef = await Test.createTestingModule({
       imports: [
         PlatformConfigModule.forRoot({ config }),
-        BrokerGrpcModule.forRoot({ brokers: config.brokers, isGlobal: true }),
+        BrokerTransportModule.forRoot({ brokers: config.brokers, isGlobal: true }),
         ExecutionEngineModule.forRoot(),
       ],
     }).compile();

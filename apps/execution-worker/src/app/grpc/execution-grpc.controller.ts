@@ -1,9 +1,19 @@
 import type { ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
 import { Controller, Inject, Logger } from '@nestjs/common';
-import { GrpcMethod } from '@nestjs/microservices';
-import { InvalidArgumentError, OrderNotFoundError } from '@qts/broker-domain';
+import { GrpcMethod, Payload } from '@nestjs/microservices';
+import { EXECUTION_INTENT_ID_LIMITS, InvalidArgumentError, OrderNotFoundError, quoteCallerValue, validateExecutionIntent } from '@qts/broker-domain';
 import { qtsExecutionV1 } from '@qts/grpc-contracts';
-import { GrpcServerStreams, PLATFORM_ERROR_CODES, PlatformError, PublicRoute, RequireScope } from '@qts/service-infra';
+import {
+  actsForStrategy,
+  CurrentPrincipal,
+  GrpcCall,
+  GrpcServerStreams,
+  PLATFORM_ERROR_CODES,
+  PlatformError,
+  RequireScope,
+  requireStrategyAccess,
+  type ApiPrincipal,
+} from '@qts/service-infra';
 import type { Observable } from 'rxjs';
 import type { WorkerSettings } from '@qts/platform-config';
 import { WORKER_SETTINGS } from '../config/worker-settings.provider';
@@ -34,9 +44,10 @@ export class ReportStreamOverflowError extends PlatformError {
 }
 
 /**
- * qts.execution.v1.ExecutionService: request mapping and admin checks; the work is done by IntentExecutionService.
- * Failures become gRPC statuses through the service's exception filter. Intents are submitted without an API key
- * for now; ResetFailSafe needs the admin scope.
+ * qts.execution.v1.ExecutionService: request mapping and access checks; the work is done by IntentExecutionService.
+ * Failures become gRPC statuses through the service's exception filter. Every call needs an API key (`x-api-key`):
+ * SubmitIntent the `submit` scope, GetIntent and StreamExecutionReports `read`, ResetFailSafe `admin`; a key acts
+ * only for the strategies it is bound to (admin keys for every one).
  */
 @Controller()
 export class ExecutionGrpcController {
@@ -55,14 +66,17 @@ export class ExecutionGrpcController {
    * the intent's current state (PENDING and why) instead of DEADLINE_EXCEEDED.
    */
   @GrpcMethod(SERVICE, 'SubmitIntent')
-  @PublicRoute()
+  @RequireScope('submit')
   async submitIntent(
-    request: qtsExecutionV1.SubmitIntentRequest,
-    _metadata?: unknown,
-    call?: Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline'>,
+    @Payload() request: qtsExecutionV1.SubmitIntentRequest,
+    @CurrentPrincipal() principal: ApiPrincipal,
+    @GrpcCall() call: ServerUnaryCall<qtsExecutionV1.SubmitIntentRequest, qtsExecutionV1.SubmitIntentResponse>,
   ): Promise<qtsExecutionV1.SubmitIntentResponse> {
     try {
       const { intent, dryRun, expiry } = intentFromSubmitRequest(request);
+      // Malformed first (INVALID_ARGUMENT naming the field), then whose it is (PERMISSION_DENIED).
+      validateExecutionIntent(intent);
+      requireStrategyAccess(principal, intent.strategyId);
       const answerBy = answerDeadline(call, this.settings.submitAnswerMarginMs, Date.now());
       const { result, duplicate } = await this.executions.submit(intent, {
         dryRun,
@@ -75,32 +89,42 @@ export class ExecutionGrpcController {
     }
   }
 
+  /** The intent, if the key acts for its strategy: another strategy's intent is NOT_FOUND, as an unknown one. */
   @GrpcMethod(SERVICE, 'GetIntent')
-  @PublicRoute()
-  async getIntent(request: qtsExecutionV1.GetIntentRequest): Promise<qtsExecutionV1.GetIntentResponse> {
-    if (request.intentId.trim() === '') {
-      throw new InvalidArgumentError('intent_id is required', { field: 'intentId' });
+  @RequireScope('read')
+  async getIntent(
+    @Payload() request: qtsExecutionV1.GetIntentRequest,
+    @CurrentPrincipal() principal: ApiPrincipal,
+  ): Promise<qtsExecutionV1.GetIntentResponse> {
+    const intentId = requireIdField(request.intentId, 'intent_id', EXECUTION_INTENT_ID_LIMITS.intentId, true);
+    const stored = await this.executions.find(intentId);
+    if (stored === null || !actsForStrategy(principal, stored.intent.strategyId)) {
+      throw new OrderNotFoundError(`intent_id ${quoteCallerValue(intentId)} is not known`);
     }
-    const stored = await this.executions.find(request.intentId);
-    if (stored === null) throw new OrderNotFoundError(`intent_id '${request.intentId}' is not known`);
     return toGetIntentResponse(stored, this.executions.resultOf(stored));
   }
 
-  /** Order state changes as they are committed, filtered by strategy and broker; ends with OK on shutdown. */
+  /**
+   * Order state changes as they are committed, filtered by strategy and broker; ends with OK on shutdown. A key
+   * bound to strategies gets only theirs (strategy_id empty: all of its strategies; another one: PERMISSION_DENIED).
+   */
   @GrpcMethod(SERVICE, 'StreamExecutionReports')
-  @PublicRoute()
+  @RequireScope('read')
   streamExecutionReports(
-    request: qtsExecutionV1.StreamExecutionReportsRequest,
-    _metadata: unknown,
-    call: ServerWritableStream<qtsExecutionV1.StreamExecutionReportsRequest, qtsExecutionV1.ExecutionReport>,
+    @Payload() request: qtsExecutionV1.StreamExecutionReportsRequest,
+    @CurrentPrincipal() principal: ApiPrincipal,
+    @GrpcCall() call: ServerWritableStream<qtsExecutionV1.StreamExecutionReportsRequest, qtsExecutionV1.ExecutionReport>,
   ): Observable<never> {
-    const { strategyId, brokerId } = request;
+    const strategyId = requireIdField(request.strategyId, 'strategy_id', EXECUTION_INTENT_ID_LIMITS.strategyId, false);
+    const brokerId = requireIdField(request.brokerId, 'broker_id', EXECUTION_INTENT_ID_LIMITS.brokerId, false);
+    if (strategyId !== '') requireStrategyAccess(principal, strategyId);
     return this.streams.stream(call, ({ signal }) =>
       new Promise<void>((resolve, reject) => {
         if (signal.aborted) return resolve();
         const unsubscribe = this.reports.subscribe((report) => {
           if (signal.aborted) return;
           if (strategyId !== '' && report.strategyId !== strategyId) return;
+          if (!actsForStrategy(principal, report.strategyId)) return;
           if (brokerId !== '' && report.brokerId !== brokerId) return;
           if (call.writableLength >= MAX_BUFFERED_REPORTS) {
             unsubscribe();
@@ -128,6 +152,15 @@ export class ExecutionGrpcController {
     );
     return { resetBrokerIds: reset };
   }
+}
+
+/** An id of a request, at most `maxLength` characters (the column's width); INVALID_ARGUMENT naming the field. */
+function requireIdField(value: string, field: string, maxLength: number, required: boolean): string {
+  if (required && value.trim() === '') throw new InvalidArgumentError(`${field} is required`, { field });
+  if (value.length > maxLength) {
+    throw new InvalidArgumentError(`${field} must be at most ${maxLength} characters (got ${value.length})`, { field });
+  }
+  return value;
 }
 
 export function toSubmitIntentResponse(result: IntentResult, duplicate: boolean): qtsExecutionV1.SubmitIntentResponse {
@@ -170,6 +203,7 @@ export function toGetIntentResponse(stored: StoredIntent, result: IntentResult):
     avgFillPrice: order?.avgFillPrice?.toFixed() ?? '',
     createdAt: stored.createdAt.toISOString(),
     updatedAt: latest(stored.updatedAt, order?.updatedAt).toISOString(),
+    operatorFlag: order?.operatorFlag ?? '',
     expiresAt: result.expiresAt?.toISOString() ?? '',
     pendingReason: protoPendingReason(result.pendingReason),
     submittedAt: order?.submittedAt?.toISOString() ?? '',

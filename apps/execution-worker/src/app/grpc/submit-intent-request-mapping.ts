@@ -1,9 +1,6 @@
-import { Decimal, ExecutionIntent, InvalidArgumentError, OrderSide, OrderType } from '@qts/broker-domain';
+import { Decimal, ExecutionIntent, InvalidArgumentError, ORDER_PRICE_PATTERN, OrderSide, OrderType, quoteCallerValue } from '@qts/broker-domain';
 import { qtsExecutionV1, qtsTypeV1 } from '@qts/grpc-contracts';
 import type { IntentExpiryRequest } from '../processing/intent-expiry';
-
-/** A decimal string as the proto convention writes them: no exponent, no sign for prices. */
-const DECIMAL_STRING = /^\d+(\.\d+)?$/;
 
 /** An RFC 3339 date-time with an explicit offset, e.g. 2024-01-02T09:00:05.250Z or 2024-01-02T18:00:05+09:00. */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
@@ -38,10 +35,12 @@ export function intentFromSubmitRequest(request: qtsExecutionV1.SubmitIntentRequ
   let limitPrice: Decimal | undefined;
   const rawPrice = request.limitPrice.trim();
   if (rawPrice !== '') {
-    if (!DECIMAL_STRING.test(rawPrice)) {
-      throw new InvalidArgumentError(`limit_price '${request.limitPrice}' is not a decimal string such as '70100'`, {
-        field: 'limitPrice',
-      });
+    // The gateway's price rule: a plain decimal, at most 15 integer and 8 fraction digits.
+    if (!ORDER_PRICE_PATTERN.test(rawPrice)) {
+      throw new InvalidArgumentError(
+        `limit_price ${quoteCallerValue(request.limitPrice)} is not a decimal string such as '70100' (at most 15 integer and 8 fraction digits)`,
+        { field: 'limitPrice' },
+      );
     }
     limitPrice = new Decimal(rawPrice);
   }
@@ -70,9 +69,10 @@ function expiryOfRequest(request: qtsExecutionV1.SubmitIntentRequest): IntentExp
   if (rawExpiresAt !== '') {
     const parsed = RFC3339.test(rawExpiresAt) ? new Date(rawExpiresAt) : new Date(Number.NaN);
     if (Number.isNaN(parsed.getTime())) {
-      throw new InvalidArgumentError(`expires_at '${request.expiresAt}' is not an RFC 3339 time such as '2024-01-02T00:00:05Z'`, {
-        field: 'expiresAt',
-      });
+      throw new InvalidArgumentError(
+        `expires_at ${quoteCallerValue(request.expiresAt)} is not an RFC 3339 time such as '2024-01-02T00:00:05Z'`,
+        { field: 'expiresAt' },
+      );
     }
     expiry.expiresAt = parsed;
   }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OrderStatus } from '@qts/broker-domain';
+import type { PlatformConfig } from '@qts/platform-config';
 import { METRICS_REGISTRY } from '@qts/service-infra';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -7,7 +8,15 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 export type BrokerCallOutcome = 'accepted' | 'rejected' | 'unknown';
 
 /** How a reconciliation of an order ended. */
-export type ReconciliationOutcome = 'found' | 'never_reached' | 'deferred' | 'no_adapter' | 'aborted' | 'settled';
+export type ReconciliationOutcome =
+  | 'found'
+  | 'never_reached'
+  | 'deferred'
+  | 'no_adapter'
+  | 'aborted'
+  | 'settled'
+  /** Several broker orders match an order sent without a client order id: left UNKNOWN for an operator. */
+  | 'ambiguous';
 
 /** What one look at an open order found. */
 export type OpenOrderCheckOutcome = 'unchanged' | 'changed' | 'broker_error' | 'not_found' | 'illegal' | 'skipped';
@@ -15,11 +24,24 @@ export type OpenOrderCheckOutcome = 'unchanged' | 'changed' | 'broker_error' | '
 /** Snapshot sources read at scrape time (database counts, guard states, keys held by reconciliations). */
 export interface MetricsSources {
   ordersByStatus(): Promise<Map<OrderStatus, number>>;
-  failSafeStatus(): { brokerId: string; accountId: string; tripped: boolean; consecutiveFailures: number }[];
+  /** `account`: the label of the account (accountMetricLabel), never its number. */
+  failSafeStatus(): { brokerId: string; account: string; tripped: boolean }[];
+  /** Orders only an operator can settle, by flag (AMBIGUOUS_MATCH). */
+  ordersByOperatorFlag?(): Promise<Map<string, number>>;
   /** Per broker, when its longest-unknown UNKNOWN order was sent. */
   oldestUnknownOrders?(): Promise<Map<string, Date>>;
   /** The current time (the worker's clock). */
   now?(): Date;
+}
+
+/**
+ * How metrics name a broker account: its position in the broker's `accounts` list of the brokers YAML, from 1.
+ * Metrics are scraped and stored without access control, so they carry no account numbers.
+ */
+export function accountMetricLabel(config: PlatformConfig, brokerId: string, accountId: string): string {
+  const accounts = config.brokers.find((broker) => broker.id === brokerId)?.accounts ?? [];
+  const index = accounts.findIndex((account) => account.id === accountId);
+  return index === -1 ? 'unconfigured' : String(index + 1);
 }
 
 /**
@@ -127,6 +149,20 @@ export class WorkerMetrics {
       },
     });
     new Gauge({
+      name: 'execution_worker_orders_needing_operator',
+      help:
+        'Orders the worker cannot settle on its own, by flag (AMBIGUOUS_MATCH: several broker orders match an order sent ' +
+        'without a client order id); they stay UNKNOWN, are never re-sent, and wait for an operator to settle them at the broker',
+      labelNames: ['flag'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const counts = (await sources()?.ordersByOperatorFlag?.()) ?? new Map<string, number>();
+        this.set({ flag: 'AMBIGUOUS_MATCH' }, counts.get('AMBIGUOUS_MATCH') ?? 0);
+        for (const [flag, count] of counts) if (flag !== 'AMBIGUOUS_MATCH') this.set({ flag }, count);
+      },
+    });
+    new Gauge({
       name: 'execution_worker_blocked_keys',
       help: '(broker, account, symbol) keys whose next intents wait for the reconciliation of an order whose outcome is unknown',
       labelNames: ['broker_id'] as const,
@@ -151,13 +187,15 @@ export class WorkerMetrics {
     });
     new Gauge({
       name: 'execution_worker_fail_safe_tripped',
-      help: '1 while the consecutive-failure guard of a broker account is tripped (orders refused until an admin reset)',
-      labelNames: ['broker_id', 'account_id'] as const,
+      help:
+        '1 while the consecutive-failure guard of a broker account is tripped (orders refused until an admin reset); ' +
+        'account: its position in the broker\'s accounts list',
+      labelNames: ['broker_id', 'account'] as const,
       registers: [this.registry],
       collect() {
         this.reset();
         for (const guard of sources()?.failSafeStatus() ?? []) {
-          this.set({ broker_id: guard.brokerId, account_id: guard.accountId }, guard.tripped ? 1 : 0);
+          this.set({ broker_id: guard.brokerId, account: guard.account }, guard.tripped ? 1 : 0);
         }
       },
     });

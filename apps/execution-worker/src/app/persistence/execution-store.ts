@@ -107,6 +107,11 @@ export class ExecutionStore {
           filledQuantity: 0,
           avgFillPrice: null,
           submittedAt: null,
+          side: intent.side,
+          orderType: intent.orderType,
+          quantity: intent.quantity,
+          price: intent.orderType === OrderType.LIMIT ? (intent.limitPrice?.toFixed() ?? null) : null,
+          operatorFlag: null,
           message: 'received',
           createdAt: at,
           updatedAt: at,
@@ -252,6 +257,11 @@ export class ExecutionStore {
     return this.unitOfWork.run((manager) => this.orders.countByStatus(manager));
   }
 
+  /** Orders only an operator can settle, by flag (AMBIGUOUS_MATCH). */
+  countOrdersByOperatorFlag(): Promise<Map<string, number>> {
+    return this.unitOfWork.run((manager) => this.orders.countByOperatorFlag(manager));
+  }
+
   /** The order events of one intent, oldest first. */
   listEvents(intentId: string): Promise<OrderEventEntity[]> {
     return this.unitOfWork.run((manager) => this.events.listForIntent(manager, intentId));
@@ -297,6 +307,7 @@ export class ExecutionStore {
       order.avgFillPrice = avgFillPrice;
     }
     order.message = update.message ?? order.message;
+    if (update.operatorFlag !== undefined) order.operatorFlag = update.operatorFlag;
     order.updatedAt = now;
     await this.orders.save(manager, order);
     return isChange ? this.events.append(manager, order, from, source, now) : undefined;
@@ -398,6 +409,17 @@ function toStoredOrder(row: OrderEntity): StoredOrder {
     filledQuantity: row.filledQuantity,
     ...(row.avgFillPrice === null ? {} : { avgFillPrice: new Decimal(row.avgFillPrice) }),
     ...(row.submittedAt === null ? {} : { submittedAt: row.submittedAt }),
+    ...(row.side === null || row.orderType === null || row.quantity === null
+      ? {}
+      : {
+          placed: {
+            side: row.side as OrderSide,
+            orderType: row.orderType as OrderType,
+            quantity: row.quantity,
+            ...(row.price === null ? {} : { price: new Decimal(row.price) }),
+          },
+        }),
+    ...(row.operatorFlag === null ? {} : { operatorFlag: row.operatorFlag }),
     ...(row.message === null ? {} : { message: row.message }),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

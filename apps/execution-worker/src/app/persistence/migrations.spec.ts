@@ -52,11 +52,40 @@ describe('worker migrations', () => {
   it('can be reverted, every one of them (the newest first)', async () => {
     const dataSource = await openServiceDataSource(serviceDataSourceOptions('sqlite::memory:', WORKER_DATABASE));
     try {
-      await dataSource.undoLastMigration();
-      const intentColumns = await dataSource.query("SELECT name FROM pragma_table_info('intents')");
-      expect(intentColumns.map((column: { name: string }) => column.name)).not.toContain('expires_at');
-      for (let left = WORKER_DATABASE.migrations.length - 1; left > 0; left -= 1) await dataSource.undoLastMigration();
-      const tables = await dataSource.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('intents', 'orders', 'order_events')");
+      const tablesLeft = async (): Promise<string[]> =>
+        (
+          await dataSource.query(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('intents', 'orders', 'order_events', 'worker_leases', 'worker_api_keys', 'api_keys') ORDER BY name",
+          )
+        ).map((row: { name: string }) => row.name);
+      const intentColumns = async (): Promise<string[]> =>
+        (await dataSource.query("SELECT name FROM pragma_table_info('intents')")).map((column: { name: string }) => column.name);
+      expect(WORKER_DATABASE.migrations).toHaveLength(5);
+      // Its keys in a table of their own: `api_keys` is the gateway's, which may share the database.
+      expect(await tablesLeft()).toEqual(['intents', 'order_events', 'orders', 'worker_api_keys', 'worker_leases']);
+
+      await dataSource.undoLastMigration(); // the worker's API keys
+      expect(await tablesLeft()).toEqual(['intents', 'order_events', 'orders', 'worker_leases']);
+      expect(await intentColumns()).toEqual(expect.arrayContaining(['expires_at', 'owner_id']));
+
+      const orderColumns = async (): Promise<string[]> =>
+        (await dataSource.query("SELECT name FROM pragma_table_info('orders')")).map((column: { name: string }) => column.name);
+      expect(await orderColumns()).toEqual(expect.arrayContaining(['side', 'operator_flag']));
+      await dataSource.undoLastMigration(); // the placed order's description and operator flag
+      expect(await orderColumns()).not.toContain('side');
+      expect(await orderColumns()).not.toContain('operator_flag');
+      expect(await intentColumns()).toContain('expires_at');
+
+      await dataSource.undoLastMigration(); // intent expiry
+      expect(await intentColumns()).not.toContain('expires_at');
+      expect(await intentColumns()).toContain('owner_id');
+
+      await dataSource.undoLastMigration(); // worker ownership
+      expect(await tablesLeft()).toEqual(['intents', 'order_events', 'orders']);
+      expect(await intentColumns()).not.toContain('owner_id');
+
+      await dataSource.undoLastMigration(); // the execution tables
+      const tables = await tablesLeft();
       expect(tables).toEqual([]);
     } finally {
       await dataSource.destroy();

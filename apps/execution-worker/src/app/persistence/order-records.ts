@@ -84,10 +84,23 @@ export class OrderRecords {
         brokerOrderId: order.brokerOrderId,
         filledQuantity: order.filledQuantity,
         avgFillPrice: order.avgFillPrice,
+        operatorFlag: order.operatorFlag,
         message: order.message,
         updatedAt: order.updatedAt,
       },
     );
+  }
+
+  /** Orders flagged for an operator, by flag. */
+  async countByOperatorFlag(manager: EntityManager): Promise<Map<string, number>> {
+    const rows: { flag: string; count: string | number }[] = await manager
+      .createQueryBuilder(OrderEntity, 'o')
+      .select('o.operator_flag', 'flag')
+      .addSelect('COUNT(*)', 'count')
+      .where('o.operator_flag IS NOT NULL')
+      .groupBy('o.operator_flag')
+      .getRawMany();
+    return new Map(rows.map((row) => [row.flag, Number(row.count)]));
   }
 
   async countByStatus(manager: EntityManager): Promise<Map<OrderStatus, number>> {

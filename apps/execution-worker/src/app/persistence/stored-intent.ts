@@ -1,4 +1,4 @@
-import type { Decimal, ExecutionIntent, FailSafeCode, OrderStatus } from '@qts/broker-domain';
+import type { Decimal, ExecutionIntent, FailSafeCode, OrderSide, OrderStatus, OrderType } from '@qts/broker-domain';
 
 /** The answer given to an intent (SubmitIntentResponse without the order fields). */
 export interface IntentAnswer {
@@ -23,6 +23,10 @@ export interface StoredOrder {
   avgFillPrice?: Decimal;
   /** Set just before the broker call: without it the order was never sent. */
   submittedAt?: Date;
+  /** The order as sent; undefined for orders stored before it was recorded. */
+  placed?: { side: OrderSide; orderType: OrderType; quantity: number; price?: Decimal };
+  /** Why only an operator can settle this order (AMBIGUOUS_MATCH). */
+  operatorFlag?: string;
   message?: string;
   createdAt: Date;
   updatedAt: Date;
@@ -48,6 +52,8 @@ export interface StoredIntent {
 /** A new state of an order, as the broker (or the worker on its behalf) reports it. */
 export interface OrderUpdate {
   status: OrderStatus;
+  /** Set (or, with null, cleared) the order's operator flag. */
+  operatorFlag?: string | null;
   brokerOrderId?: string;
   filledQuantity?: number;
   avgFillPrice?: Decimal;

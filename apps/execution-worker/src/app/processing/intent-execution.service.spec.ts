@@ -174,7 +174,7 @@ describe('IntentExecutionService', () => {
     expect(stored?.answer).toMatchObject({ accepted: true });
     expect(stored?.answer?.failSafeCode).toBeUndefined();
     expect(bed.brokers.sent).toHaveLength(1);
-    expect(bed.brokers.lookups).toEqual([{ clientOrderId: 'intent-1' }]);
+    expect(bed.brokers.lookups).toEqual([expect.objectContaining({ clientOrderId: 'intent-1' })]);
   });
 
   it('takes a not-accepted FS042 answer or an UNKNOWN status as an unknown outcome too', async () => {

@@ -159,6 +159,28 @@ describe('OpenOrderTracker', () => {
       expect(metric(metrics, 'execution_worker_open_order_checks_total{outcome="not_found"}')).toBe(2);
     });
 
+    it('warns about an order the broker no longer knows once, then at most every 10 minutes, saying how often it was seen', async () => {
+      await restingOrder('1');
+      await restingOrder('2');
+      bed.brokers.lookup = async () => null;
+      const warnings = jest.spyOn(Logger.prototype, 'warn');
+      const unknownWarnings = () => warnings.mock.calls.map((call) => String(call[0])).filter((line) => line.includes('is unknown to broker'));
+
+      // A poll every 2 s for 10 minutes: 300 looks at each order.
+      for (let round = 0; round < 300; round += 1) {
+        await bed.tracker.poll();
+        bed.clock.advance(2_000);
+      }
+      expect(unknownWarnings()).toHaveLength(2);
+      await bed.tracker.poll();
+      const lines = unknownWarnings();
+      warnings.mockRestore();
+      expect(lines).toHaveLength(4);
+      expect(lines[2]).toContain('(299 similar warnings left out)');
+      const metrics = await bed.metrics.registry.metrics();
+      expect(metric(metrics, 'execution_worker_open_order_checks_total{outcome="not_found"}')).toBe(602);
+    });
+
     it('skips orders of a broker without an order adapter, and survives any thrown error', async () => {
       await restingOrder('1');
       bed.brokers.hasAdapter = false;

@@ -13,13 +13,16 @@ import { BROKER_FACTORY, type BrokerFactory } from '../execution';
 import { WorkerMetrics, type OpenOrderCheckOutcome } from '../metrics/worker-metrics';
 import { ExecutionStore } from '../persistence/execution-store';
 import type { StoredIntent, StoredOrder } from '../persistence/stored-intent';
-import { KeyedSerialQueue } from '@qts/service-infra';
+import { KeyedSerialQueue, LogThrottle, suppressedSuffix } from '@qts/service-infra';
 import { OrderReconciler } from './order-reconciler';
 import { orderingKey } from './ordering-key';
 import { WORKER_CLOCK, type WorkerClock } from './worker-clock';
 
 /** Orders the broker accepted that can still change there (fills, cancellations). */
 export const OPEN_ORDER_STATUSES: readonly OrderStatus[] = [OrderStatus.ACCEPTED, OrderStatus.PARTIAL];
+
+/** The warnings repeated round after round for one order, each throttled on its own. */
+const OPEN_ORDER_WARNING_KINDS = ['unknown', 'illegal', 'no-answer'] as const;
 
 /** What one polling round did. */
 export interface OpenOrderPollSummary {
@@ -49,6 +52,8 @@ export class OpenOrderTracker implements OnApplicationShutdown {
   private readonly inFlight = new Set<string>();
   /** Brokers already logged as not supporting order lookups (logged once, at debug level afterwards). */
   private readonly unsupportedLogged = new Set<string>();
+  /** The same warning about the same order (unknown to the broker, an illegal answer...) at most every 10 minutes. */
+  private readonly warnings: LogThrottle;
   private round = 0;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
@@ -61,7 +66,9 @@ export class OpenOrderTracker implements OnApplicationShutdown {
     @Inject(WORKER_SETTINGS) private readonly settings: WorkerSettings,
     @Inject(WORKER_CLOCK) private readonly clock: WorkerClock,
     private readonly metrics: WorkerMetrics,
-  ) {}
+  ) {
+    this.warnings = new LogThrottle(undefined, () => this.clock.now().getTime());
+  }
 
   /** Starts polling every openOrderPollMs; does nothing when that is 0 (disabled) or when already started. */
   start(): void {
@@ -111,7 +118,11 @@ export class OpenOrderTracker implements OnApplicationShutdown {
 
   private forgetClosed(open: StoredIntent[]): void {
     const openIds = new Set(open.map((stored) => stored.intent.intentId));
-    for (const id of this.lastChecked.keys()) if (!openIds.has(id)) this.lastChecked.delete(id);
+    for (const id of this.lastChecked.keys()) {
+      if (openIds.has(id)) continue;
+      this.lastChecked.delete(id);
+      for (const kind of OPEN_ORDER_WARNING_KINDS) this.warnings.forget(`${kind} ${id}`);
+    }
   }
 
   private async schedule(stored: StoredIntent): Promise<OpenOrderCheckOutcome> {
@@ -156,7 +167,7 @@ export class OpenOrderTracker implements OnApplicationShutdown {
     }
     if (found === null) {
       // The broker accepted it earlier: a missing order is the broker's inconsistency, not a state to store.
-      this.logger.warn(`Open order of intent '${intentId}' is unknown to broker '${order.brokerId}'; left ${order.status}`);
+      this.warnOnce('unknown', intentId, `Open order of intent '${intentId}' is unknown to broker '${order.brokerId}'; left ${order.status}`);
       return { outcome: 'not_found' };
     }
     return this.apply(order, found);
@@ -174,14 +185,18 @@ export class OpenOrderTracker implements OnApplicationShutdown {
 
     const sameStatus = found.status === order.status;
     if ((sameStatus && order.status !== OrderStatus.PARTIAL) || (!sameStatus && !canTransition(order.status, found.status))) {
-      this.logger.warn(
+      this.warnOnce(
+        'illegal',
+        intentId,
         `Open order of intent '${intentId}': broker reports ${found.status} (filled ${filledQuantity}), ` +
           `not a legal change of ${order.status} (filled ${order.filledQuantity}); not stored`,
       );
       return { outcome: 'illegal' };
     }
     if (filledQuantity < order.filledQuantity) {
-      this.logger.warn(
+      this.warnOnce(
+        'illegal',
+        intentId,
         `Open order of intent '${intentId}': broker reports filled ${filledQuantity}, below the stored ` +
           `${order.filledQuantity} (a stale answer); not stored`,
       );
@@ -227,7 +242,13 @@ export class OpenOrderTracker implements OnApplicationShutdown {
     const retryable = isBrokerError(error) && error.retryable;
     const line = `Open order of intent '${intentId}': broker '${brokerId}' did not answer (${errorSummary(error)}); asked again later`;
     if (retryable) this.logger.debug(line);
-    else this.logger.warn(line);
+    else this.warnOnce('no-answer', intentId, line);
+  }
+
+  /** A warning about an order polled every round: logged once, then at most every 10 minutes while it persists. */
+  private warnOnce(kind: (typeof OPEN_ORDER_WARNING_KINDS)[number], intentId: string, line: string): void {
+    const suppressed = this.warnings.admit(`${kind} ${intentId}`);
+    if (suppressed !== undefined) this.logger.warn(`${line}${suppressedSuffix(suppressed)}`);
   }
 }
 

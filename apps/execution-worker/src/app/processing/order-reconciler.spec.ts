@@ -1,4 +1,5 @@
-import { BrokerUnavailableError, Decimal, FailSafeCode, OrderStatus } from '@qts/broker-domain';
+import { Logger } from '@nestjs/common';
+import { BrokerUnavailableError, Decimal, FailSafeCode, OrderSide, OrderStatus, OrderType } from '@qts/broker-domain';
 import { testBrokerConfig, testIntent, testPlatformConfig } from '@qts/test-support';
 import { ProcessingTestBed } from '../../../test/processing-test-bed';
 import { brokerOrder } from '../../../test/scripted-broker-factory';
@@ -36,6 +37,61 @@ describe('OrderReconciler', () => {
 
   afterEach(async () => {
     await bed.close();
+  });
+
+  it('tells the broker what was sent and when, so brokers without a client order id can match it', async () => {
+    await unknownOrder('intent-1');
+    const sentAt = (await bed.store.findIntent('intent-1'))?.order?.submittedAt;
+    bed.brokers.lookup = async (ref) => brokerOrder(ref.clientOrderId as string, OrderStatus.ACCEPTED);
+
+    await bed.reconciler.reconcile('intent-1');
+
+    expect(bed.brokers.lookups).toEqual([
+      {
+        clientOrderId: 'intent-1',
+        placed: {
+          accountId: '50012345-01',
+          symbol: '005930',
+          side: OrderSide.BUY,
+          orderType: OrderType.LIMIT,
+          quantity: 10,
+          price: new Decimal('70100'),
+          sentAt,
+        },
+      },
+    ]);
+    expect(sentAt).toBeInstanceOf(Date);
+  });
+
+  it('leaves an order matching several broker orders UNKNOWN with the operator flag, and never asks or sends again', async () => {
+    await unknownOrder('intent-1');
+    bed.brokers.lookup = async (ref) =>
+      brokerOrder(ref.clientOrderId as string, OrderStatus.UNKNOWN, {
+        orderId: undefined,
+        brokerCode: 'AMBIGUOUS_MATCH',
+        message: 'ambiguous: 2 KIS orders (0000001, 0000002) match',
+      });
+
+    await expect(bed.reconciler.reconcile('intent-1')).resolves.toBe('ambiguous');
+
+    const stored = await bed.store.findIntent('intent-1');
+    expect(stored?.order).toMatchObject({ status: OrderStatus.UNKNOWN, operatorFlag: 'AMBIGUOUS_MATCH' });
+    expect(stored?.order?.message).toContain('needs an operator: ambiguous: 2 KIS orders (0000001, 0000002)');
+    expect(stored?.answer).toMatchObject({ accepted: false, failSafeCode: FailSafeCode.FS042 });
+    expect(bed.clock.sleeps).toEqual([]);
+    // Neither the reconciler nor the sweep asks about it again; nothing is ever sent.
+    await expect(bed.reconciler.reconcile('intent-1')).resolves.toBe('ambiguous');
+    await expect(bed.sweep.sweep()).resolves.toBe(0);
+    expect(bed.brokers.lookups).toHaveLength(1);
+    expect(bed.brokers.sent).toEqual([]);
+    bed.metrics.useSources({
+      ordersByStatus: () => bed.store.countOrdersByStatus(),
+      ordersByOperatorFlag: () => bed.store.countOrdersByOperatorFlag(),
+      failSafeStatus: () => [],
+    });
+    const metrics = await bed.metrics.registry.metrics();
+    expect(metrics).toMatch(/execution_worker_reconciliation_outcomes_total\{outcome="ambiguous"\} 2/);
+    expect(metrics).toMatch(/execution_worker_orders_needing_operator\{flag="AMBIGUOUS_MATCH"\} 1/);
   });
 
   it('gives the order the status the broker has, with fills, as soon as the broker knows it', async () => {
@@ -120,6 +176,41 @@ describe('OrderReconciler', () => {
     expect(bed.brokers.lookups.length).toBeGreaterThan(5);
     expect(Math.max(...bed.clock.sleeps)).toBe(2_000);
     expect(await bed.metrics.registry.metrics()).toMatch(/execution_worker_reconciliation_outcomes_total\{outcome="deferred"\} 1/);
+  });
+
+  it('warns about a broker that does not answer once per intent, then at most every 10 minutes, and afresh once settled', async () => {
+    await unknownOrder('intent-1');
+    let down = true;
+    bed.brokers.lookup = async (ref) => {
+      if (down) throw new BrokerUnavailableError('JTS is down');
+      return brokerOrder(ref.clientOrderId as string, OrderStatus.FILLED, { filledQuantity: 10 });
+    };
+    const warnings = jest.spyOn(Logger.prototype, 'warn');
+    const lines = () => warnings.mock.calls.map((call) => String(call[0]));
+
+    // The blocking reconciliation, then sweeps every 30 s: each one asks again and again for a minute.
+    const started = bed.clock.now().getTime();
+    const minutes = () => (bed.clock.now().getTime() - started) / 60_000;
+    await bed.reconciler.reconcile('intent-1');
+    while (minutes() < 8) {
+      bed.clock.advance(30_000);
+      await bed.reconciler.reconcile('intent-1');
+    }
+    expect(bed.brokers.lookups.length).toBeGreaterThan(100);
+    expect(lines().filter((line) => line.includes('broker did not answer'))).toHaveLength(1);
+    expect(lines().filter((line) => line.includes('the periodic sweep will keep reconciling it'))).toHaveLength(1);
+
+    while (minutes() < 12) {
+      bed.clock.advance(30_000);
+      await bed.reconciler.reconcile('intent-1');
+    }
+    const unanswered = lines().filter((line) => line.includes('broker did not answer'));
+    expect(unanswered).toHaveLength(2);
+    expect(unanswered[1]).toMatch(/\(\d{3} similar warnings left out\)$/);
+    down = false;
+    await expect(bed.reconciler.reconcile('intent-1')).resolves.toBe('found');
+    warnings.mockRestore();
+    expect(lines()).toHaveLength(0);
   });
 
   it('never declares "never reached" while the broker says the order exists but is still pending', async () => {

@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { canTransition, FailSafeCode, OrderResponse, OrderStatus } from '@qts/broker-domain';
+import { canTransition, FailSafeCode, OrderResponse, OrderStatus, type PlacedOrderDescription } from '@qts/broker-domain';
+import { AMBIGUOUS_MATCH_CODE } from '@qts/broker-rest';
 import { BROKER_FACTORY, type BrokerFactory } from '../execution';
 import type { WorkerSettings } from '@qts/platform-config';
 import { WORKER_SETTINGS } from '../config/worker-settings.provider';
 import { ExecutionStore } from '../persistence/execution-store';
 import type { StoredIntent, StoredOrder } from '../persistence/stored-intent';
 import { WorkerMetrics, type ReconciliationOutcome } from '../metrics/worker-metrics';
-import { KeyedSerialQueue } from '@qts/service-infra';
+import { KeyedSerialQueue, LogThrottle, suppressedSuffix } from '@qts/service-infra';
 import { needsReconciliation } from './order-progress';
 import { orderingKey } from './ordering-key';
 import { ReconciliationGrace } from './reconciliation-grace';
@@ -17,12 +18,16 @@ export const NEVER_REACHED_MESSAGE = 'never reached the broker';
 
 /**
  * Settles orders whose outcome is unknown (a timeout, a crash while sending) by asking the broker for the order
- * with the intent's clientOrderId — never by sending it again:
+ * with the intent's clientOrderId and a description of what was sent (brokers without a client order id, KIS and
+ * Kiwoom REST, match it in their order list) — never by sending it again:
  * - the broker knows it: the order takes the broker's status;
  * - the broker does not know it once the grace period after sending has passed (ReconciliationGrace: per broker):
  *   REJECTED, "never reached the broker";
  * - the broker cannot answer: ask again with exponential backoff (bounded), and after reconcileMaxBlockingMs leave
- *   the order UNKNOWN for the periodic sweep so the intents queued behind it are not held forever.
+ *   the order UNKNOWN for the periodic sweep so the intents queued behind it are not held forever;
+ * - several broker orders match it (AMBIGUOUS_MATCH): it stays UNKNOWN with that operator flag (GetIntent, the
+ *   `execution_worker_orders_needing_operator` gauge, an error log) and is not asked about again: only an operator,
+ *   at the broker, can tell which order is this intent's.
  */
 @Injectable()
 export class OrderReconciler implements OnApplicationShutdown {
@@ -31,6 +36,8 @@ export class OrderReconciler implements OnApplicationShutdown {
   /** The (broker, account, symbol) key each running reconciliation holds, by intent id. */
   private readonly holding = new Map<string, { key: string; brokerId: string }>();
   private readonly shutdown = new AbortController();
+  /** A broker that does not answer for an order is asked again and again: warned about at most every 10 minutes. */
+  private readonly warnings: LogThrottle;
 
   constructor(
     private readonly store: ExecutionStore,
@@ -42,6 +49,7 @@ export class OrderReconciler implements OnApplicationShutdown {
     private readonly grace: ReconciliationGrace,
   ) {
     metrics.useBlockedKeys(() => this.blockedKeysByBroker());
+    this.warnings = new LogThrottle(undefined, () => this.clock.now().getTime());
   }
 
   /** Queues a reconciliation behind the intents of the same (broker, account, symbol). */
@@ -79,6 +87,11 @@ export class OrderReconciler implements OnApplicationShutdown {
     try {
       const outcome = await this.reconcileLoop(intentId);
       this.metrics.reconciliationEnded(outcome);
+      if (outcome !== 'deferred' && outcome !== 'aborted') {
+        // Settled: a later problem with this intent is news again.
+        this.warnings.forget(`no-answer ${intentId}`);
+        this.warnings.forget(`deferred ${intentId}`);
+      }
       return outcome;
     } finally {
       this.active.delete(intentId);
@@ -105,6 +118,8 @@ export class OrderReconciler implements OnApplicationShutdown {
       const stored = await this.store.findIntent(intentId);
       const order = stored?.order;
       if (stored === null || order === undefined || !needsReconciliation(order)) return 'settled';
+      // Flagged for an operator: asking again cannot tell the matching orders apart.
+      if (order.operatorFlag !== undefined) return 'ambiguous';
       if (!this.holding.has(intentId)) {
         this.holding.set(intentId, { key: orderingKey(stored.intent), brokerId: order.brokerId });
       }
@@ -117,12 +132,16 @@ export class OrderReconciler implements OnApplicationShutdown {
 
       let found: OrderResponse | null | undefined;
       try {
-        found = await adapter.getOrder({ clientOrderId: order.clientOrderId });
+        found = await adapter.getOrder({ clientOrderId: order.clientOrderId, placed: placedOrderOf(stored, order) });
       } catch (error) {
         found = undefined;
-        this.logger.warn(`Reconciling intent '${intentId}': broker did not answer (${describe(error)}); will ask again`);
+        this.warnOnce(`no-answer ${intentId}`, `Reconciling intent '${intentId}': broker did not answer (${describe(error)}); will ask again`);
       }
 
+      if (found?.status === OrderStatus.UNKNOWN && found.brokerCode === AMBIGUOUS_MATCH_CODE) {
+        await this.flagAmbiguous(stored, order, found);
+        return 'ambiguous';
+      }
       const now = this.clock.now().getTime();
       if (found !== null && found !== undefined && isSettledAtBroker(found.status)) {
         await this.applyBrokerState(stored, order, found);
@@ -135,7 +154,7 @@ export class OrderReconciler implements OnApplicationShutdown {
         return 'never_reached';
       }
       if (now - startedAt >= this.settings.reconcileMaxBlockingMs) {
-        this.logger.warn(`Order of intent '${intentId}' is still ${order.status}; the periodic sweep will keep reconciling it`);
+        this.warnOnce(`deferred ${intentId}`, `Order of intent '${intentId}' is still ${order.status}; the periodic sweep will keep reconciling it`);
         return 'deferred';
       }
       // Do not overshoot the end of the grace period by a whole backoff step when the broker says "not found".
@@ -143,6 +162,11 @@ export class OrderReconciler implements OnApplicationShutdown {
       await this.clock.sleep(waitMs, signal);
       delayMs = Math.min(delayMs * 2, this.settings.reconcileMaxDelayMs);
     }
+  }
+
+  private warnOnce(key: string, line: string): void {
+    const suppressed = this.warnings.admit(key);
+    if (suppressed !== undefined) this.logger.warn(`${line}${suppressedSuffix(suppressed)}`);
   }
 
   private async applyBrokerState(stored: StoredIntent, order: StoredOrder, found: OrderResponse): Promise<void> {
@@ -175,6 +199,26 @@ export class OrderReconciler implements OnApplicationShutdown {
     this.logger.log(`Intent '${order.intentId}': ${message}`);
   }
 
+  private async flagAmbiguous(stored: StoredIntent, order: StoredOrder, found: OrderResponse): Promise<void> {
+    const message = `needs an operator: ${found.message}`;
+    if (order.status === OrderStatus.PENDING) {
+      await this.store.settle(order.intentId, { order: { status: OrderStatus.UNKNOWN } }, 'reconciliation', this.clock.now());
+    }
+    await this.store.settle(
+      order.intentId,
+      {
+        answer: { accepted: false, handledBy: stored.answer?.handledBy || 'live', failSafeCode: FailSafeCode.FS042, message },
+        order: { status: OrderStatus.UNKNOWN, operatorFlag: AMBIGUOUS_MATCH_CODE, message },
+      },
+      'reconciliation',
+      this.clock.now(),
+    );
+    this.logger.error(
+      `Intent '${order.intentId}' (broker '${order.brokerId}', account '${order.accountId}', symbol ${order.symbol}): ` +
+        `${AMBIGUOUS_MATCH_CODE}; ${message}. It stays UNKNOWN and is never re-sent: settle it at the broker.`,
+    );
+  }
+
   private async declareNeverReached(stored: StoredIntent, order: StoredOrder): Promise<void> {
     const message = `${NEVER_REACHED_MESSAGE}: no order with client order id '${order.clientOrderId}' ${Math.round(
       this.grace.forBroker(order.brokerId) / 1000,
@@ -198,6 +242,28 @@ export class OrderReconciler implements OnApplicationShutdown {
     );
     this.logger.warn(`Intent '${order.intentId}': ${message}`);
   }
+}
+
+/**
+ * What was sent for the order: as recorded with it (account, symbol, side, type, quantity, price), else the intent's
+ * fields (orders stored before they were recorded), and when (`submitted_at`, written just before the call).
+ */
+export function placedOrderOf(stored: StoredIntent, order: StoredOrder): PlacedOrderDescription {
+  const placed = order.placed ?? {
+    side: stored.intent.side,
+    orderType: stored.intent.orderType,
+    quantity: stored.intent.quantity,
+    ...(stored.intent.limitPrice === undefined ? {} : { price: stored.intent.limitPrice }),
+  };
+  return {
+    accountId: order.accountId,
+    symbol: order.symbol,
+    side: placed.side,
+    orderType: placed.orderType,
+    quantity: placed.quantity,
+    ...(placed.price === undefined ? {} : { price: placed.price }),
+    sentAt: order.submittedAt ?? order.createdAt,
+  };
 }
 
 /** A broker answer that settles the order; PENDING/UNKNOWN at the broker means "ask again later". */

@@ -37,7 +37,8 @@ export class ReconciliationSweep implements OnApplicationShutdown {
     let count = 0;
     for (const stored of await this.store.listByOrderStatus([OrderStatus.UNKNOWN, OrderStatus.PENDING])) {
       const id = stored.intent.intentId;
-      if (stored.order === undefined || !needsReconciliation(stored.order)) continue;
+      // Orders flagged for an operator (AMBIGUOUS_MATCH) are not asked about again.
+      if (stored.order === undefined || !needsReconciliation(stored.order) || stored.order.operatorFlag !== undefined) continue;
       if (this.queued.has(id) || this.reconciler.isReconciling(id)) continue;
       this.queued.add(id);
       count += 1;

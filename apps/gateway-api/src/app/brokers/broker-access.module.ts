@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { BrokerGrpcModule } from '@qts/broker-grpc';
+import { BrokerTransportModule } from '@qts/broker-transport';
 import { PLATFORM_CONFIG, rateLimitBackendSettings, type PlatformConfig } from '@qts/platform-config';
 import { BROKER_OFFLINE_MODE } from '@qts/service-infra';
 import { MetricsCoreModule } from '../metrics/metrics-core.module';
@@ -9,8 +9,8 @@ import { BrokerDirectory } from './broker-directory';
 import { BrokerStatusWatcher } from './broker-status-watcher';
 import { OfflineModeTracker } from './offline-mode-tracker';
 
-/** The JTS client configured from the platform configuration: one gateway per broker (mock or gRPC). */
-const brokerGrpc = BrokerGrpcModule.forRootAsync({
+/** Every broker of the platform configuration through its transport: one gateway per broker (JTS, REST or mock). */
+const brokerTransport = BrokerTransportModule.forRootAsync({
   inject: [PLATFORM_CONFIG],
   useFactory: (config: PlatformConfig) => ({
     brokers: config.brokers,
@@ -23,7 +23,7 @@ const brokerGrpc = BrokerGrpcModule.forRootAsync({
 
 /** Everything the gateway's APIs need to reach brokers: registry, directory, calls, views, status events. */
 @Module({
-  imports: [brokerGrpc, MetricsCoreModule],
+  imports: [brokerTransport, MetricsCoreModule],
   providers: [
     BrokerDirectory,
     OfflineModeTracker,
@@ -33,7 +33,7 @@ const brokerGrpc = BrokerGrpcModule.forRootAsync({
     BrokerStatusWatcher,
   ],
   exports: [
-    brokerGrpc,
+    brokerTransport,
     BrokerDirectory,
     OfflineModeTracker,
     BROKER_OFFLINE_MODE,

@@ -1,12 +1,12 @@
 import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { BrokerConnectionManager, type ConnectionStatusEvent } from '@qts/broker-grpc';
-import { ConnectionStatus } from '@qts/broker-domain';
+import { ConnectionStatus, type ConnectionStatusEvent } from '@qts/broker-domain';
+import { BrokerStatusFeed } from '@qts/broker-transport';
 import { OfflineModeTracker } from './offline-mode-tracker';
 
 export type BrokerStatusListener = (event: ConnectionStatusEvent) => void;
 
 /**
- * Fans the connection manager's status changes out to the gateway (gRPC health, offline mode). A broker
+ * Fans the status changes of every broker (JTS and REST) out to the gateway (gRPC health, offline mode). A broker
  * whose connection is back (CONNECTED or DEGRADED) leaves offline mode at once.
  */
 @Injectable()
@@ -15,12 +15,12 @@ export class BrokerStatusWatcher implements OnModuleInit, OnApplicationShutdown 
   private unsubscribe: (() => void) | undefined;
 
   constructor(
-    private readonly manager: BrokerConnectionManager,
+    private readonly feed: BrokerStatusFeed,
     private readonly offline: OfflineModeTracker,
   ) {}
 
   onModuleInit(): void {
-    this.unsubscribe = this.manager.onStatusChange((event) => {
+    this.unsubscribe = this.feed.onStatusChange((event) => {
       if (event.current === ConnectionStatus.CONNECTED || event.current === ConnectionStatus.DEGRADED) {
         this.offline.markOnline(event.brokerId);
       }

@@ -1,10 +1,9 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openServiceDataSource, serviceDataSourceOptions } from '@qts/service-infra';
+import { ApiKeyEntity, openServiceDataSource, serviceDataSourceOptions } from '@qts/service-infra';
 import { CandleCacheEntity } from '../market-data/candle-cache.entity';
 import { IdempotencyRecordEntity } from '../orders/idempotency-record.entity';
-import { ApiKeyEntity } from '../security/api-key.entity';
 import cliDataSource, { GATEWAY_DATABASE } from './data-source';
 
 describe('the gateway database', () => {
@@ -43,8 +42,7 @@ describe('the gateway database', () => {
       expect(await dataSource.showMigrations()).toBe(false);
       expect((await dataSource.driver.createSchemaBuilder().log()).upQueries.map((query) => query.query)).toEqual([]);
 
-      await dataSource.undoLastMigration();
-      await dataSource.undoLastMigration();
+      for (let undone = 0; undone < GATEWAY_DATABASE.migrations.length; undone += 1) await dataSource.undoLastMigration();
       const left: Array<{ name: string }> = await dataSource.query(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
       );
@@ -105,6 +103,11 @@ describe('the gateway database', () => {
       expect(await after.query("SELECT COUNT(*) AS n FROM api_keys WHERE key_hash = 'h'")).toEqual([{ n: 1 }]);
       await expect(after.query("INSERT INTO api_keys (id, name, key_hash, key_prefix, scopes, created_at) VALUES ('k3', 'n', 'h', 'p', 'read', 'x')")).rejects.toThrow(/UNIQUE/);
 
+      // Keys of earlier versions are bound to no strategy.
+      expect((await after.getRepository(ApiKeyEntity).findOneByOrFail({ id: 'k1' })).strategyIds).toEqual([]);
+
+      await after.undoLastMigration();
+      expect(await after.query("SELECT COUNT(*) AS n FROM pragma_table_info('api_keys') WHERE name = 'strategy_ids'")).toEqual([{ n: 0 }]);
       await after.undoLastMigration();
       expect(await after.query('SELECT id, created_at, revoked_at FROM api_keys ORDER BY id')).toEqual([
         { id: 'k1', created_at: 1704164645678, revoked_at: null },

@@ -27,14 +27,6 @@ export class IdempotencyInProgressError extends PlatformError {
   }
 }
 
-export class ApiKeyNotFoundError extends PlatformError {
-  readonly code = PLATFORM_ERROR_CODES.API_KEY_NOT_FOUND;
-
-  constructor(id: string) {
-    super(`API key ${id} does not exist`);
-  }
-}
-
 /**
  * A stored idempotent result that was a failure: replayed with the HTTP status, code and message the first request
  * got.

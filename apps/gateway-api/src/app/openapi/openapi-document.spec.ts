@@ -1,3 +1,4 @@
+import { API_CONTENT_SECURITY_POLICY, PAGE_CONTENT_SECURITY_POLICY } from '@qts/service-infra';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import request from 'supertest';
 import { createTestGateway, type TestGateway } from '../../../test/gateway-test-app';
@@ -91,5 +92,9 @@ describe('OpenAPI document', () => {
   it('serves the UI at /docs', async () => {
     const response = await request(gateway.app.getHttpServer()).get('/docs').redirects(1).expect(200);
     expect(response.text).toContain('swagger');
+    // The UI's own scripts and styles may load; nothing from elsewhere, no framing.
+    expect(response.headers['content-security-policy']).toBe(PAGE_CONTENT_SECURITY_POLICY);
+    const json = await request(gateway.app.getHttpServer()).get('/docs-json').expect(200);
+    expect(json.headers['content-security-policy']).toBe(API_CONTENT_SECURITY_POLICY);
   });
 });

@@ -17,8 +17,15 @@ describe('API keys and scopes', () => {
     await gateway.close();
   });
 
+  it('answers the creation, which carries the key, with Cache-Control: no-store', async () => {
+    const response = await request(server()).post('/api/v1/admin/api-keys').set('X-API-Key', ADMIN_KEY).send({ name: 'cached?', scopes: ['read'] }).expect(201);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['x-powered-by']).toBeUndefined();
+  });
+
   it('creates a key shown once, lists keys without secrets and stores only a hash', async () => {
     const created = await createKey('reader', ['read']);
+    expect(created.strategies).toEqual([]);
     expect(created).toMatchObject({ name: 'reader', scopes: ['read'], revokedAt: null });
     expect(created.key).toMatch(/^qts_[A-Za-z0-9_-]{43}$/);
     expect(created.key.startsWith(created.keyPrefix)).toBe(true);
@@ -76,6 +83,9 @@ describe('API keys and scopes', () => {
     ['no scopes', { name: 'x', scopes: [] }],
     ['an empty name', { name: '', scopes: ['read'] }],
     ['an extra field', { name: 'x', scopes: ['read'], key: 'chosen-by-me' }],
+    ['the worker-only submit scope', { name: 'x', scopes: ['submit'] }],
+    ['strategies (the gateway does not bind keys to strategies)', { name: 'x', scopes: ['read'], strategies: ['momentum-kr'] }],
+    ['a prototype key', JSON.parse('{"name":"x","scopes":["read"],"__proto__":{"admin":true}}')],
   ])('refuses to create a key with %s (400)', async (_case, body) => {
     const response = await request(server()).post('/api/v1/admin/api-keys').set('X-API-Key', ADMIN_KEY).send(body).expect(400);
     expect(response.body.code).toBe('INVALID_ARGUMENT');

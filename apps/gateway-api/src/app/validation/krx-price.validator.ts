@@ -1,14 +1,12 @@
 import { registerDecorator, type ValidationArguments } from 'class-validator';
-import { Decimal, isOnKrxTick, OrderType } from '@qts/broker-domain';
+import { Decimal, isOnKrxTick, ORDER_PRICE_PATTERN, OrderType } from '@qts/broker-domain';
 
-/** Positive plain decimal: digits, optionally a fraction. No sign, exponent, hex or whitespace. */
-export const DECIMAL_STRING_PATTERN = /^(0|[1-9]\d{0,14})(\.\d{1,8})?$/;
 
 /** Why the value is not a KRX limit price, or undefined when it is one. Never quotes the value. */
 export function krxPriceProblem(value: unknown): string | undefined {
   if (value === undefined || value === null) return 'is required for a LIMIT order';
   if (typeof value !== 'string') return 'must be a decimal string such as "71500" (not a number)';
-  if (!DECIMAL_STRING_PATTERN.test(value)) return 'must be a positive decimal string such as "71500"';
+  if (!ORDER_PRICE_PATTERN.test(value)) return 'must be a positive decimal string such as "71500"';
   const price = new Decimal(value);
   if (!price.greaterThan(0)) return 'must be positive';
   if (!isOnKrxTick(price)) return 'is not on the KRX tick grid for its price band';

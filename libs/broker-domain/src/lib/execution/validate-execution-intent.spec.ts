@@ -51,6 +51,14 @@ describe('validateExecutionIntent', () => {
     ['orderType', { orderType: 'IOC' }],
     ['quantity', { quantity: 0 }],
     ['quantity', { quantity: 2.5 }],
+    ['quantity', { quantity: 1_000_000_001 }],
+    ['intentId', { intentId: 'i'.repeat(129) }],
+    ['intentId', { intentId: 'line\nbreak' }],
+    ['strategyId', { strategyId: 's'.repeat(129) }],
+    ['brokerId', { brokerId: 'b'.repeat(65) }],
+    ['accountId', { accountId: 'a'.repeat(65) }],
+    ['limitPrice', { limitPrice: new Decimal('1e16') }],
+    ['limitPrice', { limitPrice: new Decimal('70100.000000001') }],
     ['limitPrice', { limitPrice: undefined }],
     ['limitPrice', { limitPrice: new Decimal(0) }],
     ['limitPrice', { limitPrice: 70100 }],
@@ -60,6 +68,16 @@ describe('validateExecutionIntent', () => {
     ['createdAt', { createdAt: '2024-01-02' }],
   ])('refuses a bad %s', (field, override) => {
     expect(fieldOf({ ...intent, ...override })).toBe(field);
+  });
+
+  it('accepts identifiers as wide as the columns and the largest quantity', () => {
+    expect(() =>
+      validateExecutionIntent({ ...intent, intentId: 'i'.repeat(128), strategyId: 's'.repeat(128), brokerId: 'b'.repeat(64), accountId: 'a'.repeat(64), quantity: 1_000_000_000 }),
+    ).not.toThrow();
+  });
+
+  it('says how long a refused identifier was without repeating it', () => {
+    expect(() => validateExecutionIntent({ ...intent, intentId: 'x'.repeat(70_000) })).toThrow('intentId must be at most 128 characters (got 70000)');
   });
 
   it('refuses a missing intent', () => {

@@ -1,5 +1,5 @@
 import { Channel, connectivityState } from '@grpc/grpc-js';
-import { BrokerConfig, ConnectionStatus } from '@qts/broker-domain';
+import { ConnectionStatus, type JtsBrokerConfig } from '@qts/broker-domain';
 import { brokerConfig } from '../../../test/broker-config-fixture';
 import { ScriptedJtsServer } from '../../../test/scripted-jts-server';
 import { present } from '../../../test/present';
@@ -53,7 +53,7 @@ describe('BrokerConnectionManager (scripted probes, fake timers)', () => {
       healthIntervalMs: INTERVAL_MS,
       random: () => 0, // no jitter: exact delays
       probe,
-      connectionFactory: (config: BrokerConfig) => {
+      connectionFactory: (config: JtsBrokerConfig) => {
         const channel = new FakeChannel();
         channels.set(config.id, channel);
         const lifetime = new AbortController();

@@ -1,5 +1,5 @@
 import { ChannelOptions, connectivityState } from '@grpc/grpc-js';
-import { BrokerConfig, ConnectionStatus, InvalidArgumentError } from '@qts/broker-domain';
+import { ConnectionStatus, InvalidArgumentError, type JtsBrokerConfig } from '@qts/broker-domain';
 import { ExponentialBackoff } from '../timing/exponential-backoff';
 import { RandomSource } from '../timing/seeded-random';
 import { BrokerConnection, createBrokerConnection, DEFAULT_CHANNEL_OPTIONS } from './broker-connection';
@@ -34,7 +34,7 @@ export interface BrokerConnectionManagerOptions {
   /** Replaces the Health/Check probe (tests). */
   probe?: HealthProbe;
   /** Replaces the channel and clients factory (tests). */
-  connectionFactory?: (config: BrokerConfig, channelOptions: ChannelOptions) => BrokerConnection;
+  connectionFactory?: (config: JtsBrokerConfig, channelOptions: ChannelOptions) => BrokerConnection;
 }
 
 /** What the gateways need from the manager; a narrow seam so a gateway can be tested on its own. */
@@ -46,7 +46,7 @@ export interface BrokerConnectionSource {
 }
 
 interface Entry {
-  readonly config: BrokerConfig;
+  readonly config: JtsBrokerConfig;
   readonly connection: BrokerConnection;
   readonly backoff: ExponentialBackoff;
   status: ConnectionStatus;
@@ -79,7 +79,7 @@ export class BrokerConnectionManager implements BrokerConnectionSource {
   private readonly probe: HealthProbe;
   private readonly channelOptions: ChannelOptions;
   private readonly random: RandomSource;
-  private readonly connectionFactory: (config: BrokerConfig, channelOptions: ChannelOptions) => BrokerConnection;
+  private readonly connectionFactory: (config: JtsBrokerConfig, channelOptions: ChannelOptions) => BrokerConnection;
 
   constructor(options: BrokerConnectionManagerOptions = {}) {
     this.intervalMs = positive(options.healthIntervalMs ?? DEFAULT_HEALTH_INTERVAL_MS, 'healthIntervalMs');
@@ -101,7 +101,7 @@ export class BrokerConnectionManager implements BrokerConnectionSource {
    * Opens the broker's channel and starts its health loop (first probe at once). Connecting an id that
    * is already connected to the same endpoint returns the existing connection.
    */
-  connect(config: BrokerConfig): BrokerConnection {
+  connect(config: JtsBrokerConfig): BrokerConnection {
     const existing = this.entries.get(config.id);
     if (existing) {
       if (existing.config.grpc.host === config.grpc.host && existing.config.grpc.port === config.grpc.port) {

@@ -1,16 +1,6 @@
 import { ConnectionStatus } from '@qts/broker-domain';
 
-/** A broker's connection status changed. */
-export interface ConnectionStatusEvent {
-  brokerId: string;
-  previous: ConnectionStatus;
-  current: ConnectionStatus;
-  /** Why (a probe result, a failed call, connect/disconnect). */
-  reason: string;
-  at: Date;
-}
-
-export type ConnectionStatusListener = (event: ConnectionStatusEvent) => void;
+export type { ConnectionStatusEvent, ConnectionStatusListener } from '@qts/broker-domain';
 
 /** The current status of one connected broker, as listed by the manager. */
 export interface BrokerConnectionState {

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, OrderExpiredError, RateLimitExceededError } from '@qts/broker-domain';
+import type { RestRequestObserver } from '../health/rest-connection-health';
 import type { RestCallOutcome, RestCallPermit, RestCallPermits } from '../permits/rest-call-permits';
 import type { AccessTokenSource } from '../tokens/access-token-manager';
 import type { RestBrokerClient, RestCall } from './rest-call';
@@ -21,6 +22,8 @@ export interface AuthorizedRestClientOptions {
   permitTimeoutMs?: number;
   /** Default: Node's global fetch. */
   fetch?: FetchFunction;
+  /** Told how each request ended (the connection's health). */
+  observer?: RestRequestObserver;
 }
 
 /**
@@ -38,6 +41,7 @@ export abstract class AuthorizedRestClient implements RestBrokerClient {
   private readonly requestTimeoutMs: number;
   private readonly permitTimeoutMs: number;
   private readonly fetchFn: FetchFunction;
+  private readonly observer: RestRequestObserver | undefined;
 
   protected constructor(options: AuthorizedRestClientOptions) {
     if (typeof options.baseUrl !== 'string' || !/^https?:\/\/[^/]+/i.test(options.baseUrl)) {
@@ -50,10 +54,23 @@ export abstract class AuthorizedRestClient implements RestBrokerClient {
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.permitTimeoutMs = options.permitTimeoutMs ?? DEFAULT_PERMIT_TIMEOUT_MS;
     this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
+    this.observer = options.observer;
   }
 
   async send(call: RestCall): Promise<RestResponse> {
     this.checkCall(call);
+    let response: RestResponse;
+    try {
+      response = await this.sendAuthorized(call);
+    } catch (error) {
+      this.observer?.failed(error);
+      throw error;
+    }
+    this.observer?.answered();
+    return response;
+  }
+
+  private async sendAuthorized(call: RestCall): Promise<RestResponse> {
     const token = await this.tokens.currentToken();
     const first = await this.sendOnce(call, token);
     if (!this.isTokenRejection(first)) {
@@ -119,7 +136,7 @@ export abstract class AuthorizedRestClient implements RestBrokerClient {
     throw new RateLimitExceededError(
       `No rate-limit permit for ${call.operation} on broker '${this.brokerId}' within ${this.permitTimeoutMs} ms (not sent)`,
       {
-        retryAfterMs: this.permits.estimateWaitMs?.(call.operation) ?? 1_000,
+        retryAfterMs: (await this.permits.estimateWaitMs?.(call.operation)) ?? 1_000,
         details: { brokerId: this.brokerId, operation: call.operation, source: 'client' },
       },
     );

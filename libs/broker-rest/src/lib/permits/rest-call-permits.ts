@@ -1,3 +1,4 @@
+import type { RateLimiter } from '@qts/rate-limit';
 import type { RestOperation } from '../http/rest-call';
 
 /**
@@ -36,28 +37,27 @@ export interface RestCallPermitOptions {
 export interface RestCallPermits {
   acquire(operation: RestOperation, options: RestCallPermitOptions): Promise<RestCallPermit | undefined>;
   /** Milliseconds until a permit for `operation` would probably be free (for Retry-After); optional. */
-  estimateWaitMs?(operation: RestOperation): number;
+  estimateWaitMs?(operation: RestOperation): number | Promise<number>;
 }
 
-/** A limiter whose acquire resolves a plain yes/no, such as SlidingWindowLimiter of @qts/rate-limit. */
-export interface GrantingLimiter {
-  acquire(operation: string, options: { timeoutMs?: number; signal?: AbortSignal }): Promise<boolean>;
-  estimateWaitMs?(operation: string): number;
-}
-
-const NOTHING_TO_RELEASE: RestCallPermit = Object.freeze({ complete: () => undefined });
+/** What this library needs of a RateLimiter of @qts/rate-limit: its leases and its wait estimate. */
+export type LeasingLimiter = Pick<RateLimiter, 'acquireLease' | 'estimateWaitMs'>;
 
 /**
- * Leases over a limiter that counts a request from the moment it is granted (its permits need no release).
+ * The permits of a broker's limiter (@qts/rate-limit, any backend): a permit is the limiter's lease, settled
+ * with how the request ended, so the slot stays held from the grant until the answer plus one window, or
+ * until the limiter's hold of unanswered requests ends for a request abandoned on its way. (A REST request
+ * travels on a connection of its own: no later answer proves an abandoned one arrived.)
  */
-export function permitsFromGrantingLimiter(limiter: GrantingLimiter): RestCallPermits {
+export function permitsFromRateLimiter(limiter: LeasingLimiter): RestCallPermits {
   return {
     async acquire(operation, options) {
-      const granted = await limiter.acquire(operation, { timeoutMs: options.timeoutMs, signal: options.signal });
-      return granted ? NOTHING_TO_RELEASE : undefined;
+      const lease = await limiter.acquireLease(operation, {
+        timeoutMs: options.timeoutMs,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+      return lease === null ? undefined : { complete: (outcome) => lease.settle(outcome) };
     },
-    ...(limiter.estimateWaitMs === undefined
-      ? {}
-      : { estimateWaitMs: (operation: RestOperation) => (limiter.estimateWaitMs as (op: string) => number)(operation) }),
+    estimateWaitMs: (operation) => limiter.estimateWaitMs(operation),
   };
 }

@@ -148,7 +148,7 @@ export class AccessTokenManager implements AccessTokenSource {
       throw new RateLimitExceededError(
         `${this.options.brokerId}: no rate-limit permit to issue an access token within ${this.issueTimeoutMs} ms`,
         {
-          retryAfterMs: this.options.permits.estimateWaitMs?.('issueToken') ?? 60_000,
+          retryAfterMs: (await this.options.permits.estimateWaitMs?.('issueToken')) ?? 60_000,
           details: { brokerId: this.options.brokerId, operation: 'issueToken', source: 'client' },
         },
       );

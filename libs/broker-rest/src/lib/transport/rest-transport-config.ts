@@ -1,33 +1,7 @@
-import { BrokerType, isSymbolCode } from '@qts/broker-domain';
-import type { RestCredentialSources } from '../credentials/credential-source';
+import { BrokerType, isSymbolCode, type RestCredentialSources, type RestTransportConfig } from '@qts/broker-domain';
 import { requireCredentialSource } from '../credentials/resolve-credentials';
 
-/** The broker's real server or its 모의투자 (paper) server. */
-export type RestEnvironment = 'real' | 'paper';
-
-/**
- * How a broker is reached over its own REST API (KIS, Kiwoom), as a broker entry of the configuration
- * describes it. Credentials are named, never written: environment variables or files.
- */
-export interface RestTransportConfig {
-  environment: RestEnvironment;
-  /** Default: the broker's URL for the environment. The REST simulator's URL offline and in tests. */
-  baseUrl?: string;
-  credentials: RestCredentialSources;
-  /** Deadline of one request. Default 5 s. */
-  requestTimeoutMs?: number;
-  /** How long a request may wait for its rate-limit permit. Default 10 s. */
-  permitTimeoutMs?: number;
-  /** A token is replaced this long before it expires. Default 10 minutes. */
-  tokenRefreshMarginMs?: number;
-  /** Least time between two polls of a symbol in a quote stream. Default 1 s. */
-  quotePollIntervalMs?: number;
-  /** KIS only: the symbols its gateway lists (KIS has no symbol-list endpoint). */
-  symbols?: string[];
-}
-
-/** A broker reached through the JTS gRPC server (the default) or directly over REST. */
-export type BrokerTransportConfig = { kind: 'jts' } | ({ kind: 'rest' } & RestTransportConfig);
+export type { RestEnvironment, RestTransportConfig } from '@qts/broker-domain';
 
 /** Configuration that cannot be used; the message names the field. */
 export class RestConfigError extends Error {

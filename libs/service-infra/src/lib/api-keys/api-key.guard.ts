@@ -5,10 +5,9 @@ import type { IncomingMessage } from 'node:http';
 import { InsufficientScopeError } from '../errors/platform-errors';
 import type { ApiKeyScope } from './api-key-scope';
 import { API_KEY_VERIFIER, type ApiKeyVerifier } from './api-key-verifier';
+import type { ApiPrincipal } from './api-principal';
+import { API_KEY_HEADER, earlyAuthenticationOf } from './authenticate-before-body';
 import { attachPrincipal, PUBLIC_ROUTE_METADATA, REQUIRED_SCOPE_METADATA } from './route-access.decorators';
-
-/** The header of HTTP requests and the metadata key of gRPC calls that carry the API key. */
-export const API_KEY_HEADER = 'x-api-key';
 
 /**
  * Global guard (APP_GUARD) of HTTP routes and gRPC methods: an API key with the declared scope, unless the
@@ -28,10 +27,22 @@ export class ApiKeyGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const scope = this.ruleOf(context);
     if (scope === 'public') return true;
-    const principal = await this.verifier.authenticate(presentedKey(context));
+    const principal = await this.authenticate(context);
     if (!principal.scopes.has(scope)) throw new InsufficientScopeError(scope);
     attachPrincipal(context, principal);
     return true;
+  }
+
+  /** The caller: found before the body was read (requests with a body), or now. */
+  private async authenticate(context: ExecutionContext): Promise<ApiPrincipal> {
+    if (context.getType() === 'http') {
+      const early = earlyAuthenticationOf(context.switchToHttp().getRequest<IncomingMessage>());
+      if (early !== undefined) {
+        if ('principal' in early) return early.principal;
+        throw early.refusal;
+      }
+    }
+    return this.verifier.authenticate(presentedKey(context));
   }
 
   private ruleOf(context: ExecutionContext): ApiKeyScope | 'public' {

@@ -6,6 +6,11 @@ export interface ApiPrincipal {
   keyId: string;
   name: string;
   scopes: ReadonlySet<ApiKeyScope>;
+  /**
+   * The strategies the key acts for: 'all' for admin keys, otherwise the strategy ids it is bound to (the worker's
+   * keys; empty for keys that are not bound, which therefore act for no strategy).
+   */
+  strategies: ReadonlySet<string> | 'all';
 }
 
 /** The key id of the ADMIN_API_KEY from the environment. */

@@ -24,6 +24,6 @@ export class BootstrapAdminKey {
   /** The admin principal when `presented` is the bootstrap key; undefined otherwise. */
   match(presented: string): ApiPrincipal | undefined {
     if (this.hash === undefined || !hashesEqual(hashApiKeySecret(presented), this.hash)) return undefined;
-    return { keyId: BOOTSTRAP_ADMIN_KEY_ID, name: 'ADMIN_API_KEY', scopes: new Set(API_KEY_SCOPES) };
+    return { keyId: BOOTSTRAP_ADMIN_KEY_ID, name: 'ADMIN_API_KEY', scopes: new Set(API_KEY_SCOPES), strategies: 'all' };
   }
 }

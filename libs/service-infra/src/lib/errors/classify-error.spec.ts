@@ -9,10 +9,18 @@ import {
   OrderOutcomeUnknownError,
   RateLimitExceededError,
 } from '@qts/broker-domain';
-import { classifyError, retryAfterSeconds } from './classify-error';
+import { classifyError, MAX_ERROR_MESSAGE_CHARS, retryAfterSeconds } from './classify-error';
 import { ERROR_STATUS_TABLE, grpcStatusForHttp } from './error-status-table';
 import { PLATFORM_ERROR_CODES } from './platform-error-codes';
-import { ApiKeyInvalidError, InsufficientScopeError, PlatformError, RequestValidationError, ServiceStoppingError } from './platform-errors';
+import {
+  ApiKeyInvalidError,
+  ApiKeyNotFoundError,
+  InsufficientScopeError,
+  PlatformError,
+  RequestValidationError,
+  ServiceStoppingError,
+  StrategyNotPermittedError,
+} from './platform-errors';
 
 class CodedError extends PlatformError {
   constructor(
@@ -105,6 +113,19 @@ describe('classifyError', () => {
     // Without `expose` (a server-side failure) or with a 5xx status it stays an internal error.
     expect(classifyError(Object.assign(new Error('x'), { status: 415 }))).toMatchObject({ httpStatus: 500 });
     expect(classifyError(Object.assign(new Error('x'), { status: 503, expose: true }))).toMatchObject({ httpStatus: 500 });
+  });
+
+  it('cuts messages longer than MAX_ERROR_MESSAGE_CHARS', () => {
+    const classified = classifyError(new InvalidOrderError(`refused: ${'x'.repeat(100_000)}`));
+    expect(classified.message.length).toBeLessThan(MAX_ERROR_MESSAGE_CHARS + 20);
+    expect(classified.message.endsWith('… (message cut)')).toBe(true);
+  });
+
+  it('answers a strategy the key is not bound to with 403 / PERMISSION_DENIED, quoting only a prefix', () => {
+    const refused = classifyError(new StrategyNotPermittedError('s'.repeat(5_000)));
+    expect(refused).toMatchObject({ httpStatus: 403, grpcStatus: status.PERMISSION_DENIED, code: 'STRATEGY_NOT_PERMITTED' });
+    expect(refused.message.length).toBeLessThan(120);
+    expect(classifyError(new ApiKeyNotFoundError('nope'))).toMatchObject({ httpStatus: 404, code: 'API_KEY_NOT_FOUND' });
   });
 
   it('hides unexpected errors behind a generic 500', () => {

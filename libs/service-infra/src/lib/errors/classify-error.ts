@@ -44,8 +44,22 @@ const MESSAGE_BY_CODE: Partial<Record<PlatformErrorCode, string>> = {
   INTERNAL: 'internal error',
 };
 
+/**
+ * The longest message an error answer carries. Messages are written to name fields, not to quote input; the bound
+ * keeps any that does anyway (a domain error quoting a broker's text) well inside a gRPC client's header limits.
+ */
+export const MAX_ERROR_MESSAGE_CHARS = 1_000;
+
 /** The one classification of every failure: HTTP status, gRPC status and stable code, from ERROR_STATUS_TABLE. */
 export function classifyError(error: unknown): ErrorClassification {
+  const classification = classify(error);
+  if (classification.message.length > MAX_ERROR_MESSAGE_CHARS) {
+    classification.message = `${classification.message.slice(0, MAX_ERROR_MESSAGE_CHARS)}… (message cut)`;
+  }
+  return classification;
+}
+
+function classify(error: unknown): ErrorClassification {
   if (error instanceof PlatformError) {
     const classification = fromCode(error.code, error.message);
     if (error.httpStatus !== undefined) {

@@ -18,6 +18,8 @@ export const ERROR_STATUS_TABLE: Readonly<Record<PlatformErrorCode, ErrorStatus>
   API_KEY_REQUIRED: { http: 401, grpc: GrpcStatus.UNAUTHENTICATED },
   API_KEY_INVALID: { http: 401, grpc: GrpcStatus.UNAUTHENTICATED },
   INSUFFICIENT_SCOPE: { http: 403, grpc: GrpcStatus.PERMISSION_DENIED },
+  // The key is not bound to the strategy the request acts for.
+  STRATEGY_NOT_PERMITTED: { http: 403, grpc: GrpcStatus.PERMISSION_DENIED },
   LIVE_TRADING_DISABLED: { http: 403, grpc: GrpcStatus.PERMISSION_DENIED },
   BROKER_NOT_FOUND: { http: 404, grpc: GrpcStatus.NOT_FOUND },
   ACCOUNT_NOT_FOUND: { http: 404, grpc: GrpcStatus.NOT_FOUND },

@@ -1,3 +1,4 @@
+import { quoteCallerValue } from '@qts/broker-domain';
 import { PLATFORM_ERROR_CODES } from './platform-error-codes';
 
 /**
@@ -38,6 +39,24 @@ export class InsufficientScopeError extends PlatformError {
 
   constructor(readonly requiredScope: string) {
     super(`this operation needs an API key with scope '${requiredScope}'`);
+  }
+}
+
+/** The API key is not bound to the strategy a request acts for (keys of the execution worker). */
+export class StrategyNotPermittedError extends PlatformError {
+  readonly code = PLATFORM_ERROR_CODES.STRATEGY_NOT_PERMITTED;
+
+  constructor(strategyId: string) {
+    super(`this API key may not act for strategy_id ${quoteCallerValue(strategyId)}`);
+  }
+}
+
+/** No stored API key has this id. */
+export class ApiKeyNotFoundError extends PlatformError {
+  readonly code = PLATFORM_ERROR_CODES.API_KEY_NOT_FOUND;
+
+  constructor(id: string) {
+    super(`API key ${quoteCallerValue(id)} does not exist`);
   }
 }
 

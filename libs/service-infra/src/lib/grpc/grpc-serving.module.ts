@@ -45,7 +45,10 @@ export const GRPC_SERVING_OPTIONS = MODULE_OPTIONS_TOKEN;
   exports: [GrpcHealthService, GrpcServerStreams, PlatformGrpcServer, ServiceShutdown],
 })
 export class GrpcServingModule extends ConfigurableModuleClass {
-  /** The service's gRPC server on BIND_HOST and the port its part of the platform configuration names. */
+  /**
+   * The service's gRPC server on BIND_HOST and the port its part of the platform configuration names, with TLS or
+   * mutual TLS when GRPC_TLS_* are set.
+   */
   static forService(service: ServiceGrpcApi): DynamicModule {
     return GrpcServingModule.forRootAsync({
       inject: [PLATFORM_CONFIG],
@@ -56,6 +59,7 @@ export class GrpcServingModule extends ConfigurableModuleClass {
         protoFiles: service.protoFiles,
         servingHealthNames: service.servingHealthNames ?? [],
         shutdownGraceMs: service.shutdownGraceMs(config),
+        ...(config.security?.grpcTls === undefined ? {} : { tls: config.security.grpcTls }),
       }),
     });
   }

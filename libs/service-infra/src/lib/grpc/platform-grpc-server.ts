@@ -1,14 +1,40 @@
-import { Server, ServerCredentials, type sendUnaryData, type ServerUnaryCall, type ServiceDefinition } from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
+import {
+  Server,
+  ServerCredentials,
+  type MethodDefinition,
+  type sendUnaryData,
+  type ServerErrorResponse,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  type ServiceDefinition,
+} from '@grpc/grpc-js';
+import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { Logger } from '@nestjs/common';
 import { ServerGrpc } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { loadPackageDefinition } from '@qts/grpc-contracts';
+import type { GrpcTlsSettings } from '@qts/platform-config';
+import { classifyError } from '../errors/classify-error';
+import { toGrpcErrorStatus } from '../errors/grpc-error-status';
+import { RequestValidationError } from '../errors/platform-errors';
 import { grpcPackageDefinition } from './grpc-package-definition';
 import { GrpcHealthService } from './grpc-health.service';
+import { requestMessageShapes, UndecodableGrpcRequest, withSafeRequestDecoding } from './grpc-request-decoding';
 import { GrpcServerStreams } from './grpc-server-streams';
 import { listenAddress } from './listen-address';
 import type { ShutdownParticipant } from '../shutdown/service-shutdown';
+
+/**
+ * Largest request message the servers take: every request of the platform's APIs is well under 1 KiB (ids, a symbol,
+ * a price), so 64 KiB leaves room for growth while a caller cannot make the server buffer megabytes per call. Larger
+ * messages are answered RESOURCE_EXHAUSTED by the transport.
+ */
+export const GRPC_MAX_RECEIVE_MESSAGE_BYTES = 64 * 1024;
+
+/** Largest answer message: a GetCandles chunk of 500 bars or every listed symbol is a few hundred KiB at most. */
+export const GRPC_MAX_SEND_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 /** What a service serves over gRPC, and where. */
 export interface GrpcServingOptions {
@@ -23,6 +49,12 @@ export interface GrpcServingOptions {
   servingHealthNames?: readonly string[];
   /** How long shutdown lets calls in flight finish before they are cut. */
   shutdownGraceMs: number;
+  /** Default GRPC_MAX_RECEIVE_MESSAGE_BYTES. */
+  maxReceiveMessageBytes?: number;
+  /** Default GRPC_MAX_SEND_MESSAGE_BYTES. */
+  maxSendMessageBytes?: number;
+  /** TLS, or mutual TLS with a client CA; absent: plaintext. */
+  tls?: GrpcTlsSettings;
 }
 
 /**
@@ -45,13 +77,14 @@ export class PlatformGrpcServer extends ServerGrpc implements ShutdownParticipan
     private readonly streams: GrpcServerStreams,
   ) {
     const packages = [...new Set(Object.keys(serving.services).map((name) => name.slice(0, name.lastIndexOf('.'))))];
+    const described = loadPackageDefinition([...serving.protoFiles], { includeHealth: true });
     super({
       url: listenAddress(serving.host, serving.port),
       package: packages,
-      packageDefinition: grpcPackageDefinition(serving.services),
+      packageDefinition: withSafeDecoding(grpcPackageDefinition(serving.services), described),
       onLoadPackageDefinition: (_definition: unknown, server: Server) => {
         health.addToServer(server);
-        new ReflectionService(loadPackageDefinition([...serving.protoFiles], { includeHealth: true })).addToServer(server);
+        new ReflectionService(described).addToServer(server);
       },
     });
   }
@@ -63,9 +96,13 @@ export class PlatformGrpcServer extends ServerGrpc implements ShutdownParticipan
   }
 
   override async createClient(): Promise<Server> {
-    const server = new Server();
+    const credentials = serverCredentials(this.serving.tls);
+    const server = new Server({
+      'grpc.max_receive_message_length': this.serving.maxReceiveMessageBytes ?? GRPC_MAX_RECEIVE_MESSAGE_BYTES,
+      'grpc.max_send_message_length': this.serving.maxSendMessageBytes ?? GRPC_MAX_SEND_MESSAGE_BYTES,
+    });
     this.boundPort = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(this.url, ServerCredentials.createInsecure(), (error, port) =>
+      server.bindAsync(this.url, credentials, (error, port) =>
         error ? reject(new Error(`gRPC server cannot listen on ${this.url}: ${error.message}`)) : resolve(port),
       ),
     );
@@ -81,6 +118,10 @@ export class PlatformGrpcServer extends ServerGrpc implements ShutdownParticipan
     return async (...args: unknown[]): Promise<void> => {
       const call = args[0] as ServerUnaryCall<unknown, unknown>;
       const callback = args[1] as sendUnaryData<unknown>;
+      if (call.request instanceof UndecodableGrpcRequest) {
+        callback(undecodableStatus(call.request));
+        return;
+      }
       try {
         const result: unknown = await methodHandler(call.request, call.metadata, call);
         // The exception filter answers with an Observable that errors with the gRPC status.
@@ -88,6 +129,19 @@ export class PlatformGrpcServer extends ServerGrpc implements ShutdownParticipan
       } catch (error) {
         callback(error as Parameters<sendUnaryData<unknown>>[0]);
       }
+    };
+  }
+
+  /** Server streams: a request that could not be decoded ends the call with INVALID_ARGUMENT before the handler. */
+  override createStreamServiceMethod(methodHandler: (...args: unknown[]) => unknown): (...args: unknown[]) => Promise<void> {
+    const serve = super.createStreamServiceMethod(methodHandler) as (...args: unknown[]) => Promise<void>;
+    return async (...args: unknown[]): Promise<void> => {
+      const call = args[0] as ServerWritableStream<unknown, unknown>;
+      if (call.request instanceof UndecodableGrpcRequest) {
+        call.emit('error', undecodableStatus(call.request));
+        return;
+      }
+      await serve(...args);
     };
   }
 
@@ -148,4 +202,35 @@ export class PlatformGrpcServer extends ServerGrpc implements ShutdownParticipan
       server.forceShutdown();
     }
   }
+}
+
+/** Every method of `definition` with a deserializer that turns undecodable requests into UndecodableGrpcRequest. */
+function withSafeDecoding(definition: PackageDefinition, described: PackageDefinition): PackageDefinition {
+  const shapes = requestMessageShapes(described);
+  const safe: Record<string, Record<string, MethodDefinition<unknown, unknown>>> = {};
+  for (const [serviceName, service] of Object.entries(definition as unknown as Record<string, Record<string, MethodDefinition<unknown, unknown>>>)) {
+    safe[serviceName] = Object.fromEntries(
+      Object.entries(service).map(([name, method]) => [name, withSafeRequestDecoding(method, shapes.get(method.path))]),
+    );
+  }
+  return safe as unknown as PackageDefinition;
+}
+
+function undecodableStatus(request: UndecodableGrpcRequest): ServerErrorResponse {
+  return toGrpcErrorStatus(classifyError(new RequestValidationError([request.problem], request.field === undefined ? [] : [request.field])));
+}
+
+/** Plaintext, TLS, or mutual TLS (a client CA: every client must present a certificate it signed). */
+function serverCredentials(tls: GrpcTlsSettings | undefined): ServerCredentials {
+  if (tls === undefined) return ServerCredentials.createInsecure();
+  const read = (variable: string, path: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new Error(`${variable}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  };
+  const keyPair = { cert_chain: read('GRPC_TLS_CERT_FILE', tls.certFile), private_key: read('GRPC_TLS_KEY_FILE', tls.keyFile) };
+  const clientCa = tls.clientCaFile === undefined ? null : read('GRPC_TLS_CLIENT_CA_FILE', tls.clientCaFile);
+  return ServerCredentials.createSsl(clientCa, [keyPair], clientCa !== null);
 }

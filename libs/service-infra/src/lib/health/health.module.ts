@@ -4,7 +4,7 @@ import { BrokerHealthIndicator } from './broker-health.indicator';
 import { HealthController } from './health.controller';
 import { ReadinessChecks } from './readiness-checks';
 
-/** A readiness check a service adds beside the database and the brokers, e.g. broker-grpc's RateLimitHealthIndicator. */
+/** A readiness check a service adds beside the database and the brokers, e.g. broker-transport's RateLimitHealthIndicator. */
 export interface ReadinessIndicator {
   check(): HealthIndicatorResult | Promise<HealthIndicatorResult>;
 }

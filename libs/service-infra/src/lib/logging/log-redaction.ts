@@ -15,3 +15,71 @@ export const REDACTED_LOG_PATHS: readonly string[] = [
 ];
 
 export const REDACTION_CENSOR = '[REDACTED]';
+
+/** Query parameter names (lower-cased, letters and digits only) whose values are secrets. */
+const SECRET_PARAMETER_NAMES = new Set([
+  'apikey',
+  'xapikey',
+  'key',
+  'token',
+  'accesstoken',
+  'secret',
+  'password',
+  'appkey',
+  'appsecret',
+  'adminapikey',
+  'authorization',
+  'signature',
+]);
+
+/** The platform's own keys ("qts_" + 32 random bytes in base64url), wherever they appear in a URL. */
+const PLATFORM_KEY_SHAPE = /qts_[A-Za-z0-9_-]{16,}/g;
+
+function normalizedName(name: string): string {
+  let decoded = name;
+  try {
+    decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    // A broken escape: judge the raw name.
+  }
+  return decoded.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/** True for a query parameter or field name that holds a secret (api_key, X-Api-Key, access_token ...). */
+export function isSecretParameterName(name: string): boolean {
+  const normalized = normalizedName(name);
+  return SECRET_PARAMETER_NAMES.has(normalized) || /apikey|token|secret|password/.test(normalized);
+}
+
+/**
+ * A request URL as it may be logged: values of secret-named query parameters, anything shaped like a platform key
+ * and the given secrets (the bootstrap admin key, raw and URL-encoded) replaced by REDACTION_CENSOR.
+ */
+export function redactUrl(url: string, secrets: readonly string[] = []): string {
+  let redacted = url;
+  for (const secret of secrets) {
+    if (secret === '') continue;
+    for (const form of new Set([secret, encodeURIComponent(secret)])) redacted = redacted.split(form).join(REDACTION_CENSOR);
+  }
+  redacted = redacted.replace(PLATFORM_KEY_SHAPE, REDACTION_CENSOR);
+  const query = redacted.indexOf('?');
+  if (query === -1) return redacted;
+  const parameters = redacted
+    .slice(query + 1)
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      return equals !== -1 && isSecretParameterName(pair.slice(0, equals)) ? `${pair.slice(0, equals)}=${REDACTION_CENSOR}` : pair;
+    });
+  return `${redacted.slice(0, query + 1)}${parameters.join('&')}`;
+}
+
+/** A parsed query as it may be logged: the values of secret-named parameters replaced (every level of nesting). */
+export function redactQuery(query: unknown, secrets: readonly string[] = []): unknown {
+  if (typeof query === 'string') return redactUrl(query, secrets);
+  if (Array.isArray(query)) return query.map((value) => redactQuery(value, secrets));
+  if (query === null || typeof query !== 'object') return query;
+  return Object.fromEntries(
+    Object.entries(query).map(([name, value]) => [name, isSecretParameterName(name) ? REDACTION_CENSOR : redactQuery(value, secrets)]),
+  );
+}

@@ -3,13 +3,43 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
-import { REDACTED_LOG_PATHS, REDACTION_CENSOR } from './log-redaction';
+import { REDACTED_LOG_PATHS, REDACTION_CENSOR, redactQuery, redactUrl } from './log-redaction';
 
 /** Where log lines go: stdout (tests replace it to read what was logged). */
 export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
 
 /** Probes and scrapes would drown the request log; their failures show in their own answers. */
 const QUIET_PATHS = /^\/(health\/|metrics(\?|$)|dashboard\/data)/;
+
+/**
+ * The level of a request's log line. 500s are bugs (error). 503 and 504 are the brokers' state, which the broker
+ * connections log once per change: per request they are routine (info), so an outage does not flood the log at warn.
+ * Other client errors: warn.
+ */
+export function requestLogLevel(statusCode: number, error?: Error): 'error' | 'warn' | 'info' {
+  if (statusCode === 503 || statusCode === 504) return 'info';
+  if (error !== undefined || statusCode >= 500) return 'error';
+  return statusCode >= 400 ? 'warn' : 'info';
+}
+
+/** pino-http's serialized request with its URL and query redacted (keys sent in a query string are never logged). */
+function requestSerializer(secrets: readonly string[]) {
+  return (request: Record<string, unknown>): Record<string, unknown> => ({
+    ...request,
+    ...(typeof request['url'] === 'string' ? { url: redactUrl(request['url'], secrets) } : {}),
+    ...(request['query'] === undefined ? {} : { query: redactQuery(request['query'], secrets) }),
+  });
+}
+
+/**
+ * pino-http logs a 5xx without an error with a made-up `Error('failed with status code 503')` and its stack; the
+ * status says it all, so the made-up error is left out (a real one, set by the exception filter, stays).
+ */
+function withoutMadeUpError(_request: IncomingMessage, response: ServerResponse & { err?: unknown }, error: Error, line: Record<string, unknown>) {
+  if (response.err !== undefined || error.message !== `failed with status code ${response.statusCode}`) return line;
+  const { err: _madeUp, ...rest } = line;
+  return rest;
+}
 
 @Module({
   providers: [{ provide: LOG_DESTINATION, useValue: process.stdout }],
@@ -31,13 +61,11 @@ export class LogDestinationModule {}
           {
             level: config.logLevel,
             redact: { paths: [...REDACTED_LOG_PATHS], censor: REDACTION_CENSOR },
+            serializers: { req: requestSerializer(config.adminApiKey === undefined ? [] : [config.adminApiKey]) },
             autoLogging: { ignore: (request: IncomingMessage) => QUIET_PATHS.test(request.url ?? '') },
             customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
-              error !== undefined || response.statusCode >= 500
-                ? 'error'
-                : response.statusCode >= 400
-                  ? 'warn'
-                  : 'info',
+              requestLogLevel(response.statusCode, error),
+            customErrorObject: withoutMadeUpError,
           },
           destination,
         ],

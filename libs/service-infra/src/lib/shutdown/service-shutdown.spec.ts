@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { credentials, loadPackageDefinition, status, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { Controller, Get, Global, Module, type INestApplication, type Type } from '@nestjs/common';
+import { Body, Controller, Get, Global, Injectable, Module, Post, type INestApplication, type Type } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { BrokerRegistry } from '@qts/broker-domain';
@@ -9,7 +9,12 @@ import { EXECUTION_PROTO_FILES, qtsExecutionV1 } from '@qts/grpc-contracts';
 import { PlatformConfigModule } from '@qts/platform-config';
 import { testPlatformConfig } from '@qts/test-support';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { ApiKeyAuthModule } from '../api-keys/api-key-auth.module';
+import { presentedApiKey, type ApiKeyVerifier } from '../api-keys/api-key-verifier';
+import type { ApiPrincipal } from '../api-keys/api-principal';
+import { PublicRoute, RequireScope } from '../api-keys/route-access.decorators';
 import { DatabaseModule } from '../database/database.module';
+import { ApiKeyInvalidError } from '../errors/platform-errors';
 import { GrpcServingModule } from '../grpc/grpc-serving.module';
 import { HealthModule } from '../health/health.module';
 import { LoggingModule } from '../logging/logging.module';
@@ -45,25 +50,50 @@ class Gate {
 /** Fresh for each test: the slow routes wait behind them. */
 const gates = { http: new Gate(), grpc: new Gate() };
 let fastCalls = 0;
+let orderCalls = 0;
+
+const TRADER_KEY = 'drain-trader-key-0123456789';
+/** Keys looked up so far: a stopping service looks up none. */
+let keyLookups = 0;
+
+/** The service's key store: one trading key, every lookup counted. */
+@Injectable()
+class CountingKeyStore implements ApiKeyVerifier {
+  async authenticate(presented: unknown): Promise<ApiPrincipal> {
+    keyLookups += 1;
+    if (presentedApiKey(presented) !== TRADER_KEY) throw new ApiKeyInvalidError();
+    return { keyId: 'trader', name: 'trader', scopes: new Set(['trade']), strategies: new Set() };
+  }
+}
 
 @Controller('work')
 class WorkController {
   @Get('slow')
+  @PublicRoute()
   async slow(): Promise<{ done: boolean }> {
     await gates.http.pass();
     return { done: true };
   }
 
   @Get('fast')
+  @PublicRoute()
   fast(): { done: boolean } {
     fastCalls += 1;
     return { done: true };
+  }
+
+  @Post('orders')
+  @RequireScope('trade')
+  order(@Body() body: { quantity: number }): { quantity: number } {
+    orderCalls += 1;
+    return { quantity: body.quantity };
   }
 }
 
 @Controller()
 class WorkGrpcController {
   @GrpcMethod('ExecutionService', 'GetIntent')
+  @PublicRoute()
   async getIntent(@Payload() request: qtsExecutionV1.GetIntentRequest): Promise<qtsExecutionV1.GetIntentResponse> {
     await gates.grpc.pass();
     return qtsExecutionV1.GetIntentResponse.fromPartial({ intentId: request.intentId });
@@ -81,6 +111,7 @@ function serviceModule(shutdownGraceMs: number): Type {
       LoggingModule,
       DatabaseModule.forRoot({ defaultSqliteFile: 'unused.sqlite', entities: [], migrations: [] }),
       RegistryModule,
+      ApiKeyAuthModule.forRoot({ verifier: CountingKeyStore }),
       MetricsModule.forRoot({ defaultMetricsPrefix: 'drain_test_' }),
       HealthModule.forRoot(),
       GrpcServingModule.forService({
@@ -139,6 +170,8 @@ describe('ServiceShutdown: a service stops being ready first, then drains HTTP a
     gates.http = new Gate();
     gates.grpc = new Gate();
     fastCalls = 0;
+    orderCalls = 0;
+    keyLookups = 0;
   });
 
   it('answers 503 on readiness and new requests at once, keeps health and metrics up, and answers the calls in flight', async () => {
@@ -147,6 +180,14 @@ describe('ServiceShutdown: a service stops being ready first, then drains HTTP a
     try {
       expect((await fetch(`${service.http}/health/ready`)).status).toBe(200);
       expect(await grpcHealth(service.grpcAddress, SERVICE_NAME)).toBe('SERVING');
+      // Served while running: the key looked up once, the body read.
+      const placed = await fetch(`${service.http}/work/orders`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-API-Key': TRADER_KEY },
+        body: JSON.stringify({ quantity: 1 }),
+      });
+      expect({ status: placed.status, body: await placed.json() }).toEqual({ status: 201, body: { quantity: 1 } });
+      expect({ keyLookups, orderCalls }).toEqual({ keyLookups: 1, orderCalls: 1 });
       const slowHttp = fetch(`${service.http}/work/slow`).then(async (response) => ({ status: response.status, body: await response.json() }));
       const slowGrpc = new Promise<{ intentId?: string; error?: number }>((resolve) =>
         client.getIntent({ intentId: 'in-flight' }, (error, response) => resolve(error ? { error: error.code } : { intentId: response.intentId })),
@@ -177,6 +218,17 @@ describe('ServiceShutdown: a service stops being ready first, then drains HTTP a
         message: 'the service is shutting down; the request was not processed, retry on another instance',
       });
       expect(fastCalls).toBe(0);
+      // An order with its key and body: refused like any request, before its key is looked up or its body read,
+      // with the headers of every answer.
+      const order = await fetch(`${service.http}/work/orders`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-API-Key': TRADER_KEY },
+        body: JSON.stringify({ quantity: 1 }),
+      });
+      expect(order.status).toBe(503);
+      expect(((await order.json()) as { code: string }).code).toBe('SERVICE_STOPPING');
+      expect(order.headers.get('x-content-type-options')).toBe('nosniff');
+      expect({ keyLookups, orderCalls }).toEqual({ keyLookups: 1, orderCalls: 1 });
       // NOT_SERVING, or no longer taking connections at all: either way a probe fails.
       expect(['NOT_SERVING', 'error UNAVAILABLE']).toContain(await grpcHealth(service.grpcAddress, SERVICE_NAME));
 

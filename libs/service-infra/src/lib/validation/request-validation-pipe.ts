@@ -1,5 +1,6 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationPipeOptions } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
+import { assertSafeJsonShape } from '../http/json-body-shape';
 import { requestValidationError } from './request-validation-error';
 
 /** Options shared by the global pipe (HTTP) and validatePlain (gRPC), so both refuse the same inputs. */
@@ -18,8 +19,10 @@ export const REQUEST_VALIDATION_OPTIONS: Readonly<ValidationPipeOptions> = Objec
 const HTTP_ARGUMENT_TYPES: ReadonlySet<unknown> = new Set(['body', 'query', 'param', 'custom']);
 
 /**
- * Nest's ValidationPipe for HTTP arguments. gRPC handlers receive generated message objects (interfaces, nothing
- * to validate by class) and validate them with validatePlain, so their arguments pass through untouched, at once.
+ * Nest's ValidationPipe for HTTP arguments, after a check of the body's and the query's shape (depth, prototype
+ * keys: assertSafeJsonShape) that keeps the recursive transformation safe. gRPC handlers receive generated message
+ * objects (interfaces, nothing to validate by class) and validate them with validatePlain, so their arguments pass
+ * through untouched, at once.
  */
 export class RequestValidationPipe extends ValidationPipe {
   constructor() {
@@ -27,7 +30,9 @@ export class RequestValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    return HTTP_ARGUMENT_TYPES.has(metadata.type) ? super.transform(value, metadata) : value;
+    if (!HTTP_ARGUMENT_TYPES.has(metadata.type)) return value;
+    if (metadata.type === 'body' || metadata.type === 'query') assertSafeJsonShape(value, metadata.type);
+    return super.transform(value, metadata);
   }
 }
 

@@ -7,7 +7,7 @@ import { loadBrokersFile, parseBrokersDocument } from './brokers-file';
 import { SimulatorConfigError } from './simulator-config-error';
 
 describe('brokers.yaml loading', () => {
-  it('reads the repository config/brokers.yaml: every broker on its port with its preset and accounts', () => {
+  it('reads the repository config/brokers.yaml: every JTS broker on its port with its preset and accounts', () => {
     const brokers = loadBrokersFile(path.join(findRepositoryRoot(), 'config', 'brokers.yaml'));
 
     expect(brokers).toEqual([
@@ -27,6 +27,27 @@ describe('brokers.yaml loading', () => {
         accounts: [{ id: '5012345601', type: AccountType.PAPER }],
       },
     ]);
+  });
+
+  it('skips the brokers reached over their REST API, and says so when none is left', () => {
+    const brokers = parseBrokersDocument(
+      [
+        'brokers:',
+        '  - { id: direct, type: KIS, rest: { environment: paper } }',
+        '  - { id: stated, type: KIWOOM, transport: rest, grpc: { port: 2 }, rest: {} }',
+        '  - { id: both, type: KIS, transport: jts, grpc: { port: 3 }, rest: {} }',
+        '  - { id: jts, type: KIS, grpc: { port: 4 } }',
+      ].join('\n'),
+      'test.yaml',
+    );
+
+    expect(brokers.map((broker) => [broker.id, broker.port])).toEqual([
+      ['both', 3],
+      ['jts', 4],
+    ]);
+    expect(() => parseBrokersDocument('brokers:\n  - { id: direct, type: KIS, rest: {} }', 'test.yaml')).toThrow(
+      'brokers has no broker reached through JTS',
+    );
   });
 
   it('fills in defaults: accounts by type, the preset by type (kis-real with a REAL account), PAPER accounts', () => {

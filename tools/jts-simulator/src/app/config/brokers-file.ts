@@ -104,7 +104,8 @@ function parseRateLimit(value: unknown, type: BrokerType, accounts: SimulatedAcc
 /**
  * Reads the brokers of a brokers.yaml document (the shape of config/brokers.yaml: id, type, grpc.port,
  * rateLimit, accounts). Keys the simulator does not use (grpc.host, required, mock...) are ignored: the
- * file is shared with the gateway and the worker.
+ * file is shared with the gateway and the worker. Brokers reached over their own REST API (`transport: rest`,
+ * or a `rest` block without `grpc`) are not JTS brokers: the simulator skips them.
  */
 export function parseBrokersDocument(text: string, source: string): SimulatedBrokerConfig[] {
   const fail: Fail = (field, problem) => new SimulatorConfigError(field, problem, source);
@@ -118,10 +119,13 @@ export function parseBrokersDocument(text: string, source: string): SimulatedBro
     throw fail('brokers', 'must be a non-empty list');
   }
   const seen = new Set<string>();
-  return document['brokers'].map((entry: unknown, index) => {
+  const brokers = document['brokers'].flatMap((entry: unknown, index) => {
     const at = `brokers[${index}]`;
     if (!isRecord(entry)) {
       throw fail(at, 'must be an object with id, type, grpc and accounts');
+    }
+    if (isRestEntry(entry)) {
+      return [];
     }
     const id = parseBrokerId(entry['id'], `${at}.id`, fail);
     if (seen.has(id)) {
@@ -136,8 +140,19 @@ export function parseBrokersDocument(text: string, source: string): SimulatedBro
     const port = parsePort(grpc['port'], `${at}.grpc.port`, fail);
     const accounts = parseAccounts(entry['accounts'], type, `${at}.accounts`, fail);
     const rateLimit = parseRateLimit(entry['rateLimit'], type, accounts, `${at}.rateLimit`, fail);
-    return { id, type, port, rateLimit, accounts };
+    return [{ id, type, port, rateLimit, accounts }];
   });
+  if (brokers.length === 0) {
+    throw fail('brokers', 'has no broker reached through JTS (every entry uses the REST transport)');
+  }
+  return brokers;
+}
+
+/** The platform's rule: the stated transport, else REST for an entry with a `rest` block and no `grpc`. */
+function isRestEntry(entry: Record<string, unknown>): boolean {
+  const transport = entry['transport'];
+  if (transport !== undefined) return transport === 'rest';
+  return entry['rest'] !== undefined && entry['grpc'] === undefined;
 }
 
 export function loadBrokersFile(path: string): SimulatedBrokerConfig[] {

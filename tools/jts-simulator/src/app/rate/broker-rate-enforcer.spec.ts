@@ -71,7 +71,10 @@ describe('BrokerRateEnforcer', () => {
       clock,
     );
 
-    expect(enforcer.listRules()).toEqual([{ id: 'requests', limit: 10, windowMs: 1_000 }]);
+    expect(enforcer.listRules()).toEqual([
+      { id: 'requests', limit: 10, windowMs: 1_000 },
+      { id: 'token', limit: 1, windowMs: 1_000 },
+    ]);
     expect(enforcer.label).toBe('kiwoom');
   });
 

@@ -39,7 +39,10 @@ describe('RestRateEnforcer', () => {
   it('applies rule overrides and lists the rules it enforces', () => {
     const enforcer = new RestRateEnforcer('kiwoom', [{ id: 'requests', limit: 1, windowMs: 10_000 }], clock);
 
-    expect(enforcer.listRules()).toEqual([{ id: 'requests', limit: 1, windowMs: 10_000 }]);
+    expect(enforcer.listRules()).toEqual([
+      { id: 'requests', limit: 1, windowMs: 10_000 },
+      { id: 'token', limit: 1, windowMs: 1_000 },
+    ]);
     expect(enforcer.admit('getCandles')).toBeNull();
     now += 9_999;
     expect(enforcer.admit('getCandles')).not.toBeNull();

@@ -50,6 +50,27 @@ export class OrderEntity {
   @Column({ name: 'submitted_at', ...ISO_TIMESTAMP_COLUMN, nullable: true })
   submittedAt!: Date | null;
 
+  /**
+   * The order as sent (with account and symbol above): brokers without a client order id are reconciled by
+   * matching these. Null on orders stored before they were recorded (the intent has them).
+   */
+  @Column({ name: 'side', type: 'varchar', length: 8, nullable: true })
+  side!: string | null;
+
+  @Column({ name: 'order_type', type: 'varchar', length: 8, nullable: true })
+  orderType!: string | null;
+
+  @Column({ name: 'quantity', ...BIGINT_NUMBER_COLUMN, nullable: true })
+  quantity!: number | null;
+
+  /** The limit price as sent (decimal text); null for a market order. */
+  @Column({ name: 'price', type: 'varchar', length: 40, nullable: true })
+  price!: string | null;
+
+  /** Why only an operator can settle this order (AMBIGUOUS_MATCH), or null. */
+  @Column({ name: 'operator_flag', type: 'varchar', length: 32, nullable: true })
+  operatorFlag!: string | null;
+
   @Column({ name: 'message', type: 'text', nullable: true })
   message!: string | null;
 

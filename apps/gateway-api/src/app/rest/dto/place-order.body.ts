@@ -1,11 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { OrderSide, OrderType } from '@qts/broker-domain';
+import { MAX_ORDER_QUANTITY, OrderSide, OrderType } from '@qts/broker-domain';
 import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { IsOrderPrice } from '../../validation/krx-price.validator';
 import { SYMBOL_MESSAGE, SYMBOL_PATTERN } from './route-params';
-
-/** Upper bound of one manual order, far above any real one: keeps quantities well inside safe integers. */
-export const MAX_ORDER_QUANTITY = 1_000_000_000;
 
 export class PlaceOrderBody {
   @ApiProperty({ example: '005930' })

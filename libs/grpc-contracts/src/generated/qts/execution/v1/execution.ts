@@ -221,9 +221,12 @@ export interface GetIntentResponse {
   createdAt: string;
   updatedAt: string;
   /**
-   * 21 is taken by operator_flag (REST reconciliation).
-   * RFC 3339 UTC time after which the intent is not sent any more; empty for a dry run.
+   * Set when only an operator can settle the order, which then stays UNKNOWN and is never re-sent:
+   * "AMBIGUOUS_MATCH" (several broker orders match an order sent to a broker without client order ids).
+   * Empty otherwise.
    */
+  operatorFlag: string;
+  /** RFC 3339 UTC time after which the intent is not sent any more; empty for a dry run. */
   expiresAt: string;
   /** Set while the outcome is not known yet: why (see SubmitIntentResponse.pending_reason). */
   pendingReason: PendingReason;
@@ -926,6 +929,7 @@ function createBaseGetIntentResponse(): GetIntentResponse {
     avgFillPrice: '',
     createdAt: '',
     updatedAt: '',
+    operatorFlag: '',
     expiresAt: '',
     pendingReason: PendingReason.UNSPECIFIED,
     submittedAt: '',
@@ -993,6 +997,9 @@ export const GetIntentResponse: MessageFns<GetIntentResponse> = {
     }
     if (message.updatedAt !== '') {
       writer.uint32(162).string(message.updatedAt);
+    }
+    if (message.operatorFlag !== '') {
+      writer.uint32(170).string(message.operatorFlag);
     }
     if (message.expiresAt !== '') {
       writer.uint32(178).string(message.expiresAt);
@@ -1179,6 +1186,14 @@ export const GetIntentResponse: MessageFns<GetIntentResponse> = {
             message.updatedAt = reader.string();
             continue;
           }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.operatorFlag = reader.string();
+            continue;
+          }
           case 22: {
             if (tag !== 178) {
               break;
@@ -1289,6 +1304,11 @@ export const GetIntentResponse: MessageFns<GetIntentResponse> = {
         : isSet(object.updated_at)
           ? globalThis.String(object.updated_at)
           : '',
+      operatorFlag: isSet(object.operatorFlag)
+        ? globalThis.String(object.operatorFlag)
+        : isSet(object.operator_flag)
+          ? globalThis.String(object.operator_flag)
+          : '',
       expiresAt: isSet(object.expiresAt)
         ? globalThis.String(object.expiresAt)
         : isSet(object.expires_at)
@@ -1369,6 +1389,9 @@ export const GetIntentResponse: MessageFns<GetIntentResponse> = {
     if (message.updatedAt !== '') {
       obj.updatedAt = message.updatedAt;
     }
+    if (message.operatorFlag !== '') {
+      obj.operatorFlag = message.operatorFlag;
+    }
     if (message.expiresAt !== '') {
       obj.expiresAt = message.expiresAt;
     }
@@ -1406,6 +1429,7 @@ export const GetIntentResponse: MessageFns<GetIntentResponse> = {
     message.avgFillPrice = object.avgFillPrice ?? '';
     message.createdAt = object.createdAt ?? '';
     message.updatedAt = object.updatedAt ?? '';
+    message.operatorFlag = object.operatorFlag ?? '';
     message.expiresAt = object.expiresAt ?? '';
     message.pendingReason = object.pendingReason ?? PendingReason.UNSPECIFIED;
     message.submittedAt = object.submittedAt ?? '';
