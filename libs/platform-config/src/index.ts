@@ -7,7 +7,7 @@ export {
   DEFAULT_RATE_LIMIT_LEDGER,
   type LoadPlatformConfigOptions,
 } from './lib/load-platform-config';
-export { LOG_LEVELS, type LogLevel, type PlatformConfig, type PlatformRateLimitConfig } from './lib/platform-config';
+export { DEFAULT_HTTP_KEEP_ALIVE_TIMEOUT_MS, LOG_LEVELS, type LogLevel, type PlatformConfig, type PlatformRateLimitConfig } from './lib/platform-config';
 export { DEFAULT_WORKER_SETTINGS, MAX_INTENT_EXPIRY_MS, type WorkerSettings } from './lib/worker-settings';
 export {
   DEFAULT_SECURITY_SETTINGS,

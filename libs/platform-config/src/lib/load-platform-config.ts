@@ -3,7 +3,7 @@ import type { BrokerConfig } from '@qts/broker-domain';
 import { RATE_LIMIT_MODES, type RateLimitBackendSettings, type RateLimitMode } from '@qts/rate-limit';
 import { ConfigValidationError } from './config-validation-error';
 import { loadBrokersConfig } from './load-brokers-config';
-import { LOG_LEVELS, type LogLevel, type PlatformConfig, type PlatformRateLimitConfig } from './platform-config';
+import { DEFAULT_HTTP_KEEP_ALIVE_TIMEOUT_MS, LOG_LEVELS, type LogLevel, type PlatformConfig, type PlatformRateLimitConfig } from './platform-config';
 import { readSecuritySettings } from './security-settings';
 import { readWorkerSettings } from './worker-settings';
 
@@ -47,6 +47,7 @@ export function loadPlatformConfig(options: LoadPlatformConfigOptions = {}): Pla
     logLevel: reader.oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
     brokerHealthIntervalMs: reader.integer('BROKER_HEALTH_INTERVAL_MS', 1_000, 50, 3_600_000),
     brokerDeadlineMs,
+    httpKeepAliveTimeoutMs: reader.integer('HTTP_KEEP_ALIVE_TIMEOUT_MS', DEFAULT_HTTP_KEEP_ALIVE_TIMEOUT_MS, 1_000, 3_600_000),
   };
   checkDatabaseOnKubernetes(reader, env, partial.databaseUrl);
   if (reader.problems.length > 0) throw new ConfigValidationError('environment', reader.problems);

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import type { Server } from 'node:http';
 import { Client, credentials, loadPackageDefinition, Metadata, status, type ServerWritableStream, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { Body, Controller, Get, Global, Injectable, Module, Param, Post, type INestApplication } from '@nestjs/common';
@@ -281,6 +282,17 @@ describe('a service built from the kit', () => {
       expect(metrics.headers['content-type']).toContain('text/plain');
       expect(metrics.text).toContain('kit_test_total 3');
       expect(metrics.text).toContain('kit_process_cpu_user_seconds_total');
+    });
+
+    it('keeps idle keep-alive connections open longer than the load balancers in front (75 s), headers timeout above it', () => {
+      const server = app.getHttpServer() as Server;
+      expect(server.keepAliveTimeout).toBe(75_000);
+      expect(server.headersTimeout).toBeGreaterThan(server.keepAliveTimeout);
+    });
+
+    it('sends no ETag: answers are live data', async () => {
+      const answer = await http().get('/things/kis').set('X-API-Key', READER_KEY).expect(200);
+      expect(answer.headers['etag']).toBeUndefined();
     });
 
     it('sends the security headers on every answer, no X-Powered-By, and no-store', async () => {
