@@ -382,10 +382,12 @@ describe('a service built from the kit', () => {
       expect(logs.text).not.toContain(ADMIN_KEY);
     });
 
-    it('logs requests as JSON with the API key redacted', async () => {
-      await http().get('/things/kis').set('X-API-Key', READER_KEY).expect(200);
-      expect(logs.text).toContain('"url":"/things/kis"');
-      expect(logs.text).toContain('[REDACTED]');
+    it('logs requests as JSON (method, URL, status, caller address), never their credential headers', async () => {
+      await http().get('/things/kis').set('X-API-Key', READER_KEY).set('Authorization', 'Bearer kit-bearer-secret').expect(200);
+      const line = logs.text.split('\n').find((text) => text.includes('"url":"/things/kis"') && text.includes('"statusCode":200'));
+      expect(JSON.parse(line ?? '{}')).toMatchObject({ req: { method: 'GET', url: '/things/kis', remoteAddress: expect.any(String) }, res: { statusCode: 200 } });
+      expect(logs.text).not.toContain('kit-bearer-secret');
+      expect(logs.text.toLowerCase()).not.toContain('x-api-key');
       expect(logs.text).not.toContain(READER_KEY);
       expect(logs.text).not.toContain(ADMIN_KEY);
     });
