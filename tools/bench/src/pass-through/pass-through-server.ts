@@ -27,7 +27,7 @@ function main(): void {
     callback({ code: status.UNIMPLEMENTED, details: 'the pass-through serves GetQuote only' });
   const implementation: Partial<qtsGatewayV1.BrokerGatewayServiceServer> = {
     getQuote: (call, callback) =>
-      getQuote(call.request.symbol, (error, quote) => (error !== null ? callback(error) : callback(null, { quote: { ...quote } }))),
+      getQuote(call.request.symbol, (error, quote) => (error !== null ? callback(error) : callback(null, { quote: { ...(quote as jtsV1.QuoteData) } }))),
   };
   grpc.addService(
     qtsGatewayV1.BrokerGatewayServiceService,
