@@ -106,6 +106,12 @@ function pathSection(rows: PathRow[]): string[] {
       );
     }),
     '',
+    ...(rows.some((row) => row.target.startsWith('baseline'))
+      ? [
+          `"baseline" rows: ${process.env['BENCH_BASELINE_LABEL'] ?? 'the gateway of main before the REST-path changes'} (BENCH_BASELINE_GATEWAY), measured in the same run.`,
+          '',
+        ]
+      : []),
     `At 16 in flight the gateway's REST path ran at **${times(restRatio)}** the bare HTTP pass-through (goal 0.7×), its gRPC`,
     `path at **${times(grpcRatio)}** the bare gRPC pass-through. "Server CPU per call" is the user + system time of the`,
     'serving process (the simulator for `direct`) over the calls of a run. Where the gateway\'s time goes, and what',
