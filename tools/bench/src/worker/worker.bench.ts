@@ -5,7 +5,7 @@ import { startPostgres, type PostgresServer } from '@qts/test-support';
 import { runClosedLoop } from '../load/closed-loop';
 import { median } from '../median';
 import { cpuMillisOf } from '../processes/bench-process';
-import { BENCH_ACCOUNT_ID, BENCH_BROKER_ID, BenchPlatform, type BenchApp } from '../processes/bench-platform';
+import { BENCH_ACCOUNT_ID, BENCH_ADMIN_KEY, BENCH_BROKER_ID, BenchPlatform, type BenchApp } from '../processes/bench-platform';
 
 /**
  * Orders placed per second, side by side: the simulator's PlaceOrder called directly (the floor: no storage, no
@@ -67,6 +67,9 @@ export async function runWorkerBench(repetitions: number, log: (line: string) =>
     const submit = (worker: BenchApp): ((index: number) => Promise<unknown>) => {
       const client = new qtsExecutionV1.ExecutionServiceClient(worker.grpcAddress, credentials.createInsecure());
       closers.push(() => client.close());
+      // The bootstrap admin key acts for every strategy; the worker checks it on every call, as any key.
+      const keyed = new Metadata();
+      keyed.set('x-api-key', BENCH_ADMIN_KEY);
       return (index) =>
         new Promise((resolve, reject) =>
           client.submitIntent(
@@ -84,7 +87,7 @@ export async function runWorkerBench(repetitions: number, log: (line: string) =>
               expiresAt: '',
               maxDelayMs: 0,
             },
-            new Metadata(),
+            keyed,
             { deadline: Date.now() + 10_000 },
             (error, answer) => {
               if (error !== null) reject(error);
