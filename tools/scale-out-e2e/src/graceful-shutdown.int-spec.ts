@@ -118,8 +118,15 @@ function placeRestOrder(baseUrl: string, key: string, symbol: string, price: str
         response.on('error', (error) => resolve({ outcome: { kind: 'cut', why: `response: ${error.message}` } }));
       },
     );
+    // A connection refused, or reset before it was established (the exiting process's listen backlog), carried no
+    // request: as definite a refusal as SERVICE_STOPPING. Anything later is a cut.
     request.on('error', (error: NodeJS.ErrnoException) =>
-      resolve({ outcome: error.code === 'ECONNREFUSED' ? { kind: 'refused', why: 'connection refused' } : { kind: 'cut', why: `${error.code}: ${error.message}` } }),
+      resolve({
+        outcome:
+          error.code === 'ECONNREFUSED' || (error.code === 'ECONNRESET' && error.syscall === 'connect')
+            ? { kind: 'refused', why: `connection not established (${error.code})` }
+            : { kind: 'cut', why: `${error.code}: ${error.message}` },
+      }),
     );
     request.end(body);
   });
@@ -297,8 +304,13 @@ describe('graceful shutdown under load: SIGTERM to a gateway and a worker while 
       }
     });
 
-    // Orders in flight at the broker, then SIGTERM to one of each.
-    await waitFor(async () => (await simulator.admin.listOrders(BROKER_ID)).length >= 8, {
+    // Orders of each worker at the broker (its next ones in flight behind them), then SIGTERM to one of each.
+    const ordersFromWorker = (orders: { clientOrderId: string }[], target: number) =>
+      orders.filter((order) => Number(/^drain-(\d+)$/.exec(order.clientOrderId)?.[1] ?? -1) % 2 === target).length;
+    await waitFor(async () => {
+      const orders = await simulator.admin.listOrders(BROKER_ID);
+      return orders.length >= 8 && ordersFromWorker(orders, 0) >= 4 && ordersFromWorker(orders, 1) >= 4;
+    }, {
       timeoutMs: 30_000,
       intervalMs: 20,
       description: 'orders in flight',

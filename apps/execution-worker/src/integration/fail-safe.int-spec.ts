@@ -62,7 +62,8 @@ describe.each(TRANSPORTS_UNDER_TEST)('fail-safe: three broker failures in a row 
 
     await expect(worker.client.submitIntent(intent())).resolves.toMatchObject({ accepted: true, failSafeCode: '' });
     const metrics = await (await fetch(`${worker.httpUrl}/metrics`)).text();
-    expect(metrics).toContain(`execution_worker_fail_safe_tripped{broker_id="kis",account_id="${TEST_ACCOUNTS.paper}"} 0`);
+    expect(metrics).toContain('execution_worker_fail_safe_tripped{broker_id="kis",account="1"} 0');
+    expect(metrics).not.toContain(TEST_ACCOUNTS.paper);
   });
 
   it('trips after three failures, and the gRPC admin reset (x-api-key) clears it', async () => {

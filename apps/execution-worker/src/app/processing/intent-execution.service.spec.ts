@@ -363,6 +363,37 @@ describe('IntentExecutionService', () => {
     expect(find).not.toHaveBeenCalled();
   });
 
+  it('waits for the answer of another worker that is sending the intent, instead of answering PENDING at once', async () => {
+    const now = bed.clock.now();
+    await bed.store.createIntent(testIntent({ intentId: 'intent-1' }), false, now);
+    expect(await bed.store.claimForSending('intent-1', now, undefined, 'expired')).toEqual({ kind: 'claimed' });
+    await bed.dataSource.query(`UPDATE intents SET owner_id = 'worker-elsewhere' WHERE intent_id = 'intent-1'`);
+    const realSleep = bed.clock.sleep.bind(bed.clock);
+    let polls = 0;
+    jest.spyOn(bed.clock, 'sleep').mockImplementation(async (ms, signal) => {
+      polls += 1;
+      // The other worker's broker answers while this one is waiting.
+      if (polls === 3) {
+        await bed.store.settle(
+          'intent-1',
+          {
+            answer: { accepted: true, handledBy: 'broker', message: 'accepted' },
+            order: { status: OrderStatus.ACCEPTED, brokerOrderId: 'ord-elsewhere' },
+          },
+          'broker',
+          bed.clock.now(),
+        );
+      }
+      return realSleep(ms, signal);
+    });
+
+    const outcome = await bed.executions.submit(testIntent({ intentId: 'intent-1' }));
+
+    expect(outcome).toMatchObject({ duplicate: true, result: { accepted: true, orderId: 'ord-elsewhere', status: OrderStatus.ACCEPTED } });
+    expect(polls).toBeGreaterThanOrEqual(3);
+    expect(bed.brokers.sent).toEqual([]);
+  });
+
   it('stops sending when the worker shuts down: queued intents are answered at once and handed back, stored for another worker', async () => {
     const gate = deferred<void>();
     const sending = deferred<void>();
