@@ -1,21 +1,12 @@
 import { Module } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
-import { destination, stdSerializers, type DestinationStream } from 'pino';
+import { stdSerializers, type DestinationStream } from 'pino';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
 import { REDACTED_LOG_PATHS, REDACTION_CENSOR, redactUrl } from './log-redaction';
 
 /** Where log lines go: stdout (tests replace it to read what was logged). */
 export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
-
-/**
- * stdout written asynchronously: Node writes to a pipe (a container runtime's log collector) synchronously, one
- * system call per line on the event loop, which was a visible share of a request's cost. Lines logged while a write
- * is under way go out together in the next one; pino writes what is left synchronously when the process exits.
- */
-export function stdoutLogDestination(): DestinationStream {
-  return destination({ dest: 1, sync: false });
-}
 
 /** Probes and scrapes would drown the request log; their failures show in their own answers. */
 const QUIET_PATHS = /^\/(health\/|metrics(\?|$)|dashboard\/data)/;
@@ -64,7 +55,7 @@ function withoutMadeUpError(_request: IncomingMessage, response: ServerResponse 
 }
 
 @Module({
-  providers: [{ provide: LOG_DESTINATION, useFactory: stdoutLogDestination }],
+  providers: [{ provide: LOG_DESTINATION, useValue: process.stdout }],
   exports: [LOG_DESTINATION],
 })
 export class LogDestinationModule {}
