@@ -18,6 +18,8 @@ const WORKER = '/qts.execution.v1.ExecutionService/';
 const GATEWAY = '/qts.gateway.v1.BrokerGatewayService/';
 /** Malformed messages sent to each RPC of both services, and malformed REST bodies in all. */
 const MALFORMED_MESSAGES_PER_RPC = Number(process.env['SECURITY_MESSAGES_PER_RPC'] ?? 1_000);
+/** Streaming calls per connection in the malformed-message run: well inside HTTP/2's burst of 1,000 stream resets. */
+const STREAMS_PER_CONNECTION = 250;
 const MALFORMED_BODIES = Number(process.env['SECURITY_REST_BODIES'] ?? 1_200);
 
 const bytesOf = (writer: { finish(): Uint8Array }): Buffer => Buffer.from(writer.finish());
@@ -352,17 +354,34 @@ describe('security: the built gateway and worker probed as an attacker and an SR
         for (const outcome of [list, get]) if (outcome.code !== status.OK) bystander.failures.push(`${statusName(outcome.code)} ${outcome.details}`);
       }
     })();
+    // Streams the client cancels end in RST_STREAM frames: the servers' HTTP/2 layer (nghttp2's rapid-reset
+    // protection: a burst of 1,000, then 33 a second) closes a connection that sends more, as it should. So the
+    // streaming calls go over connections of their own, a few hundred each; unary calls share the bystanders'.
+    const streamConnections: RawGrpcClient[] = [];
+    let streamsOnConnection = 0;
+    const streamConnection = (address: string): RawGrpcClient => {
+      if (streamConnections.length === 0 || streamsOnConnection >= STREAMS_PER_CONNECTION) {
+        streamConnections.push(new RawGrpcClient(address));
+        streamsOnConnection = 0;
+      }
+      streamsOnConnection += 1;
+      return streamConnections[streamConnections.length - 1];
+    };
     try {
       for (const rpc of RPCS) {
         const worker = rpc.path.startsWith(WORKER);
         const client = worker ? workerClient : gatewayClient;
+        const address = worker ? platform.worker.grpcAddress : platform.gateway.grpcAddress;
         const key = !worker ? keys.gatewayTrader : rpc.path.endsWith('ResetFailSafe') ? keys.operator : keys.momentum;
         const counts: Record<string, number> = {};
         byRpc[rpc.path.slice(rpc.path.lastIndexOf('.') + 1)] = counts;
         const valid = rpc.valid();
+        streamsOnConnection = STREAMS_PER_CONNECTION;
         await inParallel(MALFORMED_MESSAGES_PER_RPC, rpc.streaming ? 48 : 16, async () => {
           const bytes = malformedMessage(valid, random, rpc.int64Fields);
-          const outcome = rpc.streaming ? await client.stream(rpc.path, bytes, key, 150) : await client.unary(rpc.path, bytes, key, 15_000);
+          const outcome = rpc.streaming
+            ? await streamConnection(address).stream(rpc.path, bytes, key, 150)
+            : await client.unary(rpc.path, bytes, key, 15_000);
           tally(counts, statusName(outcome.code));
           if (SERVER_FAULT_STATUSES.has(outcome.code)) faults.push(`${rpc.path} ${bytes.toString('hex').slice(0, 120)}: ${statusName(outcome.code)} ${outcome.details}`);
         });
@@ -370,6 +389,7 @@ describe('security: the built gateway and worker probed as an attacker and an SR
     } finally {
       done = true;
       await bystanders;
+      for (const connection of streamConnections) connection.close();
     }
     const total: Record<string, number> = {};
     for (const counts of Object.values(byRpc)) for (const [name, count] of Object.entries(counts)) total[name] = (total[name] ?? 0) + count;
