@@ -11,7 +11,7 @@ const SHUTDOWN_DEADLINE_MS = 5_000;
  * Clean stop on SIGINT/SIGTERM. Repeats are ignored: Ctrl-C reaches both a wrapper script and this
  * process (one process group), and the wrapper forwards it once more; the deadline bounds the wait.
  */
-function shutdownOnSignals(simulator: JtsSimulator): void {
+function shutdownOnSignals(started: Promise<JtsSimulator | undefined>): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -20,29 +20,28 @@ function shutdownOnSignals(simulator: JtsSimulator): void {
     stopping = true;
     process.stderr.write(`jts-simulator: ${signal}, shutting down\n`);
     setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
-    simulator.stop(SHUTDOWN_GRACE_MS).then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    started
+      .then((simulator) => simulator?.stop(SHUTDOWN_GRACE_MS))
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
 
-runSimulatorCli(process.argv.slice(2), {
+// The handlers are in place before the READY line can be printed: a signal right after it must stop the
+// simulator cleanly, not kill it by the default action.
+const started = runSimulatorCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   cwd: process.cwd(),
-}).then(
-  (simulator) => {
-    if (simulator !== undefined) {
-      shutdownOnSignals(simulator);
-    }
-  },
-  (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`jts-simulator: ${message}\n`);
-    process.exit(error instanceof SimulatorConfigError ? 2 : 1);
-  },
-);
+});
+shutdownOnSignals(started);
+started.catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`jts-simulator: ${message}\n`);
+  process.exit(error instanceof SimulatorConfigError ? 2 : 1);
+});

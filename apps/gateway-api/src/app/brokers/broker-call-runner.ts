@@ -20,7 +20,16 @@ export class BrokerCallRunner {
     return this.registry.require(brokerId);
   }
 
-  async run<T>(brokerId: string, operation: BrokerOperation, call: (gateway: BrokerGateway) => Promise<T>): Promise<T> {
+  /**
+   * `signal`: the caller's cancellation (a client that closed its stream). A call that fails after it is recorded
+   * as CANCELLED, not as the broker's failure.
+   */
+  async run<T>(
+    brokerId: string,
+    operation: BrokerOperation,
+    call: (gateway: BrokerGateway) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
     const gateway = this.gateway(brokerId);
     const started = process.hrtime.bigint();
     let outcome = 'ok';
@@ -29,10 +38,15 @@ export class BrokerCallRunner {
       this.offline.markOnline(brokerId);
       return result;
     } catch (error) {
-      outcome = isBrokerError(error) ? error.code : 'INTERNAL';
+      outcome = signal?.aborted ? 'CANCELLED' : isBrokerError(error) ? error.code : 'INTERNAL';
       throw error;
     } finally {
-      this.metrics.recordBrokerCall(brokerId, operation, outcome, Number(process.hrtime.bigint() - started) / 1e9);
+      this.metrics.recordBrokerCall(
+        brokerId,
+        operation,
+        outcome,
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
     }
   }
 

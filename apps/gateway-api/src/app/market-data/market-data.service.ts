@@ -175,20 +175,25 @@ export class MarketDataService {
    * `rest.return()`.
    */
   async openQuoteStream(brokerId: string, symbols: string[], signal: AbortSignal): Promise<OpenQuoteStream> {
-    return this.calls.run(brokerId, 'streamQuotes', async (gateway) => {
-      const iterator = gateway.streamQuotes(symbols, { signal })[Symbol.asyncIterator]();
-      let first: IteratorResult<Quote>;
-      try {
-        first = await iterator.next();
-      } catch (error) {
-        await iterator.return?.();
-        throw error;
-      }
-      if (first.done) {
-        throw new BrokerUnavailableError('the broker ended the quote stream before the first quote');
-      }
-      return { first: first.value, rest: iterator };
-    });
+    return this.calls.run(
+      brokerId,
+      'streamQuotes',
+      async (gateway) => {
+        const iterator = gateway.streamQuotes(symbols, { signal })[Symbol.asyncIterator]();
+        let first: IteratorResult<Quote>;
+        try {
+          first = await iterator.next();
+        } catch (error) {
+          await iterator.return?.();
+          throw error;
+        }
+        if (first.done) {
+          throw new BrokerUnavailableError('the broker ended the quote stream before the first quote');
+        }
+        return { first: first.value, rest: iterator };
+      },
+      signal,
+    );
   }
 }
 

@@ -1,7 +1,8 @@
-import { BrokerUnavailableError, InvalidArgumentError, OrderRequest, OrderSide, OrderType } from '@qts/broker-domain';
+import { InvalidArgumentError, OrderRequest, OrderSide, OrderType } from '@qts/broker-domain';
 import { brokerRefusalError } from '../fail-safe/broker-refusal-error';
 import type { RestBrokerClient, RestCall, RestOperation } from '../http/rest-call';
-import { readRest, RestReadAnswer } from '../http/rest-read';
+import { readRestPages, RestPage } from '../http/paged-rest-read';
+import type { RestReadAnswer } from '../http/rest-read';
 import type { RestResponse } from '../http/rest-response';
 import type { PlacedOrderRecord } from '../orders/placed-order-book';
 import { OrderListQuery, RestOrderAdapter, RestOrderAdapterOptions, RestOrderPayload } from '../orders/rest-order-adapter';
@@ -143,36 +144,27 @@ export class KisOrderAdapter extends RestOrderAdapter<KisDailyOrder> {
       EXCG_ID_DVSN_CD: 'KRX',
     };
     const trId = kisTrIds(this.environment).inquireDaily;
-    const orders: KisDailyOrder[] = [];
-    let call: RestCall = { operation, method: 'GET', path: KIS_INQUIRE_DAILY_CCLD_PATH, apiId: trId, payload: base };
-    for (let page = 1; ; page++) {
-      const result = await readRest(
-        this.brokerId,
-        'order inquiry',
-        () => this.client.send(call),
-        (response) => this.interpretInquiry(response),
-      );
-      orders.push(...result.orders);
-      if (!result.continuation.more) {
-        return orders;
-      }
-      if (page >= this.maxInquiryPages) {
-        throw new BrokerUnavailableError(
-          `${this.brokerId}: the KIS order inquiry has more than ${this.maxInquiryPages} pages; not read partly`,
-          { details: { brokerId: this.brokerId } },
-        );
-      }
-      const next = nextKisPage(base, result.continuation);
-      call = { ...call, payload: next.payload, continuation: next.continuation };
-    }
+    return readRestPages({
+      brokerId: this.brokerId,
+      brokerName: 'KIS',
+      what: 'order inquiry',
+      maxPages: this.maxInquiryPages,
+      first: { operation, method: 'GET', path: KIS_INQUIRE_DAILY_CCLD_PATH, apiId: trId, payload: base },
+      send: (call) => this.client.send(call),
+      parse: (response) => this.interpretInquiry(response),
+      nextCall: (call, continuation) => {
+        const next = nextKisPage(base, continuation);
+        return { ...call, payload: next.payload, continuation: next.continuation };
+      },
+    });
   }
 
   private interpretInquiry(
     response: RestResponse,
-  ): RestReadAnswer<{ orders: KisDailyOrder[]; continuation: { more: boolean; fk100: string; nk100: string } }> {
+  ): RestReadAnswer<RestPage<KisDailyOrder, { more: boolean; fk100: string; nk100: string }>> {
     const parsed = parseKisDailyOrders(response.body, response.headers);
     if (parsed.kind === 'ok') {
-      return { kind: 'ok', value: { orders: parsed.orders, continuation: parsed.continuation } };
+      return { kind: 'ok', value: { rows: parsed.orders, continuation: parsed.continuation } };
     }
     if (parsed.kind === 'rejected') {
       const code = kisRefusalCode(parsed.messageCode, parsed.message, response.status);

@@ -1,7 +1,6 @@
 import {
   Balance,
   BrokerType,
-  BrokerUnavailableError,
   Candle,
   isIntradayTimeframe,
   isSymbolCode,
@@ -15,13 +14,12 @@ import {
   Timeframe,
 } from '@qts/broker-domain';
 import { aggregateMinuteBars, BrokerBar, candlesInRange, weekdaysBetween } from '../gateway/candle-bars';
-import { readRefusalError } from '../gateway/read-refusal';
+import { BrokerHolding, positionsOfHoldings } from '../gateway/broker-holding';
 import { RestBrokerGateway, RestBrokerGatewayOptions } from '../gateway/rest-broker-gateway';
-import { asRecord, scalarText } from '../http/json-fields';
+import { InquiryEnvelope, RestInquiryConnection, RestInquiryReader } from '../gateway/rest-inquiry-reader';
+import { scalarText } from '../http/json-fields';
 import { kstDate } from '../http/kst-date';
-import type { RestBrokerClient, RestCall, RestOperation } from '../http/rest-call';
-import { readRest } from '../http/rest-read';
-import type { RestResponse } from '../http/rest-response';
+import type { RestCall, RestOperation } from '../http/rest-call';
 import { nextKisPage, readKisContinuation } from './kis-continuation';
 import type { KisDailyOrder } from './kis-daily-orders';
 import {
@@ -36,9 +34,7 @@ import {
   kisTrIds,
 } from './kis-endpoints';
 import { kisRefusalCode } from './kis-error-to-fail-safe';
-import { MalformedAnswerError } from '../gateway/malformed-answer-error';
 import {
-  KisHolding,
   parseKisBalanceTotals,
   parseKisBestPrices,
   parseKisDailyBars,
@@ -50,8 +46,9 @@ import {
 } from './kis-market-data';
 import type { KisOrderAdapter } from './kis-order-adapter';
 
-export interface KisRestBrokerGatewayOptions extends Omit<RestBrokerGatewayOptions<KisDailyOrder>, 'orders'> {
-  client: RestBrokerClient;
+export interface KisRestBrokerGatewayOptions
+  extends Omit<RestBrokerGatewayOptions<KisDailyOrder>, 'orders'>,
+    RestInquiryConnection {
   orders: KisOrderAdapter;
   /** 모의투자 (paper) server; must agree with the client and the order adapter. */
   paper: boolean;
@@ -60,12 +57,24 @@ export interface KisRestBrokerGatewayOptions extends Omit<RestBrokerGatewayOptio
    * list of a REST-connected KIS broker is configured; each entry is described by search-stock-info.
    */
   symbols?: readonly string[];
-  /** Bound on the pages of one inquiry; more fails rather than answering partly. Default 200. */
-  maxPages?: number;
 }
 
-/** KIS answers a code it does not list with this msg_cd (python-kis handles it as "not found"). */
-const KIS_SYMBOL_NOT_FOUND_CODES: ReadonlySet<string> = new Set(['APBK0656']);
+/**
+ * KIS inquiries are GETs answering rt_cd "0", or a refusal with msg_cd and msg1. A code KIS does not list is
+ * refused with APBK0656 (python-kis handles it as "not found").
+ */
+const KIS_INQUIRY_ENVELOPE: InquiryEnvelope = {
+  brokerName: 'KIS',
+  method: 'GET',
+  resultField: 'rt_cd',
+  messageField: 'msg1',
+  refusalOf(record, _resultCode, message, httpStatus) {
+    const brokerCode = (scalarText(record['msg_cd']) ?? '').trim();
+    return { brokerCode, failSafe: kisRefusalCode(brokerCode, message, httpStatus) };
+  },
+  symbolNotFoundCodes: new Set(['APBK0656']),
+};
+
 /** search-stock-info, inquire-balance: product type of stocks, ETFs, ETNs. */
 const STOCK_PRODUCT_TYPE = '300';
 /** J: KRX (FID_COND_MRKT_DIV_CODE). */
@@ -87,18 +96,16 @@ export const KIS_BUYING_POWER_REFERENCE_SYMBOL = '005930';
  */
 export class KisRestBrokerGateway extends RestBrokerGateway<KisDailyOrder> {
   readonly brokerType = BrokerType.KIS;
-  private readonly client: RestBrokerClient;
+  private readonly inquiries: RestInquiryReader;
   private readonly kisOrders: KisOrderAdapter;
   private readonly paper: boolean;
   private readonly configuredSymbols: readonly string[] | undefined;
-  private readonly maxPages: number;
 
   constructor(options: KisRestBrokerGatewayOptions) {
     super(options);
-    this.client = options.client;
+    this.inquiries = new RestInquiryReader({ ...options, envelope: KIS_INQUIRY_ENVELOPE });
     this.kisOrders = options.orders;
     this.paper = options.paper;
-    this.maxPages = options.maxPages ?? 200;
     if (options.symbols !== undefined) {
       for (const [index, code] of options.symbols.entries()) {
         if (!isSymbolCode(code)) {
@@ -119,7 +126,7 @@ export class KisRestBrokerGateway extends RestBrokerGateway<KisDailyOrder> {
     }
     const symbols: StockSymbol[] = [];
     for (const code of this.configuredSymbols) {
-      const symbol = await this.read(
+      const symbol = await this.inquiries.read(
         { operation: 'getSymbols', path: KIS_SEARCH_STOCK_INFO_PATH, apiId: KIS_QUOTATION_TR_IDS.STOCK_INFO, payload: { PRDT_TYPE_CD: STOCK_PRODUCT_TYPE, PDNO: code } },
         `description of ${code}`,
         (record) => parseKisStockInfo(record, code),
@@ -135,24 +142,20 @@ export class KisRestBrokerGateway extends RestBrokerGateway<KisDailyOrder> {
     return symbols;
   }
 
-  protected async fetchQuote(symbol: string, signal?: AbortSignal): Promise<Quote> {
+  protected fetchQuote(symbol: string, signal?: AbortSignal): Promise<Quote> {
     const query = { FID_COND_MRKT_DIV_CODE: KRX_MARKET, FID_INPUT_ISCD: symbol };
-    const snapshot = await this.read(
-      { operation: 'getQuote', path: KIS_INQUIRE_PRICE_PATH, apiId: KIS_QUOTATION_TR_IDS.PRICE, payload: query, signal },
-      `price of ${symbol}`,
-      parseKisPrice,
+    return this.inquiries.readQuote(
       symbol,
+      {
+        call: { operation: 'getQuote', path: KIS_INQUIRE_PRICE_PATH, apiId: KIS_QUOTATION_TR_IDS.PRICE, payload: query, signal },
+        parse: parseKisPrice,
+      },
+      {
+        call: { operation: 'getQuote', path: KIS_INQUIRE_ASKING_PRICE_PATH, apiId: KIS_QUOTATION_TR_IDS.ASKING_PRICE, payload: query, signal },
+        parse: parseKisBestPrices,
+      },
+      this.clock,
     );
-    if (snapshot === undefined) {
-      throw new SymbolNotFoundError(`symbol '${symbol}' is not listed at KIS`, { details: { brokerId: this.brokerId, symbol } });
-    }
-    const book = await this.read(
-      { operation: 'getQuote', path: KIS_INQUIRE_ASKING_PRICE_PATH, apiId: KIS_QUOTATION_TR_IDS.ASKING_PRICE, payload: query, signal },
-      `order book of ${symbol}`,
-      parseKisBestPrices,
-      symbol,
-    );
-    return new Quote({ symbol, ...snapshot, ...book, timestamp: this.clock() });
   }
 
   protected async fetchCandles(symbol: string, timeframe: Timeframe, start: Date, end: Date): Promise<Candle[]> {
@@ -169,7 +172,7 @@ export class KisRestBrokerGateway extends RestBrokerGateway<KisDailyOrder> {
 
   protected async fetchBalance(accountId: string): Promise<Balance> {
     const { totals } = await this.balancePages();
-    const orderable = await this.read(
+    const orderable = await this.inquiries.read(
       {
         operation: 'getBalance',
         path: KIS_INQUIRE_PSBL_ORDER_PATH,
@@ -196,22 +199,12 @@ export class KisRestBrokerGateway extends RestBrokerGateway<KisDailyOrder> {
 
   protected async fetchPositions(accountId: string): Promise<Position[]> {
     const { holdings } = await this.balancePages('getPositions');
-    return holdings.map(
-      (holding) =>
-        new Position({
-          accountId,
-          symbol: holding.symbol,
-          symbolName: holding.name,
-          quantity: holding.quantity,
-          avgPrice: holding.avgPrice,
-          currentPrice: holding.currentPrice,
-        }),
-    );
+    return positionsOfHoldings(accountId, holdings);
   }
 
   /** inquire-balance, every page (tr_cont F/M: more; CTX_AREA_FK100 / NK100 carry on). */
   private async balancePages(operation: RestOperation = 'getBalance'): Promise<{
-    holdings: KisHolding[];
+    holdings: BrokerHolding[];
     totals: ReturnType<typeof parseKisBalanceTotals>;
   }> {
     const query: Record<string, string> = {
@@ -226,10 +219,10 @@ export class KisRestBrokerGateway extends RestBrokerGateway<KisDailyOrder> {
       CTX_AREA_FK100: '',
       CTX_AREA_NK100: '',
     };
-    const holdings: KisHolding[] = [];
+    const holdings: BrokerHolding[] = [];
     let call: Omit<RestCall, 'method'> = { operation, path: KIS_INQUIRE_BALANCE_PATH, apiId: kisTrIds({ paper: this.paper }).balance, payload: query };
     for (let page = 1; ; page++) {
-      const result = await this.read(call, 'balance', (record, response) => ({
+      const result = await this.inquiries.read(call, 'balance', (record, response) => ({
         holdings: parseKisHoldings(record),
         totals: parseKisBalanceTotals(record),
         continuation: readKisContinuation(record, response.headers),
@@ -238,7 +231,7 @@ export class KisRestBrokerGateway extends RestBrokerGateway<KisDailyOrder> {
       if (!result.continuation.more) {
         return { holdings, totals: result.totals };
       }
-      this.requirePageBudget(page, 'balance');
+      this.inquiries.requirePageBudget(page, 'balance');
       const next = nextKisPage(query, result.continuation);
       call = { ...call, payload: next.payload, continuation: next.continuation };
     }
@@ -250,7 +243,7 @@ export class KisRestBrokerGateway extends RestBrokerGateway<KisDailyOrder> {
     let to = kstDate(end);
     const bars: BrokerBar[] = [];
     for (let page = 1; ; page++) {
-      const result = await this.read(
+      const result = await this.inquiries.read(
         {
           operation: 'getCandles',
           path: KIS_DAILY_CHART_PATH,
@@ -273,7 +266,7 @@ export class KisRestBrokerGateway extends RestBrokerGateway<KisDailyOrder> {
       if (oldest === undefined || result.dates.length < DAILY_ROWS_PER_CALL || oldest <= from) {
         return bars;
       }
-      this.requirePageBudget(page, `bars of ${symbol}`);
+      this.inquiries.requirePageBudget(page, `bars of ${symbol}`);
       to = dayBefore(oldest);
     }
   }
@@ -284,7 +277,7 @@ export class KisRestBrokerGateway extends RestBrokerGateway<KisDailyOrder> {
     let hour = day === endDay ? kstTimeOf(end) : '153000';
     const bars: BrokerBar[] = [];
     for (let page = 1; ; page++) {
-      const result = await this.read(
+      const result = await this.inquiries.read(
         {
           operation: 'getCandles',
           path: KIS_MINUTE_CHART_PATH,
@@ -314,7 +307,7 @@ export class KisRestBrokerGateway extends RestBrokerGateway<KisDailyOrder> {
       ) {
         return bars;
       }
-      this.requirePageBudget(page, `minute bars of ${symbol}`);
+      this.inquiries.requirePageBudget(page, `minute bars of ${symbol}`);
       hour = minuteBefore(earliest.slice(8));
     }
   }
@@ -322,59 +315,6 @@ export class KisRestBrokerGateway extends RestBrokerGateway<KisDailyOrder> {
   private accountFields(): { CANO: string; ACNT_PRDT_CD: string } {
     const { cano, acntPrdtCd } = this.kisOrders.kisAccount;
     return { CANO: cano, ACNT_PRDT_CD: acntPrdtCd };
-  }
-
-  private requirePageBudget(page: number, what: string): void {
-    if (page >= this.maxPages) {
-      throw new BrokerUnavailableError(`${this.brokerId}: the KIS answer for ${what} has more than ${this.maxPages} pages`, {
-        details: { brokerId: this.brokerId },
-      });
-    }
-  }
-
-  /** One KIS inquiry: rt_cd "0" is read by `parse`; a refusal becomes the domain error of a read. */
-  private read<T>(
-    call: Omit<RestCall, 'method'>,
-    what: string,
-    parse: (record: Record<string, unknown>, response: RestResponse) => T,
-    symbol?: string,
-  ): Promise<T> {
-    return readRest(
-      this.brokerId,
-      what,
-      () => this.client.send({ ...call, method: 'GET' }),
-      (response) => {
-        const record = asRecord(response.body);
-        const rtCd = scalarText(record?.['rt_cd'])?.trim();
-        if (record === undefined || rtCd === undefined || rtCd === '') {
-          return { kind: 'unreadable', reason: record === undefined ? 'body is not a JSON object' : 'rt_cd missing' };
-        }
-        if (rtCd !== '0') {
-          const brokerCode = (scalarText(record['msg_cd']) ?? '').trim();
-          const message = (scalarText(record['msg1']) ?? '').trim();
-          return {
-            kind: 'refused',
-            error: readRefusalError({
-              brokerId: this.brokerId,
-              brokerName: 'KIS',
-              brokerCode,
-              message,
-              failSafe: kisRefusalCode(brokerCode, message, response.status),
-              symbolNotFound: KIS_SYMBOL_NOT_FOUND_CODES.has(brokerCode),
-              ...(symbol === undefined ? {} : { symbol }),
-            }),
-          };
-        }
-        try {
-          return { kind: 'ok', value: parse(record, response) };
-        } catch (error) {
-          if (error instanceof MalformedAnswerError) {
-            return { kind: 'unreadable', reason: error.message };
-          }
-          throw error;
-        }
-      },
-    );
   }
 }
 

@@ -1,28 +1,22 @@
-import {
-  AuthenticationError,
-  BrokerTimeoutError,
-  BrokerUnavailableError,
-  RateLimitExceededError,
-} from '@qts/broker-domain';
-import type { SecretText } from '../credentials/secret-text';
+import { AuthenticationError, BrokerUnavailableError, RateLimitExceededError } from '@qts/broker-domain';
 import { asRecord, scalarText } from '../http/json-fields';
-import { isRestTransportError } from '../http/rest-transport-error';
-import { FetchFunction, sendJsonRequest } from '../http/send-json-request';
+import { TokenEndpoint, TokenEndpointOptions, TokenRequestForm } from '../tokens/token-endpoint';
 import type { IssuedAccessToken, TokenIssuer } from '../tokens/token-issuer';
 import { KIS_TOKEN_PATH } from './kis-endpoints';
 
-export interface KisTokenIssuerOptions {
-  brokerId: string;
-  baseUrl: string;
-  appKey: SecretText;
-  appSecret: SecretText;
-  timeoutMs?: number;
-  fetch?: FetchFunction;
+export interface KisTokenIssuerOptions extends TokenEndpointOptions {
   now?: () => number;
 }
 
 /** KIS answers a second issuance within a minute with this error_code (HTTP 403). */
 export const KIS_TOKEN_ISSUANCE_LIMIT_CODE = 'EGW00133';
+
+const KIS_TOKEN_FORM: TokenRequestForm = {
+  brokerName: 'KIS',
+  path: KIS_TOKEN_PATH,
+  contentType: 'application/json; charset=utf-8',
+  secretField: 'appsecret',
+};
 
 /**
  * POST /oauth2/tokenP with { grant_type: client_credentials, appkey, appsecret }. KIS answers
@@ -32,34 +26,17 @@ export const KIS_TOKEN_ISSUANCE_LIMIT_CODE = 'EGW00133';
  * examples_llm/auth/auth_token/auth_token.py, examples_user/kis_auth.py, README "토큰 재발급 - 1분당 1회")
  */
 export class KisTokenIssuer implements TokenIssuer {
-  private readonly baseUrl: string;
-  private readonly fetchFn: FetchFunction;
+  private readonly endpoint: TokenEndpoint;
   private readonly now: () => number;
 
   constructor(private readonly options: KisTokenIssuerOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
+    this.endpoint = new TokenEndpoint(options, KIS_TOKEN_FORM);
     this.now = options.now ?? Date.now;
   }
 
   async issue(): Promise<IssuedAccessToken> {
     const { brokerId } = this.options;
-    let response;
-    try {
-      response = await sendJsonRequest(this.fetchFn, {
-        method: 'POST',
-        url: `${this.baseUrl}${KIS_TOKEN_PATH}`,
-        headers: { 'content-type': 'application/json; charset=utf-8' },
-        body: {
-          grant_type: 'client_credentials',
-          appkey: this.options.appKey.reveal(),
-          appsecret: this.options.appSecret.reveal(),
-        },
-        timeoutMs: this.options.timeoutMs ?? 10_000,
-      });
-    } catch (error) {
-      throw tokenTransportFailure(error, brokerId, 'KIS');
-    }
+    const response = await this.endpoint.requestToken();
     const body = asRecord(response.body);
     const token = scalarText(body?.['access_token']);
     if (response.status === 200 && token !== undefined && token !== '') {
@@ -96,18 +73,4 @@ export class KisTokenIssuer implements TokenIssuer {
     const seconds = Number(scalarText(body['expires_in']));
     return this.now() + (Number.isFinite(seconds) && seconds > 0 ? seconds * 1_000 : 0);
   }
-}
-
-/** A token request that failed below HTTP: nothing depends on it, so a plain unavailable/timeout error. */
-export function tokenTransportFailure(error: unknown, brokerId: string, brokerName: string): Error {
-  if (isRestTransportError(error) && error.kind === 'timeout') {
-    return new BrokerTimeoutError(`${brokerId}: ${brokerName} token issuance timed out`, {
-      details: { brokerId },
-      cause: error,
-    });
-  }
-  return new BrokerUnavailableError(
-    `${brokerId}: ${brokerName} token endpoint unreachable (${error instanceof Error ? error.message : String(error)})`,
-    { details: { brokerId }, cause: error },
-  );
 }

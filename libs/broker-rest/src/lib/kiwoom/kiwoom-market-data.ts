@@ -1,51 +1,34 @@
 import { Decimal, isSymbolCode, Market, StockSymbol } from '@qts/broker-domain';
 import type { BrokerBar } from '../gateway/candle-bars';
-import { sessionOpenOfDate, weekOpenOfDate } from '../gateway/candle-bars';
-import { countField, listField, priceField, scalarText, signedDecimalField } from '../http/json-fields';
-import { kstDateTime } from '../http/kst-date';
+import { BarFields, periodBarStart, readBarRow } from '../gateway/bar-rows';
+import { BrokerHolding, HoldingFields, readHoldingRows } from '../gateway/broker-holding';
 import { MalformedAnswerError } from '../gateway/malformed-answer-error';
+import { BestPrices, PriceSnapshot, PriceSnapshotFields, readBestPrices, readPriceSnapshot } from '../gateway/price-snapshot';
+import { requiredField, requiredList, requiredSignedDecimal } from '../gateway/required-answer-fields';
+import { countField, scalarText } from '../http/json-fields';
+import { kstDateTime } from '../http/kst-date';
 
 // Field names as in Kiwoom-Securities/Kiwoom-REST-API examples/국내주식/<category>/<api>.py (COLUMNS and
 // TABLE_KEYS of each sample). Kiwoom writes prices with a direction sign ("+70100", "-69800"): prices are
 // read without it, changes keep it.
 
-function rows(record: Record<string, unknown>, field: string): Record<string, unknown>[] {
-  const found = listField(record, field);
-  if (found === undefined) {
-    throw new MalformedAnswerError(`${field} is not a list`);
-  }
-  return found;
-}
-
-function price(record: Record<string, unknown>, field: string): Decimal {
-  const value = priceField(record[field]);
-  if (value === undefined) {
-    throw new MalformedAnswerError(`${field} is not a price`);
-  }
-  return value;
+/** A count without the direction sign Kiwoom may put before it. */
+function directionlessCount(value: unknown): number | undefined {
+  return countField(scalarText(value)?.trim().replace(/^[+-]/, ''));
 }
 
 function count(record: Record<string, unknown>, field: string): number {
-  const text = scalarText(record[field])?.trim().replace(/^[+-]/, '');
-  const value = countField(text);
-  if (value === undefined) {
-    throw new MalformedAnswerError(`${field} is not a count`);
-  }
-  return value;
+  return requiredField(directionlessCount(record[field]), field, 'a count');
 }
 
 function amount(record: Record<string, unknown>, field: string): Decimal {
-  const value = signedDecimalField(record[field]);
-  if (value === undefined) {
-    throw new MalformedAnswerError(`${field} is not an amount`);
-  }
-  return value;
+  return requiredSignedDecimal(record, field, 'an amount');
 }
 
 /** ka10099 (종목정보 리스트) list: code, name, marketName, upName (sector). Codes other than KRX short codes are skipped. */
 export function parseKiwoomSymbolList(record: Record<string, unknown>, market: Market): StockSymbol[] {
   const symbols: StockSymbol[] = [];
-  for (const row of rows(record, 'list')) {
+  for (const row of requiredList(record, 'list')) {
     const code = (scalarText(row['code']) ?? '').trim();
     const name = (scalarText(row['name']) ?? '').trim();
     if (!isSymbolCode(code) || name === '') {
@@ -58,38 +41,29 @@ export function parseKiwoomSymbolList(record: Record<string, unknown>, market: M
 }
 
 /** ka10001 (주식기본정보요청): cur_prc, pred_pre, flu_rt, open_pric, high_pric, low_pric, base_pric, trde_qty. */
-export function parseKiwoomStockInfo(record: Record<string, unknown>):
-  | { price: Decimal; change: Decimal; changeRate: Decimal; open?: Decimal; high?: Decimal; low?: Decimal; previousClose?: Decimal; volume: number }
-  | undefined {
-  const last = priceField(record['cur_prc']);
-  if (last === undefined || last.isZero()) {
-    return undefined;
-  }
-  const optional = (field: string) => {
-    const value = priceField(record[field]);
-    return value === undefined || value.isZero() ? undefined : value;
-  };
-  return {
-    price: last,
-    change: amount(record, 'pred_pre'),
-    changeRate: amount(record, 'flu_rt'),
-    open: optional('open_pric'),
-    high: optional('high_pric'),
-    low: optional('low_pric'),
-    previousClose: optional('base_pric'),
-    volume: count(record, 'trde_qty'),
-  };
+const KIWOOM_PRICE_FIELDS: PriceSnapshotFields = {
+  price: 'cur_prc',
+  change: 'pred_pre',
+  changeRate: 'flu_rt',
+  open: 'open_pric',
+  high: 'high_pric',
+  low: 'low_pric',
+  previousClose: 'base_pric',
+  volume: 'trde_qty',
+};
+
+export function parseKiwoomStockInfo(record: Record<string, unknown>): PriceSnapshot | undefined {
+  return readPriceSnapshot(record, KIWOOM_PRICE_FIELDS, count, 'an amount');
 }
 
 /** ka10004 (주식호가요청): sel_fpr_bid / buy_fpr_bid (best ask / bid) and sel_fpr_req / buy_fpr_req (sizes). */
-export function parseKiwoomBestPrices(record: Record<string, unknown>): { bid: Decimal; ask: Decimal; bidSize: number; askSize: number } {
-  return {
-    bid: priceField(record['buy_fpr_bid']) ?? new Decimal(0),
-    ask: priceField(record['sel_fpr_bid']) ?? new Decimal(0),
-    bidSize: countField(scalarText(record['buy_fpr_req'])?.trim().replace(/^[+-]/, '')) ?? 0,
-    askSize: countField(scalarText(record['sel_fpr_req'])?.trim().replace(/^[+-]/, '')) ?? 0,
-  };
+export function parseKiwoomBestPrices(record: Record<string, unknown>): BestPrices {
+  const fields = { bid: 'buy_fpr_bid', ask: 'sel_fpr_bid', bidSize: 'buy_fpr_req', askSize: 'sel_fpr_req' };
+  return readBestPrices(record, fields, directionlessCount);
 }
+
+/** The chart rows of ka10080, ka10081 and ka10082: OHLC with cur_prc as the close, trde_qty. */
+const KIWOOM_BAR_FIELDS: BarFields = { open: 'open_pric', high: 'high_pric', low: 'low_pric', close: 'cur_prc', volume: 'trde_qty' };
 
 /**
  * ka10081 (stk_dt_pole_chart_qry) and ka10082 (stk_stk_pole_chart_qry), newest first: dt, open_pric,
@@ -98,24 +72,13 @@ export function parseKiwoomBestPrices(record: Record<string, unknown>): { bid: D
 export function parseKiwoomPeriodBars(record: Record<string, unknown>, weekly: boolean): { bars: BrokerBar[]; oldest?: string } {
   const bars: BrokerBar[] = [];
   let oldest: string | undefined;
-  for (const row of rows(record, weekly ? 'stk_stk_pole_chart_qry' : 'stk_dt_pole_chart_qry')) {
-    const date = (scalarText(row['dt']) ?? '').trim();
-    if (date === '') {
+  for (const row of requiredList(record, weekly ? 'stk_stk_pole_chart_qry' : 'stk_dt_pole_chart_qry')) {
+    const start = periodBarStart(row, 'dt', weekly);
+    if (start === undefined) {
       continue;
     }
-    const startMs = weekly ? weekOpenOfDate(date) : sessionOpenOfDate(date);
-    if (startMs === undefined) {
-      throw new MalformedAnswerError(`dt '${date}' is not a date`);
-    }
-    oldest = oldest === undefined || date < oldest ? date : oldest;
-    bars.push({
-      startMs,
-      open: price(row, 'open_pric'),
-      high: price(row, 'high_pric'),
-      low: price(row, 'low_pric'),
-      close: price(row, 'cur_prc'),
-      volume: count(row, 'trde_qty'),
-    });
+    oldest = oldest === undefined || start.date < oldest ? start.date : oldest;
+    bars.push(readBarRow(row, start.startMs, KIWOOM_BAR_FIELDS, count));
   }
   return { bars, ...(oldest === undefined ? {} : { oldest }) };
 }
@@ -124,7 +87,7 @@ export function parseKiwoomPeriodBars(record: Record<string, unknown>, weekly: b
 export function parseKiwoomMinuteBars(record: Record<string, unknown>): { bars: BrokerBar[]; oldestMs?: number } {
   const bars: BrokerBar[] = [];
   let oldestMs: number | undefined;
-  for (const row of rows(record, 'stk_min_pole_chart_qry')) {
+  for (const row of requiredList(record, 'stk_min_pole_chart_qry')) {
     const stamp = (scalarText(row['cntr_tm']) ?? '').trim();
     if (stamp === '') {
       continue;
@@ -134,14 +97,7 @@ export function parseKiwoomMinuteBars(record: Record<string, unknown>): { bars: 
       throw new MalformedAnswerError(`cntr_tm '${stamp}' is not a time`);
     }
     oldestMs = oldestMs === undefined || start.getTime() < oldestMs ? start.getTime() : oldestMs;
-    bars.push({
-      startMs: start.getTime(),
-      open: price(row, 'open_pric'),
-      high: price(row, 'high_pric'),
-      low: price(row, 'low_pric'),
-      close: price(row, 'cur_prc'),
-      volume: count(row, 'trde_qty'),
-    });
+    bars.push(readBarRow(row, start.getTime(), KIWOOM_BAR_FIELDS, count));
   }
   return { bars, ...(oldestMs === undefined ? {} : { oldestMs }) };
 }
@@ -151,33 +107,21 @@ export function parseKiwoomDeposit(record: Record<string, unknown>): { deposit: 
   return { deposit: amount(record, 'entr'), orderable: amount(record, 'ord_alow_amt') };
 }
 
-export interface KiwoomHolding {
-  symbol: string;
-  name: string;
-  quantity: number;
-  avgPrice: Decimal;
-  currentPrice: Decimal;
-}
+const KIWOOM_HOLDING_FIELDS: HoldingFields = {
+  symbol: 'stk_cd',
+  name: 'stk_nm',
+  quantity: 'rmnd_qty',
+  avgPrice: 'pur_pric',
+  currentPrice: 'cur_prc',
+};
 
 /**
  * kt00018 (계좌평가잔고내역요청): prsm_dpst_aset_amt (estimated deposit assets: cash plus holdings) and the
  * holdings acnt_evlt_remn_indv_tot (stk_cd with an 'A' prefix, stk_nm, rmnd_qty, pur_pric, cur_prc).
  */
-export function parseKiwoomAccountBalance(record: Record<string, unknown>): { totalAssets: Decimal; holdings: KiwoomHolding[] } {
-  const holdings: KiwoomHolding[] = [];
-  for (const row of rows(record, 'acnt_evlt_remn_indv_tot')) {
-    const quantity = countField(scalarText(row['rmnd_qty'])?.trim()) ?? 0;
-    const symbol = (scalarText(row['stk_cd']) ?? '').trim().replace(/^A(?=[0-9A-Z]{6}$)/, '');
-    if (quantity === 0 || symbol === '') {
-      continue;
-    }
-    holdings.push({
-      symbol,
-      name: (scalarText(row['stk_nm']) ?? symbol).trim() || symbol,
-      quantity,
-      avgPrice: priceField(row['pur_pric']) ?? new Decimal(0),
-      currentPrice: price(row, 'cur_prc'),
-    });
-  }
+export function parseKiwoomAccountBalance(record: Record<string, unknown>): { totalAssets: Decimal; holdings: BrokerHolding[] } {
+  const holdings = readHoldingRows(requiredList(record, 'acnt_evlt_remn_indv_tot'), KIWOOM_HOLDING_FIELDS, (code) =>
+    code.replace(/^A(?=[0-9A-Z]{6}$)/, ''),
+  );
   return { totalAssets: amount(record, 'prsm_dpst_aset_amt'), holdings };
 }

@@ -1,7 +1,8 @@
-import { BrokerUnavailableError, OrderRequest, OrderSide } from '@qts/broker-domain';
+import { OrderRequest, OrderSide } from '@qts/broker-domain';
 import { brokerRefusalError } from '../fail-safe/broker-refusal-error';
 import type { RestBrokerClient, RestCall, RestOperation } from '../http/rest-call';
-import { readRest, RestReadAnswer } from '../http/rest-read';
+import { readRestPages, RestPage } from '../http/paged-rest-read';
+import type { RestReadAnswer } from '../http/rest-read';
 import type { RestResponse } from '../http/rest-response';
 import { OrderListQuery, RestOrderAdapter, RestOrderAdapterOptions, RestOrderPayload } from '../orders/rest-order-adapter';
 import type { RestOrderAnswer } from '../orders/rest-order-submission';
@@ -100,42 +101,25 @@ export class KiwoomOrderAdapter extends RestOrderAdapter<KiwoomOrderDetail> {
       fr_ord_no: query.orderNo ?? '',
       dmst_stex_tp: '%',
     };
-    const orders: KiwoomOrderDetail[] = [];
-    let call: RestCall = {
-      operation,
-      method: 'POST',
-      path: KIWOOM_ACCOUNT_PATH,
-      apiId: KIWOOM_API_IDS.ORDER_DETAILS,
-      payload: body,
-    };
-    for (let page = 1; ; page++) {
-      const result = await readRest(
-        this.brokerId,
-        'order inquiry',
-        () => this.client.send(call),
-        (response) => this.interpretInquiry(response, day),
-      );
-      orders.push(...result.orders);
-      if (!result.continuation.more) {
-        return orders;
-      }
-      if (page >= this.maxInquiryPages) {
-        throw new BrokerUnavailableError(
-          `${this.brokerId}: the Kiwoom order inquiry has more than ${this.maxInquiryPages} pages; not read partly`,
-          { details: { brokerId: this.brokerId } },
-        );
-      }
-      call = { ...call, continuation: nextKiwoomPageHeaders(result.continuation) };
-    }
+    return readRestPages({
+      brokerId: this.brokerId,
+      brokerName: 'Kiwoom',
+      what: 'order inquiry',
+      maxPages: this.maxInquiryPages,
+      first: { operation, method: 'POST', path: KIWOOM_ACCOUNT_PATH, apiId: KIWOOM_API_IDS.ORDER_DETAILS, payload: body },
+      send: (call) => this.client.send(call),
+      parse: (response) => this.interpretInquiry(response, day),
+      nextCall: (call, continuation) => ({ ...call, continuation: nextKiwoomPageHeaders(continuation) }),
+    });
   }
 
   private interpretInquiry(
     response: RestResponse,
     day: string,
-  ): RestReadAnswer<{ orders: KiwoomOrderDetail[]; continuation: KiwoomContinuation }> {
+  ): RestReadAnswer<RestPage<KiwoomOrderDetail, KiwoomContinuation>> {
     const parsed = parseKiwoomOrderDetails(response.body, day, response.headers);
     if (parsed.kind === 'ok') {
-      return { kind: 'ok', value: { orders: parsed.orders, continuation: parsed.continuation } };
+      return { kind: 'ok', value: { rows: parsed.orders, continuation: parsed.continuation } };
     }
     if (parsed.kind === 'rejected') {
       const code = kiwoomRefusalCode(parsed.returnCode, parsed.message, response.status);

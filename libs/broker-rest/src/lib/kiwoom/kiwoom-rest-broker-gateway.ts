@@ -1,26 +1,21 @@
 import {
   Balance,
   BrokerType,
-  BrokerUnavailableError,
   Candle,
   isIntradayTimeframe,
   Market,
   Position,
   Quote,
   StockSymbol,
-  SymbolNotFoundError,
   Timeframe,
 } from '@qts/broker-domain';
 import type { BrokerBar } from '../gateway/candle-bars';
 import { candlesInRange } from '../gateway/candle-bars';
-import { MalformedAnswerError } from '../gateway/malformed-answer-error';
-import { readRefusalError } from '../gateway/read-refusal';
+import { BrokerHolding, positionsOfHoldings } from '../gateway/broker-holding';
 import { RestBrokerGateway, RestBrokerGatewayOptions } from '../gateway/rest-broker-gateway';
-import { asRecord, scalarText } from '../http/json-fields';
+import { InquiryEnvelope, RestInquiryConnection, RestInquiryReader } from '../gateway/rest-inquiry-reader';
 import { kstDate } from '../http/kst-date';
-import type { RestBrokerClient, RestCall, RestOperation } from '../http/rest-call';
-import { readRest } from '../http/rest-read';
-import type { RestResponse } from '../http/rest-response';
+import type { RestCall, RestOperation } from '../http/rest-call';
 import { KiwoomContinuation, nextKiwoomPageHeaders, readKiwoomContinuation } from './kiwoom-continuation';
 import {
   KIWOOM_ACCOUNT_PATH,
@@ -31,7 +26,6 @@ import {
 } from './kiwoom-endpoints';
 import { kiwoomMessageCode, kiwoomRefusalCode } from './kiwoom-error-to-fail-safe';
 import {
-  KiwoomHolding,
   parseKiwoomAccountBalance,
   parseKiwoomBestPrices,
   parseKiwoomDeposit,
@@ -43,15 +37,31 @@ import {
 import type { KiwoomOrderAdapter } from './kiwoom-order-adapter';
 import type { KiwoomOrderDetail } from './kiwoom-order-details';
 
-export interface KiwoomRestBrokerGatewayOptions extends Omit<RestBrokerGatewayOptions<KiwoomOrderDetail>, 'orders'> {
-  client: RestBrokerClient;
+export interface KiwoomRestBrokerGatewayOptions
+  extends Omit<RestBrokerGatewayOptions<KiwoomOrderDetail>, 'orders'>,
+    RestInquiryConnection {
   orders: KiwoomOrderAdapter;
-  /** Bound on the pages of one inquiry; more fails rather than answering partly. Default 200. */
-  maxPages?: number;
 }
 
-/** Kiwoom's message codes for an unknown market or symbol (kiwoom/core/errors.py SYMBOL_NOT_FOUND_CODES). */
-const KIWOOM_SYMBOL_NOT_FOUND_CODES: ReadonlySet<string> = new Set(['1901', '1902']);
+/**
+ * Kiwoom inquiries are POSTs answering return_code 0, or a refusal whose return_msg carries a bracketed message
+ * code ("[1902:...]"); 1901 and 1902 mean an unknown market or symbol (kiwoom/core/errors.py
+ * SYMBOL_NOT_FOUND_CODES).
+ */
+const KIWOOM_INQUIRY_ENVELOPE: InquiryEnvelope = {
+  brokerName: 'Kiwoom',
+  method: 'POST',
+  resultField: 'return_code',
+  messageField: 'return_msg',
+  refusalOf(_record, resultCode, message, httpStatus) {
+    return {
+      brokerCode: kiwoomMessageCode(message) ?? resultCode,
+      failSafe: kiwoomRefusalCode(resultCode, message, httpStatus),
+    };
+  },
+  symbolNotFoundCodes: new Set(['1901', '1902']),
+};
+
 /** ka10099 mrkt_tp of the markets the platform trades. */
 const MARKETS: ReadonlyArray<[string, Market]> = [
   ['0', Market.KOSPI],
@@ -68,13 +78,11 @@ const TIC_SCOPE: Readonly<Record<string, string>> = { '1m': '1', '5m': '5', '15m
  */
 export class KiwoomRestBrokerGateway extends RestBrokerGateway<KiwoomOrderDetail> {
   readonly brokerType = BrokerType.KIWOOM;
-  private readonly client: RestBrokerClient;
-  private readonly maxPages: number;
+  private readonly inquiries: RestInquiryReader;
 
   constructor(options: KiwoomRestBrokerGatewayOptions) {
     super(options);
-    this.client = options.client;
-    this.maxPages = options.maxPages ?? 200;
+    this.inquiries = new RestInquiryReader({ ...options, envelope: KIWOOM_INQUIRY_ENVELOPE });
   }
 
   protected async fetchSymbols(): Promise<StockSymbol[]> {
@@ -93,23 +101,20 @@ export class KiwoomRestBrokerGateway extends RestBrokerGateway<KiwoomOrderDetail
     return symbols;
   }
 
-  protected async fetchQuote(symbol: string, signal?: AbortSignal): Promise<Quote> {
-    const snapshot = await this.read(
-      { operation: 'getQuote', path: KIWOOM_STOCK_INFO_PATH, apiId: KIWOOM_API_IDS.STOCK_INFO, payload: { stk_cd: symbol }, signal },
-      `price of ${symbol}`,
-      parseKiwoomStockInfo,
+  protected fetchQuote(symbol: string, signal?: AbortSignal): Promise<Quote> {
+    const payload = { stk_cd: symbol };
+    return this.inquiries.readQuote(
       symbol,
+      {
+        call: { operation: 'getQuote', path: KIWOOM_STOCK_INFO_PATH, apiId: KIWOOM_API_IDS.STOCK_INFO, payload, signal },
+        parse: parseKiwoomStockInfo,
+      },
+      {
+        call: { operation: 'getQuote', path: KIWOOM_MARKET_CONDITION_PATH, apiId: KIWOOM_API_IDS.ORDER_BOOK, payload, signal },
+        parse: parseKiwoomBestPrices,
+      },
+      this.clock,
     );
-    if (snapshot === undefined) {
-      throw new SymbolNotFoundError(`symbol '${symbol}' is not listed at Kiwoom`, { details: { brokerId: this.brokerId, symbol } });
-    }
-    const book = await this.read(
-      { operation: 'getQuote', path: KIWOOM_MARKET_CONDITION_PATH, apiId: KIWOOM_API_IDS.ORDER_BOOK, payload: { stk_cd: symbol }, signal },
-      `order book of ${symbol}`,
-      parseKiwoomBestPrices,
-      symbol,
-    );
-    return new Quote({ symbol, ...snapshot, ...book, timestamp: this.clock() });
   }
 
   protected async fetchCandles(symbol: string, timeframe: Timeframe, start: Date, end: Date): Promise<Candle[]> {
@@ -153,7 +158,7 @@ export class KiwoomRestBrokerGateway extends RestBrokerGateway<KiwoomOrderDetail
   }
 
   protected async fetchBalance(accountId: string): Promise<Balance> {
-    const deposit = await this.read(
+    const deposit = await this.inquiries.read(
       { operation: 'getBalance', path: KIWOOM_ACCOUNT_PATH, apiId: KIWOOM_API_IDS.DEPOSIT, payload: { qry_tp: '3' } },
       'deposit',
       parseKiwoomDeposit,
@@ -164,22 +169,12 @@ export class KiwoomRestBrokerGateway extends RestBrokerGateway<KiwoomOrderDetail
 
   protected async fetchPositions(accountId: string): Promise<Position[]> {
     const { holdings } = await this.accountBalance('getPositions');
-    return holdings.map(
-      (holding) =>
-        new Position({
-          accountId,
-          symbol: holding.symbol,
-          symbolName: holding.name,
-          quantity: holding.quantity,
-          avgPrice: holding.avgPrice,
-          currentPrice: holding.currentPrice,
-        }),
-    );
+    return positionsOfHoldings(accountId, holdings);
   }
 
   /** kt00018, every page: the holdings and the estimated assets of the first page. */
-  private async accountBalance(operation: RestOperation): Promise<{ totalAssets: ReturnType<typeof parseKiwoomAccountBalance>['totalAssets']; holdings: KiwoomHolding[] }> {
-    const holdings: KiwoomHolding[] = [];
+  private async accountBalance(operation: RestOperation): Promise<{ totalAssets: ReturnType<typeof parseKiwoomAccountBalance>['totalAssets']; holdings: BrokerHolding[] }> {
+    const holdings: BrokerHolding[] = [];
     let totalAssets: ReturnType<typeof parseKiwoomAccountBalance>['totalAssets'] | undefined;
     await this.pages(
       { operation, path: KIWOOM_ACCOUNT_PATH, apiId: KIWOOM_API_IDS.ACCOUNT_BALANCE, payload: { qry_tp: '1', dmst_stex_tp: 'KRX' } },
@@ -207,7 +202,7 @@ export class KiwoomRestBrokerGateway extends RestBrokerGateway<KiwoomOrderDetail
   ): Promise<void> {
     let next: Omit<RestCall, 'method'> = call;
     for (let page = 1; ; page++) {
-      const result = await this.read(next, what, (record, response) => ({
+      const result = await this.inquiries.read(next, what, (record, response) => ({
         value: parse(record),
         continuation: readKiwoomContinuation(response.headers),
       }), symbol);
@@ -215,57 +210,8 @@ export class KiwoomRestBrokerGateway extends RestBrokerGateway<KiwoomOrderDetail
       if (!wantsMore || !result.continuation.more) {
         return;
       }
-      if (page >= this.maxPages) {
-        throw new BrokerUnavailableError(`${this.brokerId}: the Kiwoom answer for ${what} has more than ${this.maxPages} pages`, {
-          details: { brokerId: this.brokerId },
-        });
-      }
+      this.inquiries.requirePageBudget(page, what);
       next = { ...call, continuation: nextKiwoomPageHeaders(result.continuation as KiwoomContinuation) };
     }
-  }
-
-  /** One Kiwoom inquiry: return_code 0 is read by `parse`; a refusal becomes the domain error of a read. */
-  private read<T>(
-    call: Omit<RestCall, 'method'>,
-    what: string,
-    parse: (record: Record<string, unknown>, response: RestResponse) => T,
-    symbol?: string,
-  ): Promise<T> {
-    return readRest(
-      this.brokerId,
-      what,
-      () => this.client.send({ ...call, method: 'POST' }),
-      (response) => {
-        const record = asRecord(response.body);
-        const returnCode = scalarText(record?.['return_code'])?.trim();
-        if (record === undefined || returnCode === undefined || returnCode === '') {
-          return { kind: 'unreadable', reason: record === undefined ? 'body is not a JSON object' : 'return_code missing' };
-        }
-        if (returnCode !== '0') {
-          const message = (scalarText(record['return_msg']) ?? '').trim();
-          const brokerCode = kiwoomMessageCode(message) ?? returnCode;
-          return {
-            kind: 'refused',
-            error: readRefusalError({
-              brokerId: this.brokerId,
-              brokerName: 'Kiwoom',
-              brokerCode,
-              message,
-              failSafe: kiwoomRefusalCode(returnCode, message, response.status),
-              symbolNotFound: KIWOOM_SYMBOL_NOT_FOUND_CODES.has(brokerCode),
-              ...(symbol === undefined ? {} : { symbol }),
-            }),
-          };
-        }
-        try {
-          return { kind: 'ok', value: parse(record, response) };
-        } catch (error) {
-          if (error instanceof MalformedAnswerError) {
-            return { kind: 'unreadable', reason: error.message };
-          }
-          throw error;
-        }
-      },
-    );
   }
 }

@@ -1,20 +1,18 @@
 import { AuthenticationError, BrokerUnavailableError, FailSafeCode, RateLimitExceededError } from '@qts/broker-domain';
-import type { SecretText } from '../credentials/secret-text';
 import { asRecord, scalarText } from '../http/json-fields';
-import { FetchFunction, sendJsonRequest } from '../http/send-json-request';
-import { tokenTransportFailure } from '../kis/kis-token-issuer';
+import { TokenEndpoint, TokenEndpointOptions, TokenRequestForm } from '../tokens/token-endpoint';
 import type { IssuedAccessToken, TokenIssuer } from '../tokens/token-issuer';
 import { KIWOOM_TOKEN_PATH } from './kiwoom-endpoints';
 import { kiwoomMessageCode, mapKiwoomErrorToFailSafe } from './kiwoom-error-to-fail-safe';
 
-export interface KiwoomTokenIssuerOptions {
-  brokerId: string;
-  baseUrl: string;
-  appKey: SecretText;
-  appSecret: SecretText;
-  timeoutMs?: number;
-  fetch?: FetchFunction;
-}
+export type KiwoomTokenIssuerOptions = TokenEndpointOptions;
+
+const KIWOOM_TOKEN_FORM: TokenRequestForm = {
+  brokerName: 'Kiwoom',
+  path: KIWOOM_TOKEN_PATH,
+  contentType: 'application/json;charset=UTF-8',
+  secretField: 'secretkey',
+};
 
 /**
  * au10001: POST /oauth2/token with { grant_type: client_credentials, appkey, secretkey }. Kiwoom answers
@@ -23,32 +21,15 @@ export interface KiwoomTokenIssuerOptions {
  * (Kiwoom-Securities/Kiwoom-REST-API kiwoom/core/auth.py refresh_access_token, _parse_kiwoom_expiry)
  */
 export class KiwoomTokenIssuer implements TokenIssuer {
-  private readonly baseUrl: string;
-  private readonly fetchFn: FetchFunction;
+  private readonly endpoint: TokenEndpoint;
 
   constructor(private readonly options: KiwoomTokenIssuerOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
+    this.endpoint = new TokenEndpoint(options, KIWOOM_TOKEN_FORM);
   }
 
   async issue(): Promise<IssuedAccessToken> {
     const { brokerId } = this.options;
-    let response;
-    try {
-      response = await sendJsonRequest(this.fetchFn, {
-        method: 'POST',
-        url: `${this.baseUrl}${KIWOOM_TOKEN_PATH}`,
-        headers: { 'content-type': 'application/json;charset=UTF-8' },
-        body: {
-          grant_type: 'client_credentials',
-          appkey: this.options.appKey.reveal(),
-          secretkey: this.options.appSecret.reveal(),
-        },
-        timeoutMs: this.options.timeoutMs ?? 10_000,
-      });
-    } catch (error) {
-      throw tokenTransportFailure(error, brokerId, 'Kiwoom');
-    }
+    const response = await this.endpoint.requestToken();
     const body = asRecord(response.body);
     const returnCode = scalarText(body?.['return_code'])?.trim() ?? '';
     const token = scalarText(body?.['token']);

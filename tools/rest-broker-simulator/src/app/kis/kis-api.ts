@@ -1,20 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import {
-  Candle,
-  Decimal,
-  formatDecimal,
-  InsufficientFundsError,
-  isBrokerError,
-  isSymbolCode,
-  Market,
-  OrderSide,
-  OrderStatus,
-  OrderType,
-  PlaceOrderCommand,
-  Quote,
-  SymbolNotFoundError,
-} from '@qts/broker-domain';
+import { Candle, Decimal, formatDecimal, isSymbolCode, Market, Quote } from '@qts/broker-domain';
+import { OrderSide, OrderStatus, OrderType, PlaceOrderCommand } from '@qts/broker-domain';
 import type { BrokerDialect, BrokerRoute, BrokerState } from '../broker/simulated-rest-broker';
+import { OrderRefusalAnswers, placeOrderAnswer } from '../broker/order-placement-answer';
 import { kstDateOf, kstTimeOf, LedgerRow } from '../broker/simulated-order-ledger';
 import { Answer, field, header, json } from '../http/http-exchange';
 
@@ -45,6 +33,14 @@ const BRANCH_NO = '91252';
 const ok = (msg1: string, fields: Record<string, unknown>, headers?: Record<string, string>): Answer =>
   json(200, { rt_cd: '0', msg_cd: 'MCA00000', msg1, ...fields }, headers);
 const refusal = (status: number, msgCd: string, msg1: string): Answer => json(status, { rt_cd: '1', msg_cd: msgCd, msg1 });
+
+/** KIS' answers to an order the broker refuses. */
+const KIS_ORDER_REFUSALS: OrderRefusalAnswers = {
+  insufficientCash: refusal(200, 'APBK0952', '주문가능금액을 초과 했습니다'),
+  insufficientShares: refusal(200, 'APBK0400', '매도가능수량을 초과하였습니다.'),
+  unknownSymbol: refusal(200, 'APBK0656', '해당종목정보가 없습니다.'),
+  refused: (reason) => refusal(200, 'APBK0017', `주문이 거부되었습니다: ${reason}`),
+};
 
 export function kisDialect(state: BrokerState): BrokerDialect {
   const server = state.config.paper ? 'paper' : 'real';
@@ -115,17 +111,14 @@ export function kisDialect(state: BrokerState): BrokerDialect {
         quantity,
         ...(limit ? { price: new Decimal(field(input, 'ORD_UNPR') || '0') } : {}),
       };
-      try {
-        const entry = await state.ledger.place(command);
-        return json(200, {
+      return placeOrderAnswer(state.ledger, command, KIS_ORDER_REFUSALS, (entry) =>
+        json(200, {
           rt_cd: '0',
           msg_cd: state.config.paper ? '40600000' : 'APBK0013',
           msg1: state.config.paper ? '모의투자 매수주문이 완료 되었습니다.' : '주문 전송 완료 되었습니다.',
           output: { KRX_FWDG_ORD_ORGNO: BRANCH_NO, ODNO: entry.orderNo, ORD_TMD: kstTimeOf(entry.orderedAt) },
-        });
-      } catch (error) {
-        return orderRefusal(error, command.side);
-      }
+        }),
+      );
     }),
 
     route('POST', PATHS.orderCancel, trIds(['TTTC0013U', 'TTTC0803U']), 'cancelOrder', async ({ input }) => {
@@ -337,22 +330,6 @@ export function kisDialect(state: BrokerState): BrokerDialect {
       return refusal(500, 'OPSQ0002', `없는 서비스 코드 입니다. (${message})`);
     },
   };
-}
-
-/** KIS' answer to an order the broker refuses. */
-function orderRefusal(error: unknown, side: OrderSide): Answer {
-  if (error instanceof InsufficientFundsError) {
-    return side === OrderSide.BUY
-      ? refusal(200, 'APBK0952', '주문가능금액을 초과 했습니다')
-      : refusal(200, 'APBK0400', '매도가능수량을 초과하였습니다.');
-  }
-  if (error instanceof SymbolNotFoundError) {
-    return refusal(200, 'APBK0656', '해당종목정보가 없습니다.');
-  }
-  if (isBrokerError(error)) {
-    return refusal(200, 'APBK0017', `주문이 거부되었습니다: ${error.message}`);
-  }
-  throw error;
 }
 
 function kisOrderRow(row: LedgerRow): Record<string, string> {

@@ -1,20 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import {
-  Candle,
-  Decimal,
-  formatDecimal,
-  InsufficientFundsError,
-  isBrokerError,
-  isSymbolCode,
-  Market,
-  OrderSide,
-  OrderStatus,
-  OrderType,
-  PlaceOrderCommand,
-  SymbolNotFoundError,
-  Timeframe,
-} from '@qts/broker-domain';
+import { Candle, Decimal, formatDecimal, isSymbolCode, Market, Timeframe } from '@qts/broker-domain';
+import { OrderSide, OrderStatus, OrderType, PlaceOrderCommand } from '@qts/broker-domain';
 import type { BrokerDialect, BrokerRoute, BrokerState } from '../broker/simulated-rest-broker';
+import { OrderRefusalAnswers, placeOrderAnswer } from '../broker/order-placement-answer';
 import { kstDateOf, kstTimeOf, LedgerRow } from '../broker/simulated-order-ledger';
 import { Answer, field, header, json } from '../http/http-exchange';
 
@@ -51,6 +39,14 @@ const directed = (value: Decimal, previous: Decimal | undefined): string => {
   return `${sign}${formatDecimal(value)}`;
 };
 const signed = (value: Decimal): string => (value.isZero() ? '0' : `${value.isNegative() ? '-' : '+'}${formatDecimal(value.abs())}`);
+
+/** Kiwoom's answers to an order of `symbol` the broker refuses (an order-system code nested in [2000]). */
+const kiwoomOrderRefusals = (symbol: string): OrderRefusalAnswers => ({
+  insufficientCash: refusal(20, '[2000](855056:매수증거금이 부족합니다.)'),
+  insufficientShares: refusal(20, '[2000](855057:매도가능수량이 부족합니다.)'),
+  unknownSymbol: refusal(2, `[1902:종목 정보가 없습니다. 입력한 종목코드 값을 확인바랍니다. 종목코드=${symbol}]`),
+  refused: (reason) => refusal(20, `[2000](800000:주문이 거부되었습니다: ${reason})`),
+});
 
 export function kiwoomDialect(state: BrokerState): BrokerDialect {
   const secrets = new Map<string, string>();
@@ -92,28 +88,14 @@ export function kiwoomDialect(state: BrokerState): BrokerDialect {
         quantity: Number(field(input, 'ord_qty')),
         ...(limit ? { price: new Decimal(field(input, 'ord_uv') || '0') } : {}),
       };
-      try {
-        const entry = await state.ledger.place(command);
-        return json(200, {
+      return placeOrderAnswer(state.ledger, command, kiwoomOrderRefusals(symbol), (entry) =>
+        json(200, {
           ord_no: entry.orderNo,
           dmst_stex_tp: 'KRX',
           return_code: 0,
           return_msg: side === OrderSide.BUY ? '매수주문이 완료되었습니다.' : '매도주문이 완료되었습니다.',
-        });
-      } catch (error) {
-        if (error instanceof InsufficientFundsError) {
-          return side === OrderSide.BUY
-            ? refusal(20, '[2000](855056:매수증거금이 부족합니다.)')
-            : refusal(20, '[2000](855057:매도가능수량이 부족합니다.)');
-        }
-        if (error instanceof SymbolNotFoundError) {
-          return refusal(2, `[1902:종목 정보가 없습니다. 입력한 종목코드 값을 확인바랍니다. 종목코드=${symbol}]`);
-        }
-        if (isBrokerError(error)) {
-          return refusal(20, `[2000](800000:주문이 거부되었습니다: ${error.message})`);
-        }
-        throw error;
-      }
+        }),
+      );
     };
 
   const routes: BrokerRoute[] = [
