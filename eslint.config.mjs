@@ -78,8 +78,9 @@ export default [
     rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries({ testCode: false })] },
   },
   {
-    // Test code may also use the test-support library (simulator process control, free ports).
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.ts'],
+    // Test code, and the benchmarks, which drive real processes as the tests do, may also use the test-support
+    // library (simulator process control, free ports, PostgreSQL).
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.ts', 'tools/bench/src/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries({ testCode: true })] },
   },
   {

@@ -129,6 +129,7 @@ export { failSafeCodeForError } from './lib/execution/fail-safe-code-for-error';
 // Calendar
 export { KrxCalendar, KST_OFFSET_MS } from './lib/calendar/krx-calendar';
 export type { KrxCalendarOptions } from './lib/calendar/krx-calendar';
+export { TradingBars } from './lib/calendar/trading-bars';
 
 // Mock broker
 export {

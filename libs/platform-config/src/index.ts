@@ -8,6 +8,7 @@ export {
   type LoadPlatformConfigOptions,
 } from './lib/load-platform-config';
 export {
+  DEFAULT_HTTP_KEEP_ALIVE_TIMEOUT_MS,
   LOG_LEVELS,
   type GatewaySettings,
   type GatewayWorkerLink,

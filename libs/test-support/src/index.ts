@@ -15,7 +15,7 @@ export { DEFAULT_SIMULATOR_BROKERS } from './lib/simulator-broker-spec';
 export type { SimulatorAccountSpec, SimulatorBrokerSpec } from './lib/simulator-broker-spec';
 export { findRepositoryRoot, simulatorMainPath } from './lib/repository-root';
 export { findPostgresBinary, startPostgres } from './lib/postgres-server';
-export type { PostgresServer } from './lib/postgres-server';
+export type { PostgresServer, StartPostgresOptions } from './lib/postgres-server';
 export {
   MOCK_GATEWAY_ACCOUNTS,
   mockBrokerConfig,

@@ -10,7 +10,8 @@ import { untilHealthy } from './backend-cost.bench';
  *   redis): every grant is a lease answered after a simulated 1 ms round trip, so it holds its slot for
  *   the round trip plus the window, as broker calls do;
  * - the npm `limiter` package (token bucket, 20 tokens per second: capacity = rate, continuous refill);
- * - Bottleneck with minTime 50 ms (strict 1/rate spacing, as CCXT does).
+ * - Bottleneck with minTime 50 ms (strict 1/rate spacing, as CCXT does), and with a reservoir of 20 refilled every second;
+ * - the token bucket of the design seed (capacity = rate, continuous refill, a waiting caller polls every 10 ms).
  * Each run: DEMAND requests queued at t=0 against an idle limiter; the run ends at the last grant (or RUN_MS).
  */
 const RULE_LIMIT = 20;
@@ -95,7 +96,54 @@ const OTHER_CONTENDERS: Contender[] = [
       };
     },
   },
+  {
+    name: 'Bottleneck reservoir 20, refreshed every 1 s',
+    async create() {
+      const bottleneck = new Bottleneck({ reservoir: RULE_LIMIT, reservoirRefreshAmount: RULE_LIMIT, reservoirRefreshInterval: WINDOW_MS });
+      return {
+        acquire: () => bottleneck.schedule(() => Promise.resolve()),
+        stop: () => bottleneck.stop({ dropWaitingJobs: true }).catch(() => undefined),
+      };
+    },
+  },
+  {
+    name: "the seed's token bucket (10 ms polling)",
+    async create() {
+      const bucket = new SeedTokenBucket(RULE_LIMIT, WINDOW_MS);
+      return { acquire: () => bucket.acquire(), stop: () => undefined };
+    },
+  },
 ];
+
+/** The design seed's RateLimiter (a Python token bucket), ported as written: refill on each try, sleep 10 ms between tries. */
+class SeedTokenBucket {
+  private tokens: number;
+  private lastUpdate = performance.now();
+
+  constructor(
+    private readonly rate: number,
+    private readonly perMs: number,
+  ) {
+    this.tokens = rate;
+  }
+
+  async acquire(): Promise<void> {
+    for (;;) {
+      this.refill();
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  private refill(): void {
+    const now = performance.now();
+    this.tokens = Math.min(this.rate, this.tokens + (now - this.lastUpdate) * (this.rate / this.perMs));
+    this.lastUpdate = now;
+  }
+}
 
 export async function runLimiter(contender: Contender): Promise<LimiterRun> {
   const { acquire, stop } = await contender.create();

@@ -33,7 +33,8 @@ describe('loadPlatformConfig', () => {
       },
       liveTradingEnabled: false,
       logLevel: 'info',
-      brokerHealthIntervalMs: 30_000,
+      httpKeepAliveTimeoutMs: 75_000,
+      brokerHealthIntervalMs: 1_000,
       brokerDeadlineMs: 5_000,
     });
     expect(config.databaseUrl).toBeUndefined();
@@ -60,6 +61,7 @@ describe('loadPlatformConfig', () => {
         LOG_LEVEL: 'debug',
         BROKER_HEALTH_INTERVAL_MS: '1000',
         BROKER_DEADLINE_MS: '2500',
+        HTTP_KEEP_ALIVE_TIMEOUT_MS: '620000',
       },
     });
     expect(config).toMatchObject({
@@ -75,6 +77,7 @@ describe('loadPlatformConfig', () => {
       logLevel: 'debug',
       brokerHealthIntervalMs: 1000,
       brokerDeadlineMs: 2500,
+      httpKeepAliveTimeoutMs: 620_000,
     });
   });
 

@@ -4,6 +4,7 @@ import { RATE_LIMIT_MODES, type RateLimitBackendSettings, type RateLimitMode } f
 import { ConfigValidationError } from './config-validation-error';
 import { loadBrokersConfig } from './load-brokers-config';
 import {
+  DEFAULT_HTTP_KEEP_ALIVE_TIMEOUT_MS,
   LOG_LEVELS,
   type GatewayWorkerLink,
   type LogLevel,
@@ -53,9 +54,10 @@ export function loadPlatformConfig(options: LoadPlatformConfigOptions = {}): Pla
     adminApiKey: reader.secret('ADMIN_API_KEY', 16),
     security: readSecuritySettings(reader, cwd),
     logLevel: reader.oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
-    brokerHealthIntervalMs: reader.integer('BROKER_HEALTH_INTERVAL_MS', 30_000, 50, 3_600_000),
+    brokerHealthIntervalMs: reader.integer('BROKER_HEALTH_INTERVAL_MS', 1_000, 50, 3_600_000),
     brokerDeadlineMs,
     accountsRefreshMs: reader.integer('ACCOUNTS_REFRESH_MS', 2_000, 100, 600_000),
+    httpKeepAliveTimeoutMs: reader.integer('HTTP_KEEP_ALIVE_TIMEOUT_MS', DEFAULT_HTTP_KEEP_ALIVE_TIMEOUT_MS, 1_000, 3_600_000),
   };
   checkDatabaseOnKubernetes(reader, env, partial.databaseUrl);
   if (reader.problems.length > 0) throw new ConfigValidationError('environment', reader.problems);

@@ -32,7 +32,17 @@ export interface PlatformConfig {
   brokerDeadlineMs: number;
   /** ACCOUNTS_REFRESH_MS: how often each process reads the accounts added at run time again. Unset: 2000. */
   accountsRefreshMs?: number;
+  /**
+   * HTTP_KEEP_ALIVE_TIMEOUT_MS: how long the HTTP servers keep an idle keep-alive connection open. Above the idle
+   * timeout of the clients and load balancers in front, so that they, not the server, close an idle connection:
+   * a server that closes one while a client reuses it fails that request (socket hang up). Unset (hand-built
+   * configurations in tests): DEFAULT_HTTP_KEEP_ALIVE_TIMEOUT_MS.
+   */
+  httpKeepAliveTimeoutMs?: number;
 }
+
+/** 75 s: above the 60 s idle timeout of AWS load balancers, nginx and most HTTP client pools. */
+export const DEFAULT_HTTP_KEEP_ALIVE_TIMEOUT_MS = 75_000;
 
 /** The gateway's own settings (GATEWAY_*). */
 export interface GatewaySettings {

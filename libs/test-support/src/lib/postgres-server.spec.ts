@@ -37,4 +37,16 @@ describe('startPostgres (the Debian PostgreSQL, any installed version)', () => {
     const client = new Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
     await expect(client.connect()).rejects.toThrow();
   });
+
+  it.each([
+    [{}, 'off'],
+    [{ durable: true }, 'on'],
+  ])('syncs commits to disk only when asked to be durable (%j: fsync %s)', async (options, fsync) => {
+    server = await startPostgres('sync_test', options);
+    const client = new Client({ connectionString: server.url });
+    await client.connect();
+    const { rows } = await client.query('SHOW fsync');
+    await client.end();
+    expect(rows[0].fsync).toBe(fsync);
+  });
 });

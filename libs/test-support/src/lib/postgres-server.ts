@@ -47,13 +47,21 @@ function runAs(): { uid?: number; gid?: number } {
   return { uid: id('-u'), gid: id('-g') };
 }
 
+export interface StartPostgresOptions {
+  /**
+   * Commits synced to disk as in production (fsync and full page writes on), for measurements; default off: test
+   * data only, and much faster.
+   */
+  durable?: boolean;
+}
+
 /**
- * A throw-away PostgreSQL cluster on 127.0.0.1 (a free port, trust auth, fsync off: test data only) with one empty
+ * A throw-away PostgreSQL cluster on 127.0.0.1 (a free port, trust auth, fsync off unless `durable`) with one empty
  * database. Real PostgreSQL from the Debian packages, no Docker. Killed, and its folder removed, when the test
  * process exits, even after a failed test. PostgreSQL cannot bind port 0 and report it, so the port is picked
  * first; when another process takes it before the server binds it, the server starts again on another one.
  */
-export async function startPostgres(database = 'qts'): Promise<PostgresServer> {
+export async function startPostgres(database = 'qts', options: StartPostgresOptions = {}): Promise<PostgresServer> {
   const initdb = requireBinary('initdb');
   const postgres = requireBinary('postgres');
   const user = runAs();
@@ -72,7 +80,7 @@ export async function startPostgres(database = 'qts'): Promise<PostgresServer> {
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
 
   const { server, port } = await startOnFreePort(async ([candidate]) => ({
-    server: await spawnPostgres(postgres, data, candidate, user),
+    server: await spawnPostgres(postgres, data, candidate, user, options.durable === true),
     port: candidate,
   }));
   const admin = `postgres://postgres@127.0.0.1:${port}/postgres`;
@@ -109,10 +117,11 @@ async function spawnPostgres(
   data: string,
   port: number,
   user: { uid?: number; gid?: number },
+  durable: boolean,
 ): Promise<ChildProcess> {
   const server: ChildProcess = spawn(
     postgres,
-    ['-D', data, '-k', data, '-h', '127.0.0.1', '-p', String(port), '-c', 'fsync=off', '-c', 'full_page_writes=off'],
+    ['-D', data, '-k', data, '-h', '127.0.0.1', '-p', String(port), ...(durable ? [] : ['-c', 'fsync=off', '-c', 'full_page_writes=off'])],
     { ...user, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   killOnExit(server);

@@ -87,4 +87,54 @@ describe('GroupCommit', () => {
     expect(transaction).toHaveBeenCalledTimes(3);
     expect(await count()).toBe(10);
   });
+
+  describe('with a flush that makes commits durable', () => {
+    function gate(): { promise: Promise<void>; open: () => void; fail: (error: Error) => void } {
+      let open!: () => void;
+      let fail!: (error: Error) => void;
+      const promise = new Promise<void>((resolve, reject) => {
+        open = resolve;
+        fail = reject;
+      });
+      return { promise, open, fail };
+    }
+
+    it('settles a unit only once the flush after its commit is done, and writes the next batch meanwhile', async () => {
+      const flushes: ReturnType<typeof gate>[] = [];
+      const commits = new GroupCommit(dataSource, 256, () => {
+        const flush = gate();
+        flushes.push(flush);
+        return flush.promise;
+      });
+      const settled: string[] = [];
+
+      const first = commits.run((manager) => manager.query(INSERT, ['first'])).then(() => settled.push('first'));
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(flushes).toHaveLength(1);
+      // Committed (visible to the connection), not settled: its flush has not finished.
+      expect(await count()).toBe(1);
+      expect(settled).toEqual([]);
+
+      const second = commits.run((manager) => manager.query(INSERT, ['second'])).then(() => settled.push('second'));
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      // The second batch was committed while the first one's flush was still running.
+      expect(flushes).toHaveLength(2);
+      expect(await count()).toBe(2);
+
+      flushes[0]?.open();
+      await first;
+      expect(settled).toEqual(['first']);
+      flushes[1]?.open();
+      await second;
+      expect(settled).toEqual(['first', 'second']);
+    });
+
+    it('rejects the units of a batch whose flush fails: committed, but nobody may act on it', async () => {
+      const commits = new GroupCommit(dataSource, 256, () => Promise.reject(new Error('EIO: i/o error, fdatasync')));
+
+      await expect(commits.run((manager) => manager.query(INSERT, ['lost?']))).rejects.toThrow('EIO');
+    });
+  });
 });

@@ -8,13 +8,18 @@ interface Unit {
   reject: (reason: unknown) => void;
 }
 
+/** Makes what was committed so far durable; resolves once it is. */
+export type CommitFlush = () => Promise<void>;
+
 /**
  * Group commit for SQLite's single connection: units of work run one at a time, and those that queue up while a
  * transaction is open share the next one, each inside its own SAVEPOINT (a failing unit is rolled back alone). A
- * unit's promise settles only after the COMMIT, so a caller never acts on a write that is not durable yet (the
- * order is marked as sent before the broker is called). With synchronous=FULL every COMMIT is an fsync that blocks
- * the event loop; under a burst of intents one fsync covers many of them, and the event loop gets a turn between
- * two batches.
+ * unit's promise settles only once its COMMIT is durable, so a caller never acts on a write that could still be lost
+ * (the order is marked as sent before the broker is called).
+ *
+ * Durability: with `flush` (the WAL synced on libuv's thread pool, the connection at synchronous=NORMAL) the next
+ * batch runs while the previous one is being synced, and the event loop never waits for the disk; without it the
+ * COMMIT itself must be durable (synchronous=FULL), each one an fsync that blocks the event loop.
  */
 export class GroupCommit {
   private readonly pending: Unit[] = [];
@@ -23,6 +28,7 @@ export class GroupCommit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly maxBatch = 256,
+    private readonly flush?: CommitFlush,
   ) {}
 
   run<T>(work: Work<T>): Promise<T> {
@@ -71,6 +77,17 @@ export class GroupCommit {
       for (const unit of batch) unit.reject(error);
       return;
     }
-    batch.forEach((unit, index) => (outcomes[index].ok ? unit.resolve(outcomes[index].value) : unit.reject(outcomes[index].value)));
+    const settle = (): void =>
+      batch.forEach((unit, index) => (outcomes[index].ok ? unit.resolve(outcomes[index].value) : unit.reject(outcomes[index].value)));
+    if (this.flush === undefined) {
+      settle();
+      return;
+    }
+    // Not awaited: the next batch is written while this one is synced. Flushes complete in order, and each covers
+    // every batch committed before it started, so no unit settles before the ones committed earlier are durable.
+    void this.flush().then(settle, (error: unknown) => {
+      // Committed, but not known to be durable: nobody may act on it. The callers see a database failure.
+      for (const unit of batch) unit.reject(error);
+    });
   }
 }

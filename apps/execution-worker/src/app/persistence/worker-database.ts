@@ -29,4 +29,6 @@ export const WORKER_DATABASE: ServiceDatabaseOptions = {
     WorkerAccounts1800000001100,
   ],
   migrationsTableName: 'worker_migrations',
+  // Its group commit syncs the WAL off the event loop before anything acts on a commit (UnitOfWork).
+  sqliteSynchronous: 'NORMAL',
 };

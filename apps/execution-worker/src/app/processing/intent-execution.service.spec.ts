@@ -336,16 +336,31 @@ describe('IntentExecutionService', () => {
     expect(result).toMatchObject({ accepted: false, status: OrderStatus.PENDING });
   });
 
-  it('returns the winner of a race with another process for the unique intent id', async () => {
-    const stored = await bed.store.createIntent(testIntent({ intentId: 'intent-1' }), false, bed.clock.now());
-    const realFind = bed.store.findIntent.bind(bed.store);
-    jest.spyOn(bed.store, 'findIntent').mockResolvedValueOnce(null).mockImplementation(realFind);
+  it('returns the winner of a race with another process for the unique intent id, sending nothing itself', async () => {
+    // Another process stored the intent and got its answer; this submission's insert loses on the unique id.
+    await bed.store.createIntent(testIntent({ intentId: 'intent-1' }), false, bed.clock.now());
+    await bed.store.markSubmitted('intent-1', bed.clock.now());
+    const winner = await bed.store.settle(
+      'intent-1',
+      { answer: { accepted: true, handledBy: 'live', message: 'accepted' }, order: { status: OrderStatus.ACCEPTED, brokerOrderId: 'B-1' } },
+      'broker',
+      bed.clock.now(),
+    );
 
     const outcome = await bed.executions.submit(testIntent({ intentId: 'intent-1' }));
 
     expect(outcome.duplicate).toBe(true);
-    expect(outcome.result).toMatchObject({ intentId: 'intent-1', status: stored.order?.status });
+    expect(outcome.result).toMatchObject({ intentId: 'intent-1', accepted: true, status: winner.order?.status });
     expect(bed.brokers.sent).toEqual([]);
+  });
+
+  it('stores a new intent with one write and reads nothing first', async () => {
+    const find = jest.spyOn(bed.store, 'findIntent');
+
+    const outcome = await bed.executions.submit(testIntent({ intentId: 'fresh' }));
+
+    expect(outcome).toMatchObject({ duplicate: false, result: { accepted: true } });
+    expect(find).not.toHaveBeenCalled();
   });
 
   it('waits for the answer of another worker that is sending the intent, instead of answering PENDING at once', async () => {

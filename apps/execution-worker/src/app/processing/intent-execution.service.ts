@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import {
   AccountNotFoundError,
   BrokerEngine,
+  canTransition,
   BrokerNotFoundError,
   ExecutionIntent,
   ExecutionResponse,
@@ -70,6 +71,11 @@ const OTHER_WORKER_POLL_MS = 100;
 interface Execution {
   result: IntentResult;
   reconcile: boolean;
+}
+
+/** A definite answer whose record is being committed; the key's next intent need not wait for it. */
+interface RecordingExecution {
+  recording: Promise<Execution>;
 }
 
 /**
@@ -243,39 +249,41 @@ export class IntentExecutionService {
   }
 
   private async storeAndExecute(intent: ExecutionIntent, dryRun: boolean, expiresAt: Date | undefined): Promise<SubmitOutcome> {
-    const known = await this.findStored(intent.intentId);
-    if (known !== null) {
-      assertSameSubmission(known, { intent, dryRun });
-      if (!isUnsent(known)) {
-        // Being sent by another worker right now: its answer is the answer, not the PENDING state of this moment.
-        if (known.answer === undefined && known.ownerId !== this.store.ownerId) {
-          return { result: await this.answerOfOtherWorker(intent.intentId), duplicate: true };
-        }
-        return { result: this.resultOf(known), duplicate: true };
-      }
-      // Stored but never sent: by this worker (e.g. the database failed just before the call), or by a worker that
-      // is gone or handed it back; sending it is safe, because the claim lets only its owner send it, once, and
-      // none once it expired.
-      if (known.ownerId === this.store.ownerId || (await this.store.claim(intent.intentId))) {
-        return { result: await this.dispatch(known), duplicate: true };
-      }
-      return { result: await this.answerOfOtherWorker(intent.intentId), duplicate: true };
+    if (!(await this.isRoutable(intent))) {
+      // A known intent keeps its stored result even if its broker or account left the configuration since.
+      const known = await this.findStored(intent.intentId);
+      if (known !== null) return this.continueKnown(intent, dryRun, known);
+      await this.assertRoutable(intent);
     }
-
-    await this.assertRoutable(intent);
+    // Stored first, looked up only when the id is taken: a new intent (the usual case) costs one write, no read.
     let stored: StoredIntent;
     try {
       stored = await this.store.createIntent({ ...intent, createdAt: this.clock.now() }, dryRun, this.clock.now(), expiresAt);
     } catch (error) {
       if (!(error instanceof DuplicateIntentError)) throw new IntentNotPersistedError(intent.intentId, error);
-      // Another process stored it first (same database): its result is the result, once it has one.
-      const winner = await this.findStored(intent.intentId);
-      if (winner === null) throw new IntentNotPersistedError(intent.intentId, error);
-      assertSameSubmission(winner, { intent, dryRun });
-      if (winner.answer !== undefined) return { result: this.resultOf(winner), duplicate: true };
-      return { result: await this.answerOfOtherWorker(intent.intentId), duplicate: true };
+      // Submitted before (or by another process on the same database at the same time): its state is the answer.
+      const known = await this.findStored(intent.intentId);
+      if (known === null) throw new IntentNotPersistedError(intent.intentId, error);
+      return this.continueKnown(intent, dryRun, known);
     }
     return { result: await this.dispatch(stored), duplicate: false };
+  }
+
+  /** A repeated submission of a stored intent: its result, or its execution when it was stored but never sent. */
+  private async continueKnown(intent: ExecutionIntent, dryRun: boolean, known: StoredIntent): Promise<SubmitOutcome> {
+    assertSameSubmission(known, { intent, dryRun });
+    if (!isUnsent(known)) {
+      if (known.answer !== undefined || known.ownerId === this.store.ownerId) return { result: this.resultOf(known), duplicate: true };
+      // Sent by another worker that has not answered yet: its answer, once stored.
+      return { result: await this.answerOfOtherWorker(intent.intentId), duplicate: true };
+    }
+    // Stored but never sent: by this worker (e.g. the database failed just before the call), or by a worker that is
+    // gone or handed it back; sending it is safe, because the claim lets only its owner send it, once, and none once
+    // it expired.
+    if (known.ownerId === this.store.ownerId || (await this.store.claim(intent.intentId))) {
+      return { result: await this.dispatch(known), duplicate: true };
+    }
+    return { result: await this.answerOfOtherWorker(intent.intentId), duplicate: true };
   }
 
   private async findStored(intentId: string): Promise<StoredIntent | null> {
@@ -286,6 +294,21 @@ export class IntentExecutionService {
     }
   }
 
+  /** Its broker is configured and its account is one of the broker's, configured or added at run time. */
+  private async isRoutable(intent: ExecutionIntent): Promise<boolean> {
+    const broker = this.config.brokers.find((candidate) => candidate.id === intent.brokerId);
+    if (broker === undefined) return false;
+    try {
+      return this.accounts === undefined
+        ? broker.accounts.some((account) => account.id === intent.accountId)
+        : (await this.accounts.resolveAccount(intent.brokerId, intent.accountId)) !== undefined;
+    } catch (error) {
+      // The accounts could not be read again (database down): nothing was stored, the same intent may come again.
+      throw new IntentNotPersistedError(intent.intentId, error);
+    }
+  }
+
+  /** Refuses an intent whose broker or account is unknown, naming the field. */
   private async assertRoutable(intent: ExecutionIntent): Promise<void> {
     const broker = this.config.brokers.find((candidate) => candidate.id === intent.brokerId);
     if (broker === undefined) {
@@ -293,17 +316,7 @@ export class IntentExecutionService {
         details: { field: 'broker_id' },
       });
     }
-    let known: boolean;
-    try {
-      known =
-        this.accounts === undefined
-          ? broker.accounts.some((account) => account.id === intent.accountId)
-          : (await this.accounts.resolveAccount(intent.brokerId, intent.accountId)) !== undefined;
-    } catch (error) {
-      // The accounts could not be read again (database down): nothing was stored, the same intent may come again.
-      throw new IntentNotPersistedError(intent.intentId, error);
-    }
-    if (!known) {
+    if (!(await this.isRoutable(intent))) {
       throw new AccountNotFoundError(`account_id '${intent.accountId}' is not configured for broker '${broker.id}'`, {
         details: { field: 'account_id' },
       });
@@ -339,13 +352,23 @@ export class IntentExecutionService {
         }
         let execution: Execution;
         try {
-          execution = await this.execute(stored, expiresAt);
+          const done = await this.execute(stored, expiresAt);
+          if ('recording' in done) {
+            // A definite answer that fits the order: the key's next intent may be claimed while this one's record is
+            // committed. Its settle is queued ahead of that claim, so it is durable before the next order is sent.
+            done.recording.then(
+              (recorded) => resolve(recorded.result),
+              (error: unknown) => reject(error),
+            ).finally(() => this.progress.forget(intentId));
+            return;
+          }
+          execution = done;
         } catch (error) {
+          this.progress.forget(intentId);
           reject(error);
           return;
-        } finally {
-          this.progress.forget(intentId);
         }
+        this.progress.forget(intentId);
         resolve(execution.result);
         if (execution.reconcile) {
           try {
@@ -413,7 +436,7 @@ export class IntentExecutionService {
     }
   }
 
-  private async execute(stored: StoredIntent, expiresAt: Date | undefined): Promise<Execution> {
+  private async execute(stored: StoredIntent, expiresAt: Date | undefined): Promise<Execution | RecordingExecution> {
     const { intent, dryRun } = stored;
     let engine: BrokerEngine;
     try {
@@ -463,7 +486,7 @@ export class IntentExecutionService {
     if (dryRun) return this.record(stored, answerOf(response), undefined, false);
     if (unknown) return this.recordUnknown(stored, response.broker || engine.name, response.message);
     if (!response.accepted) {
-      return this.record(stored, answerOf(response), { status: OrderStatus.REJECTED, message: response.message }, false);
+      return this.recordDefinite(stored, answerOf(response), { status: OrderStatus.REJECTED, message: response.message });
     }
     const status = response.status ?? OrderStatus.ACCEPTED;
     const order: OrderUpdate = {
@@ -473,7 +496,18 @@ export class IntentExecutionService {
       message: response.message,
     };
     // A broker that says "received, not acknowledged yet" (PENDING) is asked again until it settles.
-    return this.record(stored, answerOf(response), order, status === OrderStatus.PENDING);
+    if (status === OrderStatus.PENDING) return this.record(stored, answerOf(response), order, true);
+    return this.recordDefinite(stored, answerOf(response), order);
+  }
+
+  /**
+   * Records a definite broker answer (accepted or refused) of an order this worker claimed and sent. While its order is
+   * claimed and in flight nothing else writes it, so an answer the state machine allows from PENDING is recorded as
+   * is, and the key need not wait for the commit. Anything else is recorded the careful way (record), holding the key.
+   */
+  private recordDefinite(stored: StoredIntent, answer: AnswerPatch, order: OrderUpdate): Promise<Execution> | RecordingExecution {
+    if (!canTransition(OrderStatus.PENDING, order.status)) return this.record(stored, answer, order, false);
+    return { recording: this.record(stored, answer, order, false) };
   }
 
   private async record(

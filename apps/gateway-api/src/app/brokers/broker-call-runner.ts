@@ -49,4 +49,30 @@ export class BrokerCallRunner {
       );
     }
   }
+
+  /**
+   * A streamed call, timed like `run` from its start to its end (or the consumer stopping). A success, or the first
+   * item, ends the broker's offline mode.
+   */
+  async *runStream<T>(brokerId: string, operation: BrokerOperation, open: (gateway: BrokerGateway) => AsyncIterable<T>): AsyncIterable<T> {
+    const gateway = this.gateway(brokerId);
+    const started = process.hrtime.bigint();
+    let outcome = 'ok';
+    let first = true;
+    try {
+      for await (const item of open(gateway)) {
+        if (first) {
+          this.offline.markOnline(brokerId);
+          first = false;
+        }
+        yield item;
+      }
+      this.offline.markOnline(brokerId);
+    } catch (error) {
+      outcome = isBrokerError(error) ? error.code : 'INTERNAL';
+      throw error;
+    } finally {
+      this.metrics.recordBrokerCall(brokerId, operation, outcome, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
 }

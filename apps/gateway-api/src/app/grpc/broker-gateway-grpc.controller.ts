@@ -167,13 +167,19 @@ export class BrokerGatewayGrpcController {
       end: request.endTime,
     });
     const range = parseCandleRange(query.timeframe, query.start, query.end);
-    const answer = await this.marketData.getCandles(brokerId, query.symbol, range);
-    const metadata = new Metadata();
-    metadata.set(DATA_SOURCE_METADATA_KEY, answer.source);
-    stream.call.sendMetadata(metadata);
-    for (let index = 0; index < answer.candles.length && !stream.signal.aborted; index += CANDLES_PER_MESSAGE) {
-      const candles = answer.candles.slice(index, index + CANDLES_PER_MESSAGE).map((candle) => candleToProto(candle.toJSON()));
-      await stream.write({ candles });
+    const candles = await this.marketData.openCandleStream(brokerId, query.symbol, range, CANDLES_PER_MESSAGE, stream.signal);
+    try {
+      const metadata = new Metadata();
+      metadata.set(DATA_SOURCE_METADATA_KEY, candles.source);
+      stream.call.sendMetadata(metadata);
+      // Pulled one chunk at a time, as the client reads: a slow client holds the broker stream back.
+      while (!stream.signal.aborted) {
+        const next = await candles.chunks.next();
+        if (next.done) break;
+        await stream.write({ candles: next.value.map((candle) => candleToProto(candle.toJSON())) });
+      }
+    } finally {
+      await candles.chunks.return?.();
     }
   }
 

@@ -105,6 +105,20 @@ describe('gRPC BrokerGatewayService', () => {
     expect(badRange.error?.code).toBe(status.INVALID_ARGUMENT);
   });
 
+  it('streams a range of any length: six months of 1m bars, every bar once, in chunks of at most 500', async () => {
+    const request = { brokerId: 'kis', symbol: '005930', timeframe: '1m', startTime: '2026-01-01T00:00:00Z', endTime: '2026-06-30T23:59:00Z' };
+
+    const result = await clients.collect('GetCandles', request, readKey);
+
+    expect(result.error).toBeUndefined();
+    const chunks = result.messages as Array<{ candles: Array<{ timestamp: string }> }>;
+    expect(Math.max(...chunks.map((chunk) => chunk.candles.length))).toBe(500);
+    const times = chunks.flatMap((chunk) => chunk.candles.map((candle) => Date.parse(candle.timestamp)));
+    // 129 weekdays of 390 one-minute bars: counted in trading minutes, nothing refused.
+    expect(times).toHaveLength(129 * 390);
+    expect(times.every((time, index) => index === 0 || time > (times[index - 1] as number))).toBe(true);
+  });
+
   it('streams quotes until the client cancels, then closes the broker stream', async () => {
     const call = clients.stream('StreamQuotes', { brokerId: 'kis', symbols: ['005930', '000660'] }, readKey);
     const received: Array<{ quote: { symbol: string } }> = [];

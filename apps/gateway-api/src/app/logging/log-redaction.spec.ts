@@ -12,7 +12,7 @@ describe('logs never contain secrets', () => {
     await gateway.close();
   });
 
-  it('redacts the API key header and never logs request bodies with secrets or created keys', async () => {
+  it('never logs credential headers, request bodies with secrets or created keys', async () => {
     const server = gateway.app.getHttpServer();
     const created = await request(server)
       .post('/api/v1/admin/api-keys')
@@ -30,7 +30,7 @@ describe('logs never contain secrets', () => {
 
     const logs = gateway.logs.text;
     expect(logs).toContain('"url":"/api/v1/brokers"');
-    expect(logs).toContain('[REDACTED]');
+    expect(logs.toLowerCase()).not.toContain('x-api-key');
     for (const secret of [ADMIN_KEY, created.body.key, 'bearer-secret-token', 'pw-in-body', 'kis-app-secret', 'qts_wrong-key-in-header']) {
       expect(logs).not.toContain(secret);
     }

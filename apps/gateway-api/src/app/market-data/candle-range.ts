@@ -1,8 +1,9 @@
-import { isTimeframe, timeframeDurationMs, type Timeframe } from '@qts/broker-domain';
+import { isTimeframe, type Timeframe } from '@qts/broker-domain';
 import { RequestValidationError } from '@qts/service-infra';
 
-/** A request may span at most this many nominal bars (1m: about 34 days; 1d: a century). */
-export const MAX_CANDLE_BARS = 50_000;
+/** Candles of a REST page: by default, and the most a caller may ask for. */
+export const DEFAULT_CANDLE_PAGE_SIZE = 1_000;
+export const MAX_CANDLE_PAGE_SIZE = 10_000;
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
@@ -13,8 +14,9 @@ export interface CandleRange {
 }
 
 /**
- * Parses and bounds a candle query (REST query string and gRPC request alike). Date-only values mean UTC
- * midnight; times need an explicit offset so a request never depends on the server's time zone.
+ * Parses a candle query (REST query string and gRPC request alike). Date-only values mean UTC midnight; times need an
+ * explicit offset so a request never depends on the server's time zone. A range may be as long as the caller likes:
+ * the gRPC stream is paced by its reader, and REST answers it a page at a time.
  */
 export function parseCandleRange(timeframe: string, start: string, end: string): CandleRange {
   if (!isTimeframe(timeframe)) {
@@ -24,13 +26,6 @@ export function parseCandleRange(timeframe: string, start: string, end: string):
   const endDate = parseInstant(end, 'end');
   if (endDate.getTime() < startDate.getTime()) {
     throw new RequestValidationError(['end must not be before start'], ['end']);
-  }
-  const bars = Math.floor((endDate.getTime() - startDate.getTime()) / timeframeDurationMs(timeframe)) + 1;
-  if (bars > MAX_CANDLE_BARS) {
-    throw new RequestValidationError(
-      [`end: the range spans ${bars} ${timeframe} bars, more than the ${MAX_CANDLE_BARS} allowed; request a shorter range`],
-      ['end'],
-    );
   }
   return { timeframe, start: startDate, end: endDate };
 }

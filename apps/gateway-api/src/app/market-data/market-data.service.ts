@@ -3,6 +3,8 @@ import {
   BROKER_ERROR_CODES,
   BrokerUnavailableError,
   isBrokerError,
+  TradingBars,
+  type BrokerGateway,
   type Candle,
   type Quote,
   type StockSymbol,
@@ -20,6 +22,26 @@ export interface CandleAnswer {
   candles: Candle[];
 }
 
+/** One page of a candle query: its candles, and where the next page starts when there is one. */
+export interface CandlePage extends CandleAnswer {
+  next?: Date;
+}
+
+/** An open candle stream: where its candles come from, and the candles oldest first, in chunks. */
+export interface CandleStream {
+  source: CandleSource;
+  chunks: AsyncIterator<Candle[]>;
+}
+
+/**
+ * Answers of at most this many bars are cached for offline mode. A longer stream is served as it comes and not
+ * cached: writing it would cost more than serving it, and hold it all in memory.
+ */
+export const MAX_CACHED_CANDLES = 10_000;
+
+/** Bars per broker request for a broker that answers candles as whole lists (no stream): a stream asks window by window. */
+const LIST_WINDOW_BARS = 5_000;
+
 /** An open quote stream whose first quote already arrived (so a bad symbol fails before anything is sent). */
 export interface OpenQuoteStream {
   first: Quote;
@@ -29,6 +51,8 @@ export interface OpenQuoteStream {
 /** Market data for REST and gRPC alike. */
 @Injectable()
 export class MarketDataService {
+  private readonly bars = new TradingBars();
+
   constructor(
     private readonly calls: BrokerCallRunner,
     private readonly cache: CandleCache,
@@ -59,6 +83,89 @@ export class MarketDataService {
     }
   }
 
+  /**
+   * One page of a candle query: at most `limit` bars counted in trading time (fewer on holidays), from `after` (a
+   * cursor's instant) or the start of the range; `next` when bars may follow. Each page is one broker request, cached
+   * and served from the cache while the broker is unavailable, as getCandles.
+   */
+  async getCandlePage(brokerId: string, symbol: string, range: CandleRange, limit: number, after?: Date): Promise<CandlePage> {
+    const from = after ?? range.start;
+    const window = this.bars.window(range.timeframe, from, range.end, limit);
+    const answer = await this.getCandles(brokerId, symbol, { timeframe: range.timeframe, start: from, end: window.last });
+    return window.more ? { ...answer, next: new Date(window.last.getTime() + 1) } : answer;
+  }
+
+  /**
+   * The candles of a range as the broker streams them, in chunks of at most `chunkSize`, pulled as the consumer reads
+   * (memory stays bounded whatever the range). Resolves once the first chunk arrived, so that a refusal comes before
+   * anything is sent. While the broker is unavailable the cached candles of the range are streamed instead (source
+   * 'cache'); nothing cached: the BrokerUnavailableError stands. Ranges of at most MAX_CACHED_CANDLES bars are cached.
+   */
+  async openCandleStream(brokerId: string, symbol: string, range: CandleRange, chunkSize: number, signal: AbortSignal): Promise<CandleStream> {
+    const chunks = this.calls
+      .runStream(brokerId, 'getCandles', (gateway) => inChunks(this.brokerCandles(gateway, symbol, range, signal), chunkSize))
+      [Symbol.asyncIterator]();
+    let first: IteratorResult<Candle[]>;
+    try {
+      first = await chunks.next();
+    } catch (error) {
+      if (!isBrokerError(error) || error.code !== BROKER_ERROR_CODES.BROKER_UNAVAILABLE) throw error;
+      const cached = this.cachedChunks(brokerId, symbol, range, chunkSize)[Symbol.asyncIterator]();
+      const firstCached = await cached.next();
+      if (firstCached.done) throw error;
+      this.offline.markOffline(brokerId);
+      return { source: 'cache', chunks: startingWith(firstCached, cached) };
+    }
+    const cacheable = this.bars.count(range.timeframe, range.start, range.end) <= MAX_CACHED_CANDLES;
+    const served = startingWith(first, chunks);
+    return { source: 'broker', chunks: cacheable ? this.cachedOnTheWay(brokerId, served) : served };
+  }
+
+  /** The broker's candles of the range, one at a time: its stream, or its lists window by window. */
+  private async *brokerCandles(gateway: BrokerGateway, symbol: string, range: CandleRange, signal: AbortSignal): AsyncIterable<Candle> {
+    if (gateway.streamCandles !== undefined) {
+      yield* gateway.streamCandles(symbol, range.timeframe, range.start, range.end, { signal });
+      return;
+    }
+    let from = range.start;
+    for (;;) {
+      const window = this.bars.window(range.timeframe, from, range.end, LIST_WINDOW_BARS);
+      yield* await gateway.getCandles(symbol, range.timeframe, from, window.last);
+      if (!window.more || signal.aborted) return;
+      from = new Date(window.last.getTime() + 1);
+    }
+  }
+
+  /** The cached candles of a range, read a chunk at a time. */
+  private async *cachedChunks(brokerId: string, symbol: string, range: CandleRange, chunkSize: number): AsyncIterable<Candle[]> {
+    let from = range.start;
+    for (;;) {
+      const window = this.bars.window(range.timeframe, from, range.end, chunkSize);
+      const candles = await this.cache.find(brokerId, symbol, range.timeframe, from, window.last);
+      if (candles.length > 0) yield candles;
+      if (!window.more) return;
+      from = new Date(window.last.getTime() + 1);
+    }
+  }
+
+  /** Passes the chunks through and caches them once the stream has been read to its end. */
+  private async *cachedOnTheWay(brokerId: string, chunks: AsyncIterator<Candle[]>): AsyncIterator<Candle[]> {
+    const seen: Candle[] = [];
+    try {
+      for (;;) {
+        const next = await chunks.next();
+        if (next.done) break;
+        seen.push(...next.value);
+        yield next.value;
+      }
+    } finally {
+      // A consumer that stops early ends the broker stream; only a complete answer is cached.
+      await chunks.return?.();
+    }
+    // Not awaited: the caller's stream is complete; the cache never throws.
+    void this.cache.store(brokerId, seen);
+  }
+
   getQuote(brokerId: string, symbol: string): Promise<Quote> {
     return this.calls.run(brokerId, 'getQuote', (gateway) => gateway.getQuote(symbol));
   }
@@ -87,5 +194,33 @@ export class MarketDataService {
       },
       signal,
     );
+  }
+}
+
+/** Groups an iterable's items into arrays of at most `size`. */
+async function* inChunks<T>(items: AsyncIterable<T>, size: number): AsyncIterable<T[]> {
+  let chunk: T[] = [];
+  for await (const item of items) {
+    chunk.push(item);
+    if (chunk.length >= size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+/** An iterator that yields `first` (already read from `rest`), then the rest of `rest`. */
+async function* startingWith<T>(first: IteratorResult<T>, rest: AsyncIterator<T>): AsyncIterator<T> {
+  if (first.done) return;
+  try {
+    yield first.value;
+    for (;;) {
+      const next = await rest.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    await rest.return?.();
   }
 }

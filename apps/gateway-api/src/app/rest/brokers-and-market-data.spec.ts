@@ -62,6 +62,35 @@ describe('REST: brokers and market data', () => {
       expect([...times].sort((a, b) => a - b)).toEqual(times);
     });
 
+    it('pages a long range: six months of 1m bars, each page at most `limit` bars, every bar once, in order', async () => {
+      const query = `${path}?symbol=005930&timeframe=1m&start=2026-01-01&end=2026-06-30T23:59:00Z&limit=10000`;
+      const seen: number[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const response = await get(`${query}${cursor === undefined ? '' : `&cursor=${cursor}`}`).expect(200);
+        const candles = response.body.candles as Array<{ timestamp: string }>;
+        expect(candles.length).toBeLessThanOrEqual(10_000);
+        seen.push(...candles.map((candle) => Date.parse(candle.timestamp)));
+        cursor = response.body.nextCursor as string | undefined;
+        pages += 1;
+      } while (cursor !== undefined && pages < 20);
+      // 2026-01-01 .. 2026-06-30: 129 weekdays of 390 bars, minus the mock market's holidays.
+      expect(seen.length).toBeGreaterThan(40_000);
+      expect(seen.length).toBeLessThanOrEqual(129 * 390);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+      expect(pages).toBe(Math.ceil((129 * 390) / 10_000));
+      // One broker request per page, never more.
+      expect(gateway.kis.count('getCandles')).toBe(pages);
+    });
+
+    it('answers a range of fewer bars than the limit in one page, without a cursor', async () => {
+      const response = await get(`${path}?symbol=005930&timeframe=1d&start=2024-01-02&end=2024-01-31&limit=100`).expect(200);
+      expect(response.body.nextCursor).toBeUndefined();
+      expect(response.body.candles.length).toBeGreaterThan(15);
+    });
+
     it.each([
       ['a bad timeframe', 'symbol=005930&timeframe=2h&start=2024-01-02&end=2024-01-03', 'timeframe'],
       ['a malformed symbol', 'symbol=5930&timeframe=1d&start=2024-01-02&end=2024-01-03', 'symbol'],
@@ -69,8 +98,11 @@ describe('REST: brokers and market data', () => {
       ['a start that is not ISO-8601', 'symbol=005930&timeframe=1d&start=yesterday&end=2024-01-03', 'start'],
       ['a time without offset', 'symbol=005930&timeframe=1d&start=2024-01-02T09:00&end=2024-01-03', 'start'],
       ['an end before the start', 'symbol=005930&timeframe=1d&start=2024-01-05&end=2024-01-03', 'end'],
-      ['a range over 50,000 bars', 'symbol=005930&timeframe=1m&start=2024-01-01&end=2024-03-01', 'end'],
-      ['an unknown query parameter', 'symbol=005930&timeframe=1d&start=2024-01-02&end=2024-01-03&limit=5', 'limit'],
+      ['an unknown query parameter', 'symbol=005930&timeframe=1d&start=2024-01-02&end=2024-01-03&size=5', 'size'],
+      ['a limit that is not an integer', 'symbol=005930&timeframe=1d&start=2024-01-02&end=2024-01-03&limit=ten', 'limit'],
+      ['a limit over 10,000', 'symbol=005930&timeframe=1m&start=2024-01-02&end=2024-01-03&limit=10001', 'limit'],
+      ['a limit of 0', 'symbol=005930&timeframe=1m&start=2024-01-02&end=2024-01-03&limit=0', 'limit'],
+      ['a cursor that is no cursor', 'symbol=005930&timeframe=1d&start=2024-01-02&end=2024-01-31&cursor=abc', 'cursor'],
       ['a repeated parameter', 'symbol=005930&symbol=000660&timeframe=1d&start=2024-01-02&end=2024-01-03', 'symbol'],
     ])('answers 400 naming the field for %s', async (_case, query, field) => {
       const response = await get(`${path}?${query}`).expect(400);

@@ -2,7 +2,8 @@ import { Controller, Get, Optional, Param, Query, Req, Res } from '@nestjs/commo
 import { ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { QuoteJson } from '@qts/broker-domain';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseCandleRange } from '../market-data/candle-range';
+import { decodeCandleCursor, encodeCandleCursor } from '../market-data/candle-page-cursor';
+import { DEFAULT_CANDLE_PAGE_SIZE, parseCandleRange } from '../market-data/candle-range';
 import { MarketDataService } from '../market-data/market-data.service';
 import { ApiErrorResponses } from '@qts/service-infra';
 import { BROKER_CALL_ERRORS } from './broker-call-errors';
@@ -27,10 +28,12 @@ export class MarketDataController {
 
   @Get(':brokerId/candles')
   @ApiOperation({
-    summary: 'Candles of a symbol, oldest first',
+    summary: 'Candles of a symbol, oldest first, a page at a time',
     description:
-      'While the broker is unavailable, candles cached from earlier requests are served with X-Data-Source: cache ' +
-      '(the broker shows offline: true); otherwise X-Data-Source: broker.',
+      'A page holds at most `limit` bars counted in trading time (fewer on holidays); `nextCursor` is present when bars ' +
+      'may follow: repeat the query with `cursor=<nextCursor>` until it is absent. While the broker is unavailable, ' +
+      'candles cached from earlier requests are served with X-Data-Source: cache (the broker shows offline: true); ' +
+      'otherwise X-Data-Source: broker.',
   })
   @ApiResponse({
     status: 200,
@@ -44,14 +47,16 @@ export class MarketDataController {
     @Res({ passthrough: true }) response: ServerResponse,
   ): Promise<CandleListDoc> {
     const range = parseCandleRange(query.timeframe, query.start, query.end);
-    const answer = await this.marketData.getCandles(params.brokerId, query.symbol, range);
-    response.setHeader(DATA_SOURCE_HEADER, answer.source);
+    const after = query.cursor === undefined ? undefined : decodeCandleCursor(query.cursor, range);
+    const page = await this.marketData.getCandlePage(params.brokerId, query.symbol, range, query.limit ?? DEFAULT_CANDLE_PAGE_SIZE, after);
+    response.setHeader(DATA_SOURCE_HEADER, page.source);
     return {
       brokerId: params.brokerId,
       symbol: query.symbol,
       timeframe: range.timeframe,
-      source: answer.source,
-      candles: answer.candles.map((candle) => candle.toJSON()),
+      source: page.source,
+      candles: page.candles.map((candle) => candle.toJSON()),
+      ...(page.next === undefined ? {} : { nextCursor: encodeCandleCursor(page.next) }),
     };
   }
 

@@ -6,19 +6,25 @@ import { BrokerConnection, createBrokerConnection, DEFAULT_CHANNEL_OPTIONS } fro
 import { BrokerConnectionState, ConnectionStatusEvent, ConnectionStatusListener } from './connection-status-event';
 import { HealthProbe, JTS_HEALTH_SERVICES, probeBrokerHealth } from './health-probe';
 
-export const DEFAULT_HEALTH_INTERVAL_MS = 30_000;
+/**
+ * A stalled JTS server (a hung process keeps its TCP connections open, so only an unanswered check shows it) is
+ * found within one interval plus one probe timeout: readiness fails within 2 s of a stall, instead of after the
+ * deadline of a call that happened to be waiting on it. Two health checks a second per broker and process cost the
+ * JTS server nothing that counts against a broker's rate limit.
+ */
+export const DEFAULT_HEALTH_INTERVAL_MS = 1_000;
 export const DEFAULT_INITIAL_PROBE_BACKOFF_MS = 250;
-export const DEFAULT_PROBE_TIMEOUT_MS = 2_000;
-export const DEFAULT_SLOW_PROBE_MS = 1_000;
+export const DEFAULT_PROBE_TIMEOUT_MS = 1_000;
+export const DEFAULT_SLOW_PROBE_MS = 500;
 
 export interface BrokerConnectionManagerOptions {
-  /** Probe period while CONNECTED; also the cap of the backoff while not. Default 30 s. */
+  /** Probe period while CONNECTED; also the cap of the backoff while not. Default 1 s. */
   healthIntervalMs?: number;
   /** First re-probe delay while not CONNECTED (doubles, with jitter, up to the interval). Default 250 ms. */
   initialProbeBackoffMs?: number;
-  /** Deadline of each health check. Default 2 s. */
+  /** Deadline of each health check: no answer by then means DISCONNECTED. Default 1 s. */
   probeTimeoutMs?: number;
-  /** A SERVING answer slower than this reports DEGRADED. Default 1 s. */
+  /** A SERVING answer slower than this reports DEGRADED. Default 500 ms. */
   slowProbeMs?: number;
   /** Services that must be SERVING; default the JTS MarketDataService and TradingService. */
   healthServices?: readonly string[];

@@ -349,6 +349,56 @@ describe('GrpcBrokerGateway orders', () => {
       expect(harness.server.calls.placeOrder).toBe(1);
     });
 
+    it('without a send-by time the permit wait and the call share one deadline; the permit may take half of it', async () => {
+      const deadlines: number[] = [];
+      harness.server.handlers.placeOrder = (call, callback) => {
+        deadlines.push(deadlineMsOf(call));
+        callback(null, { order: { ...WIRE_ORDER, clientOrderId: call.request.clientOrderId } });
+      };
+      freezeDate();
+      const limiter = new RecordingLimiter();
+      const acquireLease = limiter.acquireLease.bind(limiter);
+      limiter.acquireLease = async (operation, options) => {
+        jest.setSystemTime(Date.now() + 700);
+        return acquireLease(operation, options);
+      };
+
+      await harness.gateway({ deadlineMs: 2_000, acquireTimeoutMs: 10_000, limiter }).placeOrder(LIMIT_BUY);
+
+      expect(limiter.timeouts).toEqual([1_000]);
+      expect(deadlines).toEqual([1_300]);
+    });
+
+    it('without a send-by time no permit within half the deadline is RateLimitExceeded, nothing sent', async () => {
+      harness.limiter.grant = false;
+
+      const error = await harness.gateway({ deadlineMs: 3_000, acquireTimeoutMs: 10_000 }).placeOrder(LIMIT_BUY).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(RateLimitExceededError);
+      expect(harness.limiter.timeouts.at(-1)).toBe(1_500);
+      expect(harness.server.calls.placeOrder).toBe(0);
+    });
+
+    it('with a send-by time the order waits for its permit until then, and the call gets the whole deadline', async () => {
+      const deadlines: number[] = [];
+      harness.server.handlers.placeOrder = (call, callback) => {
+        deadlines.push(deadlineMsOf(call));
+        callback(null, { order: { ...WIRE_ORDER, clientOrderId: call.request.clientOrderId } });
+      };
+      freezeDate();
+      const limiter = new RecordingLimiter();
+      const acquireLease = limiter.acquireLease.bind(limiter);
+      limiter.acquireLease = async (operation, options) => {
+        jest.setSystemTime(Date.now() + 4_000);
+        return acquireLease(operation, options);
+      };
+
+      await harness.gateway({ deadlineMs: 2_000, acquireTimeoutMs: 10_000, limiter }).placeOrder(LIMIT_BUY, { sendBy: new Date(Date.now() + 30_000) });
+
+      expect(limiter.timeouts).toEqual([10_000]);
+      expect(deadlines).toEqual([2_000]);
+    });
+
     it('InsufficientFunds reaches the caller as is', async () => {
       harness.server.handlers.placeOrder = (_call, callback) =>
         callback(grpcError(status.FAILED_PRECONDITION, 'not enough cash', { 'jts-error-code': 'INSUFFICIENT_FUNDS' }));

@@ -35,6 +35,7 @@ describe('GrpcBrokerGateway resilience of reads', () => {
   beforeEach(() => {
     harness.server.reset();
     harness.limiter.acquired.length = 0;
+    harness.limiter.timeouts.length = 0;
     harness.limiter.grant = true;
   });
 
@@ -153,6 +154,74 @@ describe('GrpcBrokerGateway resilience of reads', () => {
       expect(error).toBeInstanceOf(BrokerTimeoutError);
       // Exactly the configured deadline (the date stands still), and no retry after it passed.
       expect(deadlines).toEqual([150]);
+    });
+
+    /** A limiter whose grant comes `waitMs` (of frozen time) after the call asked for it. */
+    function slowLimiter(waitMs: number): RecordingLimiter {
+      const limiter = new RecordingLimiter();
+      const acquireLease = limiter.acquireLease.bind(limiter);
+      limiter.acquireLease = async (operation, options) => {
+        jest.setSystemTime(Date.now() + waitMs);
+        return acquireLease(operation, options);
+      };
+      return limiter;
+    }
+
+    it('one deadline per read: the permit wait counts, and the call gets what is left of it', async () => {
+      const deadlines: number[] = [];
+      harness.server.handlers.getQuote = (call, callback) => {
+        deadlines.push(deadlineMsOf(call));
+        callback(null, { ...WIRE_QUOTE, symbol: call.request.symbol });
+      };
+      freezeDate();
+      const limiter = slowLimiter(1_200);
+
+      await harness.gateway({ deadlineMs: 2_000, acquireTimeoutMs: 10_000, limiter }).getQuote('005930');
+
+      // The permit may take nine tenths of the deadline, not the 10 s acquire timeout; the call the remaining 800 ms.
+      expect(limiter.timeouts).toEqual([1_800]);
+      expect(deadlines).toEqual([800]);
+    });
+
+    it('a read whose permit does not come within its deadline is refused RATE_LIMITED, nothing sent', async () => {
+      harness.limiter.grant = false;
+
+      const error = await harness.gateway({ deadlineMs: 1_000, acquireTimeoutMs: 10_000 }).getQuote('005930').catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(RateLimitExceededError);
+      expect((error as RateLimitExceededError).message).toContain('within 900 ms');
+      expect((error as RateLimitExceededError).details).toMatchObject({ source: 'client' });
+      expect(harness.limiter.timeouts).toEqual([900]);
+      expect(harness.server.calls.getQuote).toBe(0);
+    });
+
+    it('a shorter acquire timeout still bounds the permit wait', async () => {
+      harness.limiter.grant = false;
+
+      await expect(harness.gateway({ deadlineMs: 5_000, acquireTimeoutMs: 200 }).getQuote('005930')).rejects.toBeInstanceOf(
+        RateLimitExceededError,
+      );
+      expect(harness.limiter.timeouts).toEqual([200]);
+    });
+
+    it('a candle stream counts its permit wait in its own deadline', async () => {
+      const deadlines: number[] = [];
+      harness.server.handlers.getCandles = (call) => {
+        deadlines.push(deadlineMsOf(call));
+        call.end();
+      };
+      freezeDate();
+      const limiter = slowLimiter(3_000);
+
+      await harness.gateway({ streamDeadlineMs: 20_000, acquireTimeoutMs: 10_000, limiter }).getCandles(
+        '005930',
+        '1d',
+        new Date('2024-01-01'),
+        new Date('2024-01-31'),
+      );
+
+      expect(limiter.timeouts).toEqual([10_000]);
+      expect(deadlines).toEqual([17_000]);
     });
 
     it('candle streams have their own, longer deadline', async () => {

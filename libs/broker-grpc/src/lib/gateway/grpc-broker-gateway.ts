@@ -68,11 +68,18 @@ export interface GrpcBrokerGatewayOptions {
   connections: BrokerConnectionSource;
   /** This broker's limiter; every call takes a lease for its BrokerOperation first and settles it when it ends. */
   limiter: RateLimitPermits;
-  /** Deadline of a unary call, including its retries. Default 5 s. */
+  /**
+   * The one deadline of a unary call, counted from when it is made: its rate-limit permit wait, the call and its
+   * retries. A read waits for its permit at most nine tenths of it, an order without a send-by time at most half.
+   * Default 5 s.
+   */
   deadlineMs?: number;
-  /** Deadline of a whole candle stream. Default 60 s. */
+  /** Deadline of a whole candle stream, its permit wait included. Default 60 s. */
   streamDeadlineMs?: number;
-  /** How long a call may wait for its rate-limit permit. Default 10 s. */
+  /**
+   * The longest a call may wait for its rate-limit permit, within its deadline (orders with a send-by time: until
+   * that time). Default 10 s.
+   */
   acquireTimeoutMs?: number;
   /** Retries of reads on UNAVAILABLE (never of orders). Default 2. */
   readRetries?: number;
@@ -94,8 +101,8 @@ export interface GrpcBrokerGatewayOptions {
  * The BrokerGateway of a broker behind the JTS gRPC server.
  *
  * Every call: fail fast if the connection manager reports the broker DISCONNECTED (BrokerUnavailable at
- * once, nothing sent); take a rate-limit lease (RateLimitExceeded if none comes within
- * acquireTimeoutMs); call with a deadline; map the answer to domain entities (decimals stay decimal
+ * once, nothing sent); take a rate-limit lease (RateLimitExceeded if none comes within the call's deadline
+ * or acquireTimeoutMs); call within what is left of that one deadline; map the answer to domain entities (decimals stay decimal
  * strings -> Decimal, never a float) and any failure through mapGrpcError.
  *
  * The lease is settled in every path: answered when the answer (or a status the server sent) arrives,
@@ -189,10 +196,10 @@ export class GrpcBrokerGateway implements BrokerGateway {
     const { signal } = options;
     if (signal?.aborted) return;
     this.requireConnection(operation);
-    let lease = await this.takeLease(operation, signal);
+    const deadline = Date.now() + this.streamDeadlineMs;
+    let lease = await this.takeLease(operation, signal, deadline);
     if (!lease) return;
     let connection = this.connectionFor(operation, lease);
-    const deadline = Date.now() + this.streamDeadlineMs;
     const request = candlesRequestToWire(symbol, timeframe, start, end);
     const backoff = this.backoff(this.retryBackoff);
 
@@ -380,9 +387,11 @@ export class GrpcBrokerGateway implements BrokerGateway {
     invoke: (connection: BrokerConnection, deadline: number) => Promise<T>,
   ): Promise<T> {
     this.requireConnection(operation);
-    let lease = (await this.takeLease(operation)) as RateLimitLease;
-    let connection = this.connectionFor(operation, lease);
+    // One deadline for the whole call: the permit wait, the call and its retries. The permit must come before the
+    // last tenth of it, so that a granted call is never sent with no time left to be answered.
     const deadline = Date.now() + this.deadlineMs;
+    let lease = (await this.takeLease(operation, undefined, deadline - this.deadlineMs / 10)) as RateLimitLease;
+    let connection = this.connectionFor(operation, lease);
     const backoff = this.backoff(this.retryBackoff);
     for (let attempt = 0; ; attempt++) {
       lease.markSent();
@@ -438,9 +447,12 @@ export class GrpcBrokerGateway implements BrokerGateway {
     const sendBy = send.sendBy?.getTime();
     if (sendBy !== undefined && Date.now() >= sendBy) throw this.expired(operation, sendBy, context);
     send.onStage?.('awaiting-permit');
-    const lease = await this.takeOrderLease(operation, sendBy, context);
+    // Without a send-by time (a caller waiting on the answer) the permit wait and the call share one deadline; the
+    // permit must come within its first half, so that the broker always has the other half to answer the order.
+    const overall = sendBy === undefined ? Date.now() + this.deadlineMs : undefined;
+    const lease = await this.takeOrderLease(operation, sendBy, context, overall === undefined ? undefined : overall - this.deadlineMs / 2);
     const connection = this.connectionFor(operation, lease);
-    const deadline = Date.now() + this.deadlineMs;
+    const deadline = overall ?? Date.now() + this.deadlineMs;
     const readyBy = sendBy === undefined ? deadline : Math.min(deadline, sendBy);
     if (!(await waitForChannelReady(connection.channel, readyBy))) {
       lease.settle('unsent');
@@ -513,13 +525,22 @@ export class GrpcBrokerGateway implements BrokerGateway {
     return connection;
   }
 
-  /** Takes the call's lease; null only when the signal aborted the wait. */
-  private async takeLease(operation: BrokerOperation, signal?: AbortSignal): Promise<RateLimitLease | null> {
-    const lease = await this.limiter.acquireLease(operation, { timeoutMs: this.acquireTimeoutMs, signal });
+  /**
+   * Takes the call's lease, waiting at most acquireTimeoutMs and never past `by` (epoch ms: the call's deadline);
+   * null only when the signal aborted the wait. No permit in time: RateLimitExceededError, nothing sent.
+   */
+  private async takeLease(operation: BrokerOperation, signal?: AbortSignal, by?: number): Promise<RateLimitLease | null> {
+    const waitMs = this.permitWaitMs(by);
+    const lease = await this.limiter.acquireLease(operation, { timeoutMs: waitMs, signal });
     if (!lease && !signal?.aborted) {
-      throw await this.noPermit(operation);
+      throw await this.noPermit(operation, waitMs);
     }
     return lease;
+  }
+
+  /** How long a permit may be waited for: acquireTimeoutMs, cut at `by` (epoch ms) when given. */
+  private permitWaitMs(by: number | undefined): number {
+    return by === undefined ? this.acquireTimeoutMs : Math.max(0, Math.min(this.acquireTimeoutMs, by - Date.now()));
   }
 
   /**
@@ -530,8 +551,9 @@ export class GrpcBrokerGateway implements BrokerGateway {
     operation: BrokerOperation,
     sendBy: number | undefined,
     context: { clientOrderId?: string },
+    permitBy?: number,
   ): Promise<RateLimitLease> {
-    if (sendBy === undefined) return (await this.takeLease(operation)) as RateLimitLease;
+    if (sendBy === undefined) return (await this.takeLease(operation, undefined, permitBy)) as RateLimitLease;
     const remainingMs = sendBy - Date.now();
     if (remainingMs <= 0) throw this.expired(operation, sendBy, context);
     const cutBySendBy = remainingMs < this.acquireTimeoutMs;
@@ -549,10 +571,10 @@ export class GrpcBrokerGateway implements BrokerGateway {
     );
   }
 
-  /** No permit within acquireTimeoutMs: refused here, nothing sent (`source: 'client'`). */
-  private async noPermit(operation: BrokerOperation): Promise<RateLimitExceededError> {
+  /** No permit within the time the call could wait: refused here, nothing sent (`source: 'client'`). */
+  private async noPermit(operation: BrokerOperation, waitedMs = this.acquireTimeoutMs): Promise<RateLimitExceededError> {
     return new RateLimitExceededError(
-      `No rate-limit permit for ${operation} on broker '${this.brokerId}' within ${this.acquireTimeoutMs} ms`,
+      `No rate-limit permit for ${operation} on broker '${this.brokerId}' within ${Math.round(waitedMs)} ms`,
       {
         retryAfterMs: await this.limiter.estimateWaitMs(operation),
         details: { brokerId: this.brokerId, operation, source: 'client' },

@@ -4,7 +4,7 @@ import { DataSource, Entity, type MigrationInterface, type QueryRunner } from 't
 import { openServiceDataSource, serviceDataSourceOptions } from '../database/service-data-source';
 import { ApiKeyInvalidError, ApiKeyNotFoundError, ApiKeyRequiredError, RequestValidationError } from '../errors/platform-errors';
 import { API_KEY_ENTITIES, ApiKeyEntity, StoredApiKey } from './api-key.entity';
-import { ApiKeyStore, type ApiKeyStoreOptions } from './api-key-store';
+import { ApiKeyStore, VERIFIED_KEY_TTL_MS, type ApiKeyStoreOptions } from './api-key-store';
 import { apiKeysTable } from './api-keys-table';
 import { BootstrapAdminKey } from './bootstrap-admin-key';
 import { actsForStrategy, requireStrategyAccess } from './strategy-access';
@@ -133,5 +133,60 @@ describe('ApiKeyStore', () => {
     expect((await store.revoke(key.id)).revokedAt).toBe(revoked.revokedAt);
     await expect(store.authenticate(key.key)).rejects.toBeInstanceOf(ApiKeyInvalidError);
     await expect(store.revoke('00000000-0000-0000-0000-000000000000')).rejects.toBeInstanceOf(ApiKeyNotFoundError);
+  });
+
+  describe('verified keys, kept briefly', () => {
+    // Only the clock is faked: the database driver's own timers keep running.
+    beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'queueMicrotask'] }));
+    afterEach(() => jest.useRealTimers());
+
+    const readsOf = (_store: ApiKeyStore) => jest.spyOn(dataSource.getRepository(ApiKeyEntity), 'findOneBy');
+
+    it('reads a key once while it is trusted (concurrent requests share the read), and again after VERIFIED_KEY_TTL_MS', async () => {
+      const store = storeWith(GATEWAY_STORE);
+      const key = await store.create('cached', ['read']);
+      const reads = readsOf(store);
+      try {
+        const principals = await Promise.all([store.authenticate(key.key), store.authenticate(key.key), store.authenticate(key.key)]);
+        expect(principals.map((principal) => principal.keyId)).toEqual([key.id, key.id, key.id]);
+        jest.advanceTimersByTime(VERIFIED_KEY_TTL_MS - 1);
+        await store.authenticate(key.key);
+        expect(reads).toHaveBeenCalledTimes(1);
+        jest.advanceTimersByTime(1);
+        await store.authenticate(key.key);
+        expect(reads).toHaveBeenCalledTimes(2);
+      } finally {
+        reads.mockRestore();
+      }
+    });
+
+    it('refuses a revoked key at once on the replica that revoked it, and within VERIFIED_KEY_TTL_MS on another', async () => {
+      const revoking = storeWith(GATEWAY_STORE);
+      const other = storeWith(GATEWAY_STORE);
+      const key = await revoking.create('revoked soon', ['read']);
+      await revoking.authenticate(key.key);
+      await other.authenticate(key.key);
+      await revoking.revoke(key.id);
+      await expect(revoking.authenticate(key.key)).rejects.toBeInstanceOf(ApiKeyInvalidError);
+      jest.advanceTimersByTime(VERIFIED_KEY_TTL_MS);
+      await expect(other.authenticate(key.key)).rejects.toBeInstanceOf(ApiKeyInvalidError);
+    });
+
+    it('keeps no refusal: a key unknown a moment ago is accepted once it is stored', async () => {
+      const store = storeWith(GATEWAY_STORE);
+      const secret = 'qts_stored-after-a-refusal-0123456789';
+      await expect(store.authenticate(secret)).rejects.toBeInstanceOf(ApiKeyInvalidError);
+      await dataSource.getRepository(ApiKeyEntity).insert({
+        id: '11111111-1111-4111-8111-111111111111',
+        name: 'late',
+        keyHash: createHash('sha256').update(secret, 'utf8').digest('hex'),
+        keyPrefix: secret.slice(0, 12),
+        scopes: 'read',
+        strategyIds: [],
+        createdAt: new Date(),
+        revokedAt: null,
+      });
+      expect((await store.authenticate(secret)).name).toBe('late');
+    });
   });
 });

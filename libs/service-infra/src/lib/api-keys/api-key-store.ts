@@ -30,17 +30,29 @@ export interface ApiKeyStoreOptions {
   entity?: Type<StoredApiKey>;
 }
 
+/**
+ * How long a verified key is trusted without reading its row again. Every request presents its key, and a database
+ * read per request was the largest cost of a REST call; a revocation is effective at once on the replica that
+ * revoked the key and within this time on the others.
+ */
+export const VERIFIED_KEY_TTL_MS = 2_000;
+/** Distinct keys kept verified at most (the oldest make room); only keys that passed are kept, so guessing fills nothing. */
+export const MAX_VERIFIED_KEYS = 10_000;
+
 /** DI tokens of the options and of the key table's repository. */
 export const API_KEY_STORE_OPTIONS = Symbol('API_KEY_STORE_OPTIONS');
 export const API_KEY_REPOSITORY = Symbol('API_KEY_REPOSITORY');
 
 /**
  * A service's API keys in its own database (its key table, `api_keys` by default): creation (the secret shown once, its SHA-256 stored),
- * listing, revocation (effective at once, on every replica), and the verifier of the API-key guard: the bootstrap
- * ADMIN_API_KEY, then the stored keys.
+ * listing, revocation, and the verifier of the API-key guard: the bootstrap ADMIN_API_KEY, then the stored keys, a
+ * verified key trusted for VERIFIED_KEY_TTL_MS (revocation: at once on this replica, within that time on the others).
  */
 @Injectable()
 export class ApiKeyStore implements ApiKeyVerifier {
+  /** Lookups of keys by hash, kept while they last: concurrent requests with one key share one read. */
+  private readonly verified = new Map<string, { principal: Promise<ApiPrincipal>; until: number }>();
+
   constructor(
     @Inject(API_KEY_REPOSITORY) private readonly keys: Repository<StoredApiKey>,
     private readonly bootstrapAdmin: BootstrapAdminKey,
@@ -77,6 +89,7 @@ export class ApiKeyStore implements ApiKeyVerifier {
       entity.revokedAt = new Date();
       await this.keys.update({ id }, { revokedAt: entity.revokedAt });
     }
+    this.verified.delete(entity.keyHash);
     return summarize(entity);
   }
 
@@ -89,7 +102,24 @@ export class ApiKeyStore implements ApiKeyVerifier {
     const admin = this.bootstrapAdmin.match(key);
     if (admin !== undefined) return admin;
     // Looked up by hash: equality on a hash of a random key tells an attacker nothing useful.
-    const entity = await this.keys.findOneBy({ keyHash: hashApiKeySecret(key) });
+    const keyHash = hashApiKeySecret(key);
+    const now = Date.now();
+    const cached = this.verified.get(keyHash);
+    if (cached !== undefined && cached.until > now) return cached.principal;
+    this.verified.delete(keyHash);
+    const principal = this.lookUp(keyHash);
+    if (this.verified.size >= MAX_VERIFIED_KEYS) this.verified.delete(this.verified.keys().next().value as string);
+    const entry = { principal, until: now + VERIFIED_KEY_TTL_MS };
+    this.verified.set(keyHash, entry);
+    // A refused key (or a failed read) is not kept: the next request reads again.
+    principal.catch(() => {
+      if (this.verified.get(keyHash) === entry) this.verified.delete(keyHash);
+    });
+    return principal;
+  }
+
+  private async lookUp(keyHash: string): Promise<ApiPrincipal> {
+    const entity = await this.keys.findOneBy({ keyHash });
     if (entity === null || entity.revokedAt !== null) throw new ApiKeyInvalidError();
     const scopes = new Set(parseScopes(entity.scopes));
     return { keyId: entity.id, name: entity.name, scopes, strategies: scopes.has('admin') ? 'all' : new Set(entity.strategyIds) };

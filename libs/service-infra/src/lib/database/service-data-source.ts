@@ -13,13 +13,20 @@ export interface ServiceDatabaseOptions {
   migrations: Array<new () => MigrationInterface>;
   /** Default 'migrations'. */
   migrationsTableName?: string;
+  /**
+   * SQLite only. FULL (default): every COMMIT is synced to disk before it returns, blocking the process meanwhile.
+   * NORMAL: a COMMIT survives a killed process but not yet a power loss, until the service syncs the WAL itself
+   * (the execution worker's group commit does so off the event loop before anyone acts on what was committed).
+   */
+  sqliteSynchronous?: 'FULL' | 'NORMAL';
 }
 
 /**
  * TypeORM options of a service's database for a DATABASE_URL. Migrations run at start-up (openServiceDataSource),
  * one process at a time, each migration in its own transaction; `synchronize` stays off, so the schema only ever changes through a reviewed migration.
- * SQLite: WAL (readers never block the writer), synchronous=FULL (a committed row survives power loss, not only a
- * killed process), foreign keys enforced, and a 10 s busy timeout for a second process on the same file.
+ * SQLite: WAL (readers never block the writer), synchronous=FULL unless the service syncs the WAL itself (a committed
+ * row survives power loss, not only a killed process), foreign keys enforced, and a 10 s busy timeout for a second
+ * process on the same file.
  */
 export function serviceDataSourceOptions(
   databaseUrl: string | undefined,
@@ -45,7 +52,7 @@ export function serviceDataSourceOptions(
     database: target.database,
     prepareDatabase: (db: { pragma(statement: string): unknown }) => {
       if (target.database !== ':memory:') db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
+      db.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
       db.pragma('foreign_keys = ON');
     },
     timeout: 10_000,

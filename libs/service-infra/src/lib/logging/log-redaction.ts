@@ -73,13 +73,3 @@ export function redactUrl(url: string, secrets: readonly string[] = []): string 
     });
   return `${redacted.slice(0, query + 1)}${parameters.join('&')}`;
 }
-
-/** A parsed query as it may be logged: the values of secret-named parameters replaced (every level of nesting). */
-export function redactQuery(query: unknown, secrets: readonly string[] = []): unknown {
-  if (typeof query === 'string') return redactUrl(query, secrets);
-  if (Array.isArray(query)) return query.map((value) => redactQuery(value, secrets));
-  if (query === null || typeof query !== 'object') return query;
-  return Object.fromEntries(
-    Object.entries(query).map(([name, value]) => [name, isSecretParameterName(name) ? REDACTION_CENSOR : redactQuery(value, secrets)]),
-  );
-}

@@ -1,9 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { UnsupportedMediaTypeException, type INestApplication } from '@nestjs/common';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { DEFAULT_SECURITY_SETTINGS, PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
+import { DEFAULT_HTTP_KEEP_ALIVE_TIMEOUT_MS, DEFAULT_SECURITY_SETTINGS, PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
 import { API_KEY_VERIFIER, type ApiKeyVerifier } from '../api-keys/api-key-verifier';
 import { authenticateBeforeBody, bodyMayBeRead, requestHasBody } from '../api-keys/authenticate-before-body';
 import { PlatformGrpcServer } from '../grpc/platform-grpc-server';
@@ -54,7 +54,10 @@ export async function startServices(app: INestApplication, options: StartService
 function configureHttpFront(app: NestExpressApplication, options: StartServicesOptions): void {
   const config = app.get<PlatformConfig>(PLATFORM_CONFIG);
   const verifier = app.get<ApiKeyVerifier>(API_KEY_VERIFIER);
+  keepIdleConnectionsOpen(app.getHttpServer() as Server, config.httpKeepAliveTimeoutMs ?? DEFAULT_HTTP_KEEP_ALIVE_TIMEOUT_MS);
   app.disable('x-powered-by');
+  // Answers are live data (quotes, orders, health): an ETag per answer costs a hash of each body and saves nothing.
+  app.set('etag', false);
   app.use(securityHeaders({ pagePaths: options.pagePaths ?? [] }));
   app.use(corsPolicy((config.security ?? DEFAULT_SECURITY_SETTINGS).corsAllowedOrigins));
   // While the service drains, only health and metrics are served (ServiceShutdown).
@@ -65,6 +68,17 @@ function configureHttpFront(app: NestExpressApplication, options: StartServicesO
   app.use(function refuseNonJsonBody(request: IncomingMessage, _response: ServerResponse, next: (error?: unknown) => void): void {
     next(requestHasBody(request) && bodyMayBeRead(request) && !isJson(request) ? new UnsupportedMediaTypeException() : undefined);
   });
+}
+
+/**
+ * Node closes an idle keep-alive connection after 5 s by default: a client or load balancer that reuses it at that
+ * moment gets a reset (socket hang up) for a request the service never saw. The server keeps it open longer than
+ * the peers in front do (HTTP_KEEP_ALIVE_TIMEOUT_MS), so they close it first; the headers timeout must exceed it,
+ * or a reused connection's next request could be cut by the headers timer.
+ */
+export function keepIdleConnectionsOpen(server: Server, keepAliveTimeoutMs: number): void {
+  server.keepAliveTimeout = keepAliveTimeoutMs;
+  server.headersTimeout = keepAliveTimeoutMs + 1_000;
 }
 
 function isJson(request: IncomingMessage): boolean {

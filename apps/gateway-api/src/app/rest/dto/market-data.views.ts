@@ -67,6 +67,9 @@ export class CandleListDoc {
 
   @ApiProperty({ type: [CandleDoc] })
   candles!: CandleDoc[];
+
+  @ApiPropertyOptional({ description: 'Present when bars may follow: pass it as `cursor` with the same query' })
+  nextCursor?: string;
 }
 
 export class QuoteDoc {
