@@ -1,27 +1,4 @@
-const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
-const { join } = require('path');
+const { nodeAppWebpackConfig, CONSOLE_UI_ASSETS } = require('../../tools/webpack/node-app-webpack-config');
 
-// Node target: node_modules stay external, so native drivers (better-sqlite3, pg) load at run time.
-// The .proto files travel with the bundle (gRPC reflection and proto-loader read them from disk), and so do the
-// console's assets.
-module.exports = {
-  output: { path: join(__dirname, '../../dist/apps/execution-worker'), clean: true },
-  devtool: 'source-map',
-  plugins: [
-    new NxAppWebpackPlugin({
-      target: 'node',
-      compiler: 'tsc',
-      main: './src/main.ts',
-      tsConfig: './tsconfig.app.json',
-      assets: [
-        { glob: '**/*.proto', input: '../../proto', output: 'proto' },
-        // The operations console's scripts and stylesheet, served from memory by the app (no build step, no CDN).
-        { glob: '*.{js,css}', input: '../../libs/console-ui/assets', output: 'console-ui' },
-      ],
-      optimization: false,
-      outputHashing: 'none',
-      generatePackageJson: false,
-      sourceMap: true,
-    }),
-  ],
-};
+// One configuration for every Node program of the workspace: tools/webpack/node-app-webpack-config.js.
+module.exports = nodeAppWebpackConfig('apps/execution-worker', { assets: [CONSOLE_UI_ASSETS] });

@@ -1,20 +1,4 @@
-const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
-const { join } = require('path');
+const { nodeAppWebpackConfig } = require('../../tools/webpack/node-app-webpack-config');
 
-// Node target: node_modules stay external.
-module.exports = {
-  output: { path: join(__dirname, '../../dist/tools/rest-broker-simulator'), clean: true },
-  devtool: 'source-map',
-  plugins: [
-    new NxAppWebpackPlugin({
-      target: 'node',
-      compiler: 'tsc',
-      main: './src/main.ts',
-      tsConfig: './tsconfig.app.json',
-      optimization: false,
-      outputHashing: 'none',
-      generatePackageJson: false,
-      sourceMap: true,
-    }),
-  ],
-};
+// One configuration for every Node program of the workspace: tools/webpack/node-app-webpack-config.js.
+module.exports = nodeAppWebpackConfig('tools/rest-broker-simulator', { protos: false });
