@@ -24,7 +24,10 @@ export class GrpcServerStreams {
   private readonly open = new Set<AbortController>();
   private closed = false;
 
-  stream<Res>(call: ServerWritableStream<unknown, Res>, produce: (stream: OpenServerStream<Res>) => Promise<void>): Observable<never> {
+  stream<Res>(
+    call: ServerWritableStream<unknown, Res>,
+    produce: (stream: OpenServerStream<Res>) => Promise<void>,
+  ): Observable<never> {
     return new Observable<never>((subscriber) => {
       const abort = new AbortController();
       const onAbort = (): void => subscriber.complete();
@@ -33,7 +36,19 @@ export class GrpcServerStreams {
       if (this.closed) abort.abort();
       const write = async (message: Res): Promise<void> => {
         if (abort.signal.aborted || call.cancelled) return;
-        if (!call.write(message)) await Promise.race([once(call, 'drain'), once(abort.signal, 'abort')]);
+        if (call.write(message)) return;
+        // Both waits are withdrawn once either ends: a long stream to a slow reader waits here many times, and a
+        // listener left behind each time would grow without bound.
+        const waited = new AbortController();
+        const until = (event: Promise<unknown>): Promise<unknown> => event.catch(() => undefined);
+        try {
+          await Promise.race([
+            until(once(call, 'drain', { signal: waited.signal })),
+            until(once(abort.signal, 'abort', { signal: waited.signal })),
+          ]);
+        } finally {
+          waited.abort();
+        }
       };
       produce({ write, signal: abort.signal, call }).then(
         () => subscriber.complete(),
