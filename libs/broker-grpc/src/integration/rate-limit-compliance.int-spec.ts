@@ -14,6 +14,8 @@ describe('rate-limit compliance against the JTS simulator (kis-paper: 2 requests
     harness = await startSimulatorHarness({
       brokers: [{ id: 'kis', type: BrokerType.KIS, preset: 'kis-paper', accountId: ACCOUNT }],
       acquireTimeoutMs: 30_000,
+      // A call's deadline bounds its wait for a permit: long enough here for the whole queue to be served.
+      deadlineMs: 30_000,
       // Probes do not count against the broker's budget, but keep them out of the way anyway.
       healthIntervalMs: 30_000,
     });

@@ -61,6 +61,8 @@ describe('BrokerTransportModule replicas sharing Redis (real redis-server, REST 
             credentialReaders: { env: CREDENTIALS },
             healthIntervalMs: 1_000,
             acquireTimeoutMs: 30_000,
+            // A call's deadline bounds its wait for a permit: long enough here for every queued call to be served.
+            deadlineMs: 30_000,
           }),
         ],
       }).compile();
