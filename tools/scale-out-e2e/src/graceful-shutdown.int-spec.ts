@@ -51,16 +51,20 @@ const SETTLED_AT_BROKER = new Set([
 ]);
 
 /** What a client got for one call. `refused`: a definite "not processed here" (retry elsewhere). */
-type CallOutcome = { kind: 'answered'; at: number } | { kind: 'refused'; why: string } | { kind: 'cut'; why: string };
+type CallOutcome =
+  { kind: 'answered'; at: number } | { kind: 'refused'; why: string } | { kind: 'cut'; why: string };
 
 /** The pod's drain budget in the manifests: terminationGracePeriodSeconds minus the preStop pause before SIGTERM. */
 function drainBudgetMs(deployment: string): number {
   const root = findRepositoryRoot(__dirname);
-  const documents = parseAllDocuments(readFileSync(join(root, 'deploy', 'base', `${deployment}.yaml`), 'utf8')).map((doc) => doc.toJS());
+  const documents = parseAllDocuments(
+    readFileSync(join(root, 'deploy', 'base', `${deployment}.yaml`), 'utf8'),
+  ).map((doc) => doc.toJS());
   const spec = documents.find((doc) => doc?.kind === 'Deployment')?.spec?.template?.spec;
   const grace = Number(spec?.terminationGracePeriodSeconds);
   const preStop = Number(spec?.containers?.[0]?.lifecycle?.preStop?.sleep?.seconds ?? 0);
-  if (!(grace > preStop)) throw new Error(`deploy/base/${deployment}.yaml: no terminationGracePeriodSeconds above its preStop`);
+  if (!(grace > preStop))
+    throw new Error(`deploy/base/${deployment}.yaml: no terminationGracePeriodSeconds above its preStop`);
   return (grace - preStop) * 1_000;
 }
 
@@ -73,7 +77,8 @@ function withKey(): Metadata {
 /** A refusal the server made before processing anything: its SERVICE_STOPPING answer, or no connection at all. */
 function grpcOutcome(error: ServiceError): CallOutcome {
   const code = error.metadata?.get('qts-error-code')?.[0];
-  if (error.code === status.UNAVAILABLE && code === 'SERVICE_STOPPING') return { kind: 'refused', why: 'SERVICE_STOPPING' };
+  if (error.code === status.UNAVAILABLE && code === 'SERVICE_STOPPING')
+    return { kind: 'refused', why: 'SERVICE_STOPPING' };
   if (error.code === status.UNAVAILABLE && /ECONNREFUSED|No connection established/i.test(error.details)) {
     return { kind: 'refused', why: 'connection refused' };
   }
@@ -86,13 +91,20 @@ function submitIntent(
 ): Promise<{ outcome: CallOutcome; response?: qtsExecutionV1.SubmitIntentResponse }> {
   return new Promise((resolve) =>
     client.submitIntent(request, withKey(), { deadline: Date.now() + 60_000 }, (error, response) =>
-      resolve(error ? { outcome: grpcOutcome(error) } : { outcome: { kind: 'answered', at: Date.now() }, response }),
+      resolve(
+        error ? { outcome: grpcOutcome(error) } : { outcome: { kind: 'answered', at: Date.now() }, response },
+      ),
     ),
   );
 }
 
 /** POST an order on a connection of its own (no keep-alive reuse across the shutdown). */
-function placeRestOrder(baseUrl: string, key: string, symbol: string, price: string): Promise<{ outcome: CallOutcome; status?: number; body?: string }> {
+function placeRestOrder(
+  baseUrl: string,
+  key: string,
+  symbol: string,
+  price: string,
+): Promise<{ outcome: CallOutcome; status?: number; body?: string }> {
   const body = JSON.stringify({ symbol, side: 'BUY', orderType: 'LIMIT', quantity: 1, price });
   return new Promise((resolve) => {
     const request = httpRequest(
@@ -110,12 +122,16 @@ function placeRestOrder(baseUrl: string, key: string, symbol: string, price: str
         response.on('end', () => {
           const stopping = response.statusCode === 503 && text.includes('"SERVICE_STOPPING"');
           resolve({
-            outcome: stopping ? { kind: 'refused', why: 'SERVICE_STOPPING' } : { kind: 'answered', at: Date.now() },
+            outcome: stopping
+              ? { kind: 'refused', why: 'SERVICE_STOPPING' }
+              : { kind: 'answered', at: Date.now() },
             status: response.statusCode,
             body: text,
           });
         });
-        response.on('error', (error) => resolve({ outcome: { kind: 'cut', why: `response: ${error.message}` } }));
+        response.on('error', (error) =>
+          resolve({ outcome: { kind: 'cut', why: `response: ${error.message}` } }),
+        );
       },
     );
     // A connection refused, or reset before it was established (the exiting process's listen backlog), carried no
@@ -142,7 +158,10 @@ function watchHealth(address: string): HealthWatch {
     grpc: {
       health: {
         v1: {
-          Health: new (address: string, creds: unknown) => {
+          Health: new (
+            address: string,
+            creds: unknown,
+          ) => {
             watch(request: { service: string }): NodeJS.EventEmitter & { cancel(): void };
             close(): void;
           };
@@ -165,7 +184,10 @@ function watchHealth(address: string): HealthWatch {
 }
 
 /** SIGTERM, then what the process did until it exited by itself (or was killed at the manifests' budget). */
-async function terminate(app: AppProcess, budgetMs: number): Promise<{ exitedAfterMs: number; killed: boolean; readiness: number[] }> {
+async function terminate(
+  app: AppProcess,
+  budgetMs: number,
+): Promise<{ exitedAfterMs: number; killed: boolean; readiness: number[] }> {
   const readiness: number[] = [];
   const started = Date.now();
   const exited = app.terminate(budgetMs);
@@ -192,11 +214,18 @@ describe('graceful shutdown under load: SIGTERM to a gateway and a worker while 
 
   beforeAll(async () => {
     simulator = await startSimulatorProcess({
-      brokers: [{ id: BROKER_ID, type: 'KIS', preset: 'none', accounts: [{ id: ACCOUNT_ID, type: 'PAPER' }] }],
+      brokers: [
+        { id: BROKER_ID, type: 'KIS', preset: 'none', accounts: [{ id: ACCOUNT_ID, type: 'PAPER' }] },
+      ],
     });
-    await simulator.admin.setFaults(BROKER_ID, { latency: { latencyMs: PLACE_ORDER_LATENCY_MS, rpcs: ['PlaceOrder'] } });
+    await simulator.admin.setFaults(BROKER_ID, {
+      latency: { latencyMs: PLACE_ORDER_LATENCY_MS, rpcs: ['PlaceOrder'] },
+    });
     [redis, postgres] = await Promise.all([startRedisServer(), startPostgres('drain')]);
-    const [gatewayDb, workerDb] = await Promise.all([postgres.createDatabase('gateway'), postgres.createDatabase('worker')]);
+    const [gatewayDb, workerDb] = await Promise.all([
+      postgres.createDatabase('gateway'),
+      postgres.createDatabase('worker'),
+    ]);
     const brokersConfig = join(scratchDir('drain-'), 'brokers.yaml');
     writeFileSync(
       brokersConfig,
@@ -238,6 +267,17 @@ describe('graceful shutdown under load: SIGTERM to a gateway and a worker while 
         description: `${app.name} ready`,
       });
     }
+    // A new (empty) Redis ledger grants nothing for one owner TTL (docs/operations.md): the load starts once the
+    // shared budget grants, as it would minutes after a first deploy.
+    await waitFor(
+      async () =>
+        (
+          await fetch(`${apps[0].httpUrl}/api/v1/brokers/${BROKER_ID}/quotes/${SYMBOLS[0][0]}`, {
+            headers: { 'X-API-Key': ADMIN_API_KEY },
+          })
+        ).status === 200,
+      { timeoutMs: 20_000, intervalMs: 250, description: 'the shared rate budget granting' },
+    );
   });
 
   afterAll(async () => {
@@ -254,14 +294,22 @@ describe('graceful shutdown under load: SIGTERM to a gateway and a worker while 
     );
     const workerHealth = watchHealth(worker1.grpcAddress);
     const gatewayHealth = watchHealth(gateway1.grpcAddress);
-    await waitFor(() => workerHealth.statuses.includes('SERVING') && gatewayHealth.statuses.includes('SERVING'), {
-      timeoutMs: 10_000,
-      description: 'health watches SERVING',
-    });
+    await waitFor(
+      () => workerHealth.statuses.includes('SERVING') && gatewayHealth.statuses.includes('SERVING'),
+      {
+        timeoutMs: 10_000,
+        description: 'health watches SERVING',
+      },
+    );
 
     // The strategy engine: every intent to one of the two workers; refused ones again to the other, except every
     // fourth, which nobody submits again.
-    const intentOutcomes: { intentId: string; toFirstWorker: boolean; first: CallOutcome; retried?: CallOutcome }[] = [];
+    const intentOutcomes: {
+      intentId: string;
+      toFirstWorker: boolean;
+      first: CallOutcome;
+      retried?: CallOutcome;
+    }[] = [];
     const intents = Array.from({ length: INTENTS }, (_, n) => {
       const [symbol, price] = SYMBOLS[n % SYMBOLS.length];
       const request: qtsExecutionV1.SubmitIntentRequest = {
@@ -280,25 +328,42 @@ describe('graceful shutdown under load: SIGTERM to a gateway and a worker while 
       };
       const target = n % 2;
       return submitIntent(workerClients[target], request).then(async ({ outcome }) => {
-        const record: (typeof intentOutcomes)[number] = { intentId: request.intentId, toFirstWorker: target === 0, first: outcome };
-        if (outcome.kind === 'refused' && n % 4 !== 0) record.retried = (await submitIntent(workerClients[1 - target], request)).outcome;
+        const record: (typeof intentOutcomes)[number] = {
+          intentId: request.intentId,
+          toFirstWorker: target === 0,
+          first: outcome,
+        };
+        if (outcome.kind === 'refused' && n % 4 !== 0)
+          record.retried = (await submitIntent(workerClients[1 - target], request)).outcome;
         intentOutcomes.push(record);
       });
     });
 
     // A backend team: REST orders through the first gateway, refused ones again through the second, same key.
-    const restOutcomes: { key: string; first: CallOutcome; retried?: CallOutcome; status?: number }[] = [];
+    const restOutcomes: {
+      key: string;
+      first: CallOutcome;
+      retried?: CallOutcome;
+      status?: number;
+      body?: string;
+    }[] = [];
     let nextOrder = 0;
     const restLoops = Array.from({ length: REST_CONCURRENCY }, async () => {
       for (let n = nextOrder++; n < REST_ORDERS; n = nextOrder++) {
         const [symbol, price] = SYMBOLS[n % SYMBOLS.length];
         const key = `drain-rest-${n}`;
         const first = await placeRestOrder(gateway1.httpUrl, key, symbol, price);
-        const record: (typeof restOutcomes)[number] = { key, first: first.outcome, status: first.status };
+        const record: (typeof restOutcomes)[number] = {
+          key,
+          first: first.outcome,
+          status: first.status,
+          body: first.body?.slice(0, 300),
+        };
         if (first.outcome.kind === 'refused') {
           const again = await placeRestOrder(gateway2.httpUrl, key, symbol, price);
           record.retried = again.outcome;
           record.status = again.status;
+          record.body = again.body?.slice(0, 300);
         }
         restOutcomes.push(record);
       }
@@ -306,15 +371,19 @@ describe('graceful shutdown under load: SIGTERM to a gateway and a worker while 
 
     // Orders of each worker at the broker (its next ones in flight behind them), then SIGTERM to one of each.
     const ordersFromWorker = (orders: { clientOrderId: string }[], target: number) =>
-      orders.filter((order) => Number(/^drain-(\d+)$/.exec(order.clientOrderId)?.[1] ?? -1) % 2 === target).length;
-    await waitFor(async () => {
-      const orders = await simulator.admin.listOrders(BROKER_ID);
-      return orders.length >= 8 && ordersFromWorker(orders, 0) >= 4 && ordersFromWorker(orders, 1) >= 4;
-    }, {
-      timeoutMs: 30_000,
-      intervalMs: 20,
-      description: 'orders in flight',
-    });
+      orders.filter((order) => Number(/^drain-(\d+)$/.exec(order.clientOrderId)?.[1] ?? -1) % 2 === target)
+        .length;
+    await waitFor(
+      async () => {
+        const orders = await simulator.admin.listOrders(BROKER_ID);
+        return orders.length >= 8 && ordersFromWorker(orders, 0) >= 4 && ordersFromWorker(orders, 1) >= 4;
+      },
+      {
+        timeoutMs: 30_000,
+        intervalMs: 20,
+        description: 'orders in flight',
+      },
+    );
     const sigtermAt = Date.now();
     const [workerStop, gatewayStop] = await Promise.all([
       terminate(worker1, drainBudgetMs('execution-worker')),
@@ -330,11 +399,17 @@ describe('graceful shutdown under load: SIGTERM to a gateway and a worker while 
     expect(cut).toEqual([]);
     expect(restOutcomes.filter((o) => o.status !== 201 && o.status !== 200)).toEqual([]);
     // The drain had work of each kind: calls the stopping processes answered after SIGTERM, and intents handed back.
-    const answeredAfterSigterm = intentOutcomes.filter((o) => o.toFirstWorker && o.first.kind === 'answered' && o.first.at > sigtermAt).length;
-    const handedBack = intentOutcomes.filter((o) => o.first.kind === 'refused' && o.first.why === 'SERVICE_STOPPING').length;
+    const answeredAfterSigterm = intentOutcomes.filter(
+      (o) => o.toFirstWorker && o.first.kind === 'answered' && o.first.at > sigtermAt,
+    ).length;
+    const handedBack = intentOutcomes.filter(
+      (o) => o.first.kind === 'refused' && o.first.why === 'SERVICE_STOPPING',
+    ).length;
     expect(answeredAfterSigterm).toBeGreaterThan(0);
     expect(handedBack).toBeGreaterThan(0);
-    expect(restOutcomes.filter((o) => o.first.kind === 'answered' && o.first.at > sigtermAt).length).toBeGreaterThan(0);
+    expect(
+      restOutcomes.filter((o) => o.first.kind === 'answered' && o.first.at > sigtermAt).length,
+    ).toBeGreaterThan(0);
 
     // Readiness first: 503 while draining; gRPC health NOT_SERVING before the servers closed; exits by themselves,
     // within the pods' budgets.
@@ -342,7 +417,10 @@ describe('graceful shutdown under load: SIGTERM to a gateway and a worker while 
     expect(gatewayStop.readiness).toContain(503);
     expect(workerHealth.statuses).toContain('NOT_SERVING');
     expect(gatewayHealth.statuses).toContain('NOT_SERVING');
-    expect({ worker: workerStop.killed, gateway: gatewayStop.killed }).toEqual({ worker: false, gateway: false });
+    expect({ worker: workerStop.killed, gateway: gatewayStop.killed }).toEqual({
+      worker: false,
+      gateway: false,
+    });
     workerHealth.cancel();
     gatewayHealth.cancel();
 
@@ -355,11 +433,15 @@ describe('graceful shutdown under load: SIGTERM to a gateway and a worker while 
             { length: INTENTS },
             (_, n) =>
               new Promise<qtsExecutionV1.GetIntentResponse | undefined>((resolve) =>
-                survivor.getIntent({ intentId: `drain-${n}` }, withKey(), (error, response) => resolve(error ? undefined : response)),
+                survivor.getIntent({ intentId: `drain-${n}` }, withKey(), (error, response) =>
+                  resolve(error ? undefined : response),
+                ),
               ),
           ),
         );
-        return all.every((intent) => intent !== undefined && SETTLED_AT_BROKER.has(intent.status)) ? all : undefined;
+        return all.every((intent) => intent !== undefined && SETTLED_AT_BROKER.has(intent.status))
+          ? all
+          : undefined;
       },
       { timeoutMs: 60_000, intervalMs: 250, description: 'every intent placed' },
     );
