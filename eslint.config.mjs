@@ -84,6 +84,12 @@ export default [
     rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries({ testCode: true })] },
   },
   {
+    // Build configuration, not program code: every Node program's webpack config takes the one shared config from
+    // tools/webpack (a file outside any project, which the module boundaries cannot name).
+    files: ['**/webpack.config.js'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
     // test-support is used by the tests of platform-config's own dependencies (rate-limit): it may use the
     // configuration's types, never its code (its project.json drops the edge from the graph accordingly).
     files: ['libs/test-support/**/*.ts'],
