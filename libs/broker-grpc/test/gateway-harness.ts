@@ -19,7 +19,15 @@ export const BROKER_ID = 'kis';
 
 export async function startGatewayHarness(): Promise<GatewayHarness> {
   const server = await ScriptedJtsServer.start();
-  const manager = new BrokerConnectionManager({ healthIntervalMs: 60_000, initialProbeBackoffMs: 20, random: () => 0.5 });
+  // Probes answered over the real socket must never time out while a test moves fake time forward: a probe timed
+  // out by a jump of the clock would turn the broker DISCONNECTED and stop the calls under test.
+  const manager = new BrokerConnectionManager({
+    healthIntervalMs: 60_000,
+    initialProbeBackoffMs: 20,
+    probeTimeoutMs: 3_600_000,
+    slowProbeMs: 3_600_000,
+    random: () => 0.5,
+  });
   manager.connect(brokerConfig(BROKER_ID, server.port));
   await waitUntil(() => manager.getStatus(BROKER_ID) === ConnectionStatus.CONNECTED, 'the broker is CONNECTED');
   const harness: GatewayHarness = {

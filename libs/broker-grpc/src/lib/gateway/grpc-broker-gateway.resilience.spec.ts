@@ -185,6 +185,7 @@ describe('GrpcBrokerGateway resilience of reads', () => {
 
     it('a read whose permit does not come within its deadline is refused RATE_LIMITED, nothing sent', async () => {
       harness.limiter.grant = false;
+      freezeDate();
 
       const error = await harness.gateway({ deadlineMs: 1_000, acquireTimeoutMs: 10_000 }).getQuote('005930').catch((e: unknown) => e);
 
