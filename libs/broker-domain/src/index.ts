@@ -29,7 +29,7 @@ export {
 } from './lib/values/order-limits';
 
 // Entities
-export { isSymbolCode } from './lib/entities/field-guards';
+export { isSymbolCode, requireDate, requireNonEmptyString, requireSymbolCode } from './lib/entities/field-guards';
 export type { DecimalInput } from './lib/entities/field-guards';
 export { StockSymbol } from './lib/entities/stock-symbol';
 export type { StockSymbolProps } from './lib/entities/stock-symbol';

@@ -9,7 +9,9 @@ import {
   ConnectionStatus,
   InvalidArgumentError,
   InvalidOrderError,
-  isSymbolCode,
+  requireDate,
+  requireNonEmptyString,
+  requireSymbolCode,
   isTimeframe,
   Order,
   OrderExpiredError,
@@ -184,7 +186,7 @@ export class GrpcBrokerGateway implements BrokerGateway {
     options: StreamOptions = {},
   ): AsyncIterable<Candle> {
     const operation: BrokerOperation = 'getCandles';
-    requireSymbol(symbol);
+    requireSymbolCode(symbol, 'symbol');
     if (typeof timeframe !== 'string' || !isTimeframe(timeframe)) {
       throw new InvalidArgumentError('timeframe must be one of 1m, 5m, 15m, 30m, 60m, 1d, 1w', { field: 'timeframe' });
     }
@@ -239,7 +241,7 @@ export class GrpcBrokerGateway implements BrokerGateway {
   }
 
   async getQuote(symbol: string): Promise<Quote> {
-    requireSymbol(symbol);
+    requireSymbolCode(symbol, 'symbol');
     return this.read('getQuote', async (connection, deadline) => {
       const response = await unaryCall<jtsV1.QuoteData>((done) =>
         connection.marketData.getQuote({ symbol }, callMetadata(), { deadline }, done),
@@ -264,7 +266,7 @@ export class GrpcBrokerGateway implements BrokerGateway {
     if (!Array.isArray(symbols) || symbols.length === 0) {
       throw new InvalidArgumentError('symbols must list at least one symbol', { field: 'symbols' });
     }
-    symbols.forEach((symbol) => requireSymbol(symbol, 'symbols'));
+    symbols.forEach((symbol) => requireSymbolCode(symbol, 'symbols'));
     const { signal } = options;
     if (signal?.aborted) return;
     this.requireConnection(operation);
@@ -304,7 +306,7 @@ export class GrpcBrokerGateway implements BrokerGateway {
   }
 
   async getBalance(accountId: string): Promise<Balance> {
-    requireText(accountId, 'accountId');
+    requireNonEmptyString(accountId, 'accountId');
     return this.read('getBalance', async (connection, deadline) => {
       const response = await unaryCall<jtsV1.BalanceResponse>((done) =>
         connection.trading.getBalance({ accountId }, callMetadata(), { deadline }, done),
@@ -314,7 +316,7 @@ export class GrpcBrokerGateway implements BrokerGateway {
   }
 
   async getPositions(accountId: string): Promise<Position[]> {
-    requireText(accountId, 'accountId');
+    requireNonEmptyString(accountId, 'accountId');
     return this.read('getPositions', async (connection, deadline) => {
       const response = await unaryCall<jtsV1.PositionsResponse>((done) =>
         connection.trading.getPositions({ accountId }, callMetadata(), { deadline }, done),
@@ -357,13 +359,13 @@ export class GrpcBrokerGateway implements BrokerGateway {
   }
 
   async getOrderStatus(orderId: string): Promise<Order> {
-    requireText(orderId, 'orderId');
+    requireNonEmptyString(orderId, 'orderId');
     return this.lookUpOrder({ orderId });
   }
 
   /** GetOrderStatus by client_order_id; null when the broker has no such order (NOT_FOUND). */
   async findOrderByClientOrderId(clientOrderId: string): Promise<Order | null> {
-    requireText(clientOrderId, 'clientOrderId');
+    requireNonEmptyString(clientOrderId, 'clientOrderId');
     try {
       return await this.lookUpOrder({ clientOrderId });
     } catch (error) {
@@ -666,23 +668,8 @@ function checkCandleBelongs(
   }
 }
 
-function requireSymbol(symbol: string, field = 'symbol'): void {
-  if (!isSymbolCode(symbol)) {
-    throw new InvalidArgumentError(`${field} must be 6-character KRX codes such as '005930'`, { field });
-  }
-}
 
-function requireText(value: string, field: string): void {
-  if (typeof value !== 'string' || value.trim().length === 0) {
-    throw new InvalidArgumentError(`${field} must be a non-empty string`, { field });
-  }
-}
 
-function requireDate(value: Date, field: string): void {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
-    throw new InvalidArgumentError(`${field} must be a valid Date`, { field });
-  }
-}
 
 function positiveMs(value: number, field: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {

@@ -8,7 +8,9 @@ import {
   Candle,
   InvalidArgumentError,
   InvalidOrderError,
-  isSymbolCode,
+  requireDate,
+  requireNonEmptyString,
+  requireSymbolCode,
   isTimeframe,
   Order,
   OrderNotFoundError,
@@ -102,7 +104,7 @@ export abstract class RestBrokerGateway<TRow extends BrokerOrderRow> implements 
   }
 
   async getCandles(symbol: string, timeframe: Timeframe, start: Date, end: Date): Promise<Candle[]> {
-    requireSymbol(symbol);
+    requireSymbolCode(symbol, 'symbol');
     if (typeof timeframe !== 'string' || !isTimeframe(timeframe)) {
       throw new InvalidArgumentError('timeframe must be one of 1m, 5m, 15m, 30m, 60m, 1d, 1w', { field: 'timeframe' });
     }
@@ -118,7 +120,7 @@ export abstract class RestBrokerGateway<TRow extends BrokerOrderRow> implements 
   }
 
   async getQuote(symbol: string): Promise<Quote> {
-    requireSymbol(symbol);
+    requireSymbolCode(symbol, 'symbol');
     return this.fetchQuote(symbol);
   }
 
@@ -126,7 +128,7 @@ export abstract class RestBrokerGateway<TRow extends BrokerOrderRow> implements 
     if (!Array.isArray(symbols) || symbols.length === 0) {
       throw new InvalidArgumentError('symbols must list at least one symbol', { field: 'symbols' });
     }
-    symbols.forEach((symbol) => requireSymbol(symbol, 'symbols'));
+    symbols.forEach((symbol) => requireSymbolCode(symbol, 'symbols'));
     return pollQuotes([...new Set(symbols)], {
       fetchQuote: (symbol, signal) => this.fetchQuote(symbol, signal),
       intervalMs: this.quotePollIntervalMs,
@@ -202,7 +204,7 @@ export abstract class RestBrokerGateway<TRow extends BrokerOrderRow> implements 
   }
 
   async getOrderStatus(orderId: string): Promise<Order> {
-    requireText(orderId, 'orderId');
+    requireNonEmptyString(orderId, 'orderId');
     const row = await this.orders.findOrderRow(orderId);
     if (row === null) {
       throw new OrderNotFoundError(`${this.brokerId}: no order ${orderId}`, { details: { brokerId: this.brokerId, orderId } });
@@ -216,7 +218,7 @@ export abstract class RestBrokerGateway<TRow extends BrokerOrderRow> implements 
    * OrderOutcomeUnknownError, for an operator to settle.
    */
   async findOrderByClientOrderId(clientOrderId: string): Promise<Order | null> {
-    requireText(clientOrderId, 'clientOrderId');
+    requireNonEmptyString(clientOrderId, 'clientOrderId');
     const resolution = await this.orders.resolveClientOrderId(clientOrderId);
     switch (resolution.kind) {
       case 'found':
@@ -279,7 +281,7 @@ export abstract class RestBrokerGateway<TRow extends BrokerOrderRow> implements 
   }
 
   protected requireAccount(accountId: string): void {
-    requireText(accountId, 'accountId');
+    requireNonEmptyString(accountId, 'accountId');
     if (!this.orders.isOwnAccount(accountId)) {
       throw new AccountNotFoundError(`account '${accountId}' is not the account of broker '${this.brokerId}'`, {
         details: { brokerId: this.brokerId, accountId },
@@ -304,20 +306,5 @@ export abstract class RestBrokerGateway<TRow extends BrokerOrderRow> implements 
   }
 }
 
-function requireSymbol(symbol: string, field = 'symbol'): void {
-  if (!isSymbolCode(symbol)) {
-    throw new InvalidArgumentError(`${field} must be 6-character KRX codes such as '005930'`, { field });
-  }
-}
 
-function requireText(value: string, field: string): void {
-  if (typeof value !== 'string' || value.trim().length === 0) {
-    throw new InvalidArgumentError(`${field} must be a non-empty string`, { field });
-  }
-}
 
-function requireDate(value: Date, field: string): void {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
-    throw new InvalidArgumentError(`${field} must be a valid Date`, { field });
-  }
-}
