@@ -6,6 +6,7 @@ import { Body, Controller, Get, Global, Injectable, Module, Param, Post, type IN
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
+import { PinoLogger } from 'nestjs-pino';
 import { BrokerRegistry, ConnectionStatus, MockBrokerGateway, OrderNotFoundError, RateLimitExceededError } from '@qts/broker-domain';
 import { EXECUTION_PROTO_FILES, qtsExecutionV1 } from '@qts/grpc-contracts';
 import { PlatformConfigModule } from '@qts/platform-config';
@@ -390,6 +391,19 @@ describe('a service built from the kit', () => {
       expect(logs.text.toLowerCase()).not.toContain('x-api-key');
       expect(logs.text).not.toContain(READER_KEY);
       expect(logs.text).not.toContain(ADMIN_KEY);
+    });
+  });
+
+  describe('the application log', () => {
+    it('redacts secret-named fields of what the application logs, at any depth, keeping the rest', async () => {
+      const logger = await app.resolve(PinoLogger);
+      logger.info({ broker: { id: 'kis', credentials: { appkey: 'kit-app-key-value', appsecret: 'kit-app-secret-value' } }, token: 'kit-token-value' }, 'token issued');
+      const line = logs.text.split('\n').find((text) => text.includes('"msg":"token issued"'));
+      expect(JSON.parse(line ?? '{}')).toMatchObject({
+        broker: { id: 'kis', credentials: { appkey: '[REDACTED]', appsecret: '[REDACTED]' } },
+        token: '[REDACTED]',
+      });
+      expect(logs.text).not.toMatch(/kit-(app-key|app-secret|token)-value/);
     });
   });
 

@@ -1,4 +1,4 @@
-import { isSecretParameterName, redactUrl, REDACTION_CENSOR } from './log-redaction';
+import { isSecretParameterName, redactSecretFields, redactUrl, REDACTION_CENSOR } from './log-redaction';
 
 const KEY = 'qts_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcd';
 
@@ -22,5 +22,49 @@ describe('log redaction of URLs and queries', () => {
   it('leaves URLs without secrets alone, broken escapes included', () => {
     expect(redactUrl('/api/v1/brokers/kis/candles?symbol=005930&timeframe=1d')).toBe('/api/v1/brokers/kis/candles?symbol=005930&timeframe=1d');
     expect(redactUrl('/x?%zz=1&a')).toBe('/x?%zz=1&a');
+  });
+});
+
+describe('log redaction of secret-named fields in a serialised line', () => {
+  const line = (value: unknown): string => `${JSON.stringify(value)}\n`;
+  const redacted = (value: unknown): unknown => JSON.parse(redactSecretFields(line(value)));
+
+  it('replaces the value of every secret-named field at any depth, whatever its type', () => {
+    expect(
+      redacted({
+        level: 30,
+        apiKey: 'qts_abc',
+        nested: { deeper: { deepest: { evenDeeper: { password: 'p4ss', keep: 1 } } } },
+        list: [{ token: { access: 'a', refresh: ['r', { x: '}' }] } }, { appsecret: 12345 }],
+        headers: { 'x-api-key': 'k', authorization: 'Bearer t', cookie: null, 'set-cookie': ['a=b'] },
+        key: true,
+        msg: 'done',
+      }),
+    ).toEqual({
+      level: 30,
+      apiKey: REDACTION_CENSOR,
+      nested: { deeper: { deepest: { evenDeeper: { password: REDACTION_CENSOR, keep: 1 } } } },
+      list: [{ token: REDACTION_CENSOR }, { appsecret: REDACTION_CENSOR }],
+      headers: { 'x-api-key': REDACTION_CENSOR, authorization: REDACTION_CENSOR, cookie: REDACTION_CENSOR, 'set-cookie': REDACTION_CENSOR },
+      key: REDACTION_CENSOR,
+      msg: 'done',
+    });
+  });
+
+  it('keeps strings that only mention a secret name, and fields whose names merely contain one', () => {
+    const value = { msg: 'the "token": field and "key":"v" stay text', monkey: 'm', tokens: 3, keyboard: { a: 1 }, note: 'say \\"key\\":' };
+    expect(redactSecretFields(line(value))).toBe(line(value));
+  });
+
+  it('handles escaped quotes and brackets inside a secret string, and the line stays valid JSON', () => {
+    const value = { secret: 'a"b\\"}]c,', after: 'kept', api_key: '' };
+    const out = redactSecretFields(line(value));
+    expect(JSON.parse(out)).toEqual({ secret: REDACTION_CENSOR, after: 'kept', api_key: REDACTION_CENSOR });
+    expect(out.endsWith('\n')).toBe(true);
+  });
+
+  it('returns a line without secret-named fields unchanged (the same string)', () => {
+    const plain = line({ level: 30, req: { id: 1, method: 'GET', url: '/api/v1/brokers' }, res: { statusCode: 200 }, responseTime: 2 });
+    expect(redactSecretFields(plain)).toBe(plain);
   });
 });

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { stdSerializers, type DestinationStream } from 'pino';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
-import { REDACTED_LOG_PATHS, REDACTION_CENSOR, redactUrl } from './log-redaction';
+import { redactSecretFields, redactUrl } from './log-redaction';
 
 /** Where log lines go: stdout (tests replace it to read what was logged). */
 export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
@@ -61,8 +61,9 @@ function withoutMadeUpError(_request: IncomingMessage, response: ServerResponse 
 export class LogDestinationModule {}
 
 /**
- * Structured JSON logs (nestjs-pino) at LOG_LEVEL, with secrets redacted: credential headers and secret-named
- * fields. The application logs through it once `app.useLogger(app.get(Logger))` is called.
+ * Structured JSON logs (nestjs-pino) at LOG_LEVEL, with secrets redacted: the value of every secret-named field
+ * or credential header, at any depth, in each line as it is written. The application logs through it once
+ * `app.useLogger(app.get(Logger))` is called.
  */
 @Module({
   imports: [
@@ -73,7 +74,7 @@ export class LogDestinationModule {}
         pinoHttp: [
           {
             level: config.logLevel,
-            redact: { paths: [...REDACTED_LOG_PATHS], censor: REDACTION_CENSOR },
+            hooks: { streamWrite: redactSecretFields },
             serializers: {
               req: requestSerializer(config.adminApiKey === undefined ? [] : [config.adminApiKey]),
               res: responseSerializer,
