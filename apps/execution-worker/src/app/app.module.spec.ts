@@ -1,13 +1,14 @@
 import { status } from '@grpc/grpc-js';
 import type { INestApplication } from '@nestjs/common';
-import { AccountType, BrokerType } from '@qts/broker-domain';
+import { AccountType, BrokerType, FailSafeCode, OrderStatus } from '@qts/broker-domain';
 import type { qtsExecutionV1 } from '@qts/grpc-contracts';
-import { testPlatformConfig } from '@qts/test-support';
+import { testIntent, testPlatformConfig } from '@qts/test-support';
 import request from 'supertest';
 import { grpcFailure, submitRequest, type ExecutionGrpcClient } from '../../test/execution-grpc-client';
 import { ScriptedBrokerFactory } from '../../test/scripted-broker-factory';
 import { grpcHealthCheck } from '../../test/standard-grpc-probes';
 import { startTestWorker } from '../../test/worker-test-app';
+import { ExecutionStore } from './persistence/execution-store';
 
 const ADMIN_KEY = 'another-admin-key-0123456789';
 
@@ -131,6 +132,86 @@ describe('AppModule', () => {
         .expect(400);
       expect(refused.body.message).toContain('brokerId');
       expect(brokers.tripped).toHaveLength(1);
+    });
+  });
+
+  describe('an order only an operator can settle', () => {
+    let app: INestApplication;
+    let client: ExecutionGrpcClient;
+    let store: ExecutionStore;
+    const settle = (intentId: string, body: object, key = ADMIN_KEY) =>
+      request(app.getHttpServer()).post(`/admin/orders/${encodeURIComponent(intentId)}/settle`).set('X-API-Key', key).send(body);
+
+    beforeAll(async () => {
+      ({ app, client } = await startTestWorker(testPlatformConfig({ adminApiKey: ADMIN_KEY })));
+      store = app.get(ExecutionStore);
+    });
+
+    afterAll(async () => {
+      client?.close();
+      await app?.close();
+    });
+
+    /** Sent, its outcome unknown, several broker orders matching it (what reconciliation flags AMBIGUOUS_MATCH). */
+    async function flaggedOrder(intentId: string): Promise<void> {
+      const now = new Date();
+      await store.createIntent(testIntent({ intentId }), false, now);
+      await store.markSubmitted(intentId, now);
+      await store.settle(
+        intentId,
+        {
+          answer: { accepted: false, handledBy: 'live', failSafeCode: FailSafeCode.FS042, message: 'needs an operator' },
+          order: { status: OrderStatus.UNKNOWN, operatorFlag: 'AMBIGUOUS_MATCH', message: 'needs an operator: 0001, 0002' },
+        },
+        'reconciliation',
+        now,
+      );
+    }
+
+    it('is settled by an admin as the broker order they found: ACCEPTED under its number, the gauge back to 0', async () => {
+      await flaggedOrder('ambiguous-1');
+      const before = await request(app.getHttpServer()).get('/metrics').expect(200);
+      expect(before.text).toMatch(/execution_worker_orders_needing_operator\{flag="AMBIGUOUS_MATCH"\} 1/);
+
+      const response = await settle('ambiguous-1', { resolution: 'AT_BROKER', brokerOrderId: '0002', reason: 'matched by time in HTS' }).expect(200);
+
+      expect(response.body).toEqual({
+        intentId: 'ambiguous-1',
+        status: 'ACCEPTED',
+        brokerOrderId: '0002',
+        message: 'settled by an operator: broker order 0002 (matched by time in HTS)',
+      });
+      const intent = await client.getIntent('ambiguous-1');
+      expect(intent).toMatchObject({ accepted: true, orderId: '0002', operatorFlag: '' });
+      const after = await request(app.getHttpServer()).get('/metrics').expect(200);
+      expect(after.text).toMatch(/execution_worker_orders_needing_operator\{flag="AMBIGUOUS_MATCH"\} 0/);
+      // Settled once: a second settlement changes nothing.
+      const again = await settle('ambiguous-1', { resolution: 'NEVER_REACHED', reason: 'changed my mind' }).expect(409);
+      expect(again.body.code).toBe('SETTLEMENT_CONFLICT');
+      expect((await client.getIntent('ambiguous-1')).orderId).toBe('0002');
+    });
+
+    it('is settled as never reached: REJECTED with FS042', async () => {
+      await flaggedOrder('ambiguous-2');
+      const response = await settle('ambiguous-2', { resolution: 'NEVER_REACHED', reason: 'neither order is ours' }).expect(200);
+      expect(response.body).toMatchObject({ intentId: 'ambiguous-2', status: 'REJECTED', brokerOrderId: null });
+      expect(await client.getIntent('ambiguous-2')).toMatchObject({ accepted: false, failSafeCode: 'FS042', operatorFlag: '' });
+    });
+
+    it('needs an admin key and a well-formed settlement; an unknown intent is 404; nothing changes on a refusal', async () => {
+      await flaggedOrder('ambiguous-3');
+      await request(app.getHttpServer()).post('/admin/orders/ambiguous-3/settle').send({ resolution: 'NEVER_REACHED', reason: 'x' }).expect(401);
+      const reader = await request(app.getHttpServer()).post('/admin/api-keys').set('X-API-Key', ADMIN_KEY).send({ name: 'reader', scopes: ['read'], strategies: [testIntent().strategyId] }).expect(201);
+      expect((await settle('ambiguous-3', { resolution: 'NEVER_REACHED', reason: 'x' }, reader.body.key).expect(403)).body.code).toBe('INSUFFICIENT_SCOPE');
+      const missingNumber = await settle('ambiguous-3', { resolution: 'AT_BROKER', reason: 'x' }).expect(400);
+      expect(missingNumber.body.message).toContain('brokerOrderId');
+      expect((await settle('ambiguous-3', { resolution: 'NEVER_REACHED', brokerOrderId: '1', reason: 'x' }).expect(400)).body.message).toContain('brokerOrderId');
+      expect((await settle('ambiguous-3', { resolution: 'MAYBE', reason: 'x' }).expect(400)).body.message).toContain('resolution');
+      expect((await settle('ambiguous-3', { resolution: 'NEVER_REACHED' }).expect(400)).body.message).toContain('reason');
+      expect((await settle('ambiguous-3', { resolution: 'AT_BROKER', brokerOrderId: '12 34', reason: 'x' }).expect(400)).body.message).toContain('brokerOrderId');
+      expect((await settle('x'.repeat(129), { resolution: 'NEVER_REACHED', reason: 'x' }).expect(400)).body.message).toContain('intentId');
+      expect((await settle('nobody', { resolution: 'NEVER_REACHED', reason: 'x' }).expect(404)).body.code).toBe('ORDER_NOT_FOUND');
+      expect(await client.getIntent('ambiguous-3')).toMatchObject({ operatorFlag: 'AMBIGUOUS_MATCH' });
     });
   });
 

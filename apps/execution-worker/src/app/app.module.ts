@@ -27,6 +27,7 @@ import type { Registry } from 'prom-client';
 import { WorkerAccountEntity } from './accounts/worker-account.entity';
 import { WorkerAccountsController } from './accounts/worker-accounts.controller';
 import { FailSafeAdminController } from './admin/fail-safe-admin.controller';
+import { OrderSettlementAdminController } from './admin/order-settlement-admin.controller';
 import { ExecutionConsoleController } from './console/execution-console.controller';
 import { ExecutionConsoleService } from './console/execution-console.service';
 import { ExecutionConsoleStreams } from './console/execution-console-streams';
@@ -101,7 +102,13 @@ export class AppModule {
         PersistenceModule,
         ConsoleUiModule.forPage('execution'),
       ],
-      controllers: [ExecutionGrpcController, FailSafeAdminController, WorkerAccountsController, ExecutionConsoleController],
+      controllers: [
+        ExecutionGrpcController,
+        FailSafeAdminController,
+        OrderSettlementAdminController,
+        WorkerAccountsController,
+        ExecutionConsoleController,
+      ],
       providers: [
         { provide: APP_PIPE, useFactory: createRequestValidationPipe },
         { provide: APP_FILTER, useClass: ErrorResponseFilter },

@@ -501,4 +501,85 @@ describe('ExecutionStore (SQLite in memory, real migrations)', () => {
     await store.settle('intent-2', { order: { status: OrderStatus.UNKNOWN } }, 'broker', T1);
     await expect(store.markSubmitted('intent-2', T2)).resolves.toBe(false);
   });
+
+  describe('settleByOperator: an order flagged for an operator', () => {
+    const T3 = new Date('2024-01-02T00:00:03.000Z');
+
+    /** Sent, its outcome unknown, several broker orders matched it: only an operator can settle it. */
+    async function flagged(intentId: string, at = T1): Promise<void> {
+      await store.createIntent(intent(intentId), false, new Date(at.getTime() - 1_000));
+      await store.markSubmitted(intentId, at);
+      await store.settle(
+        intentId,
+        {
+          answer: { accepted: false, handledBy: 'live', failSafeCode: FailSafeCode.FS042, message: 'needs an operator' },
+          order: { status: OrderStatus.UNKNOWN, operatorFlag: 'AMBIGUOUS_MATCH', message: 'needs an operator: 0001, 0002' },
+        },
+        'reconciliation',
+        at,
+      );
+    }
+
+    it('at the broker: ACCEPTED under the given number, the flag cleared, the intent accepted, the change reported', async () => {
+      await flagged('amb-1');
+      reports.length = 0;
+
+      const settled = await store.settleByOperator('amb-1', { kind: 'at_broker', brokerOrderId: '0002', note: 'checked in HTS' }, T3);
+
+      expect(settled?.order).toMatchObject({ status: OrderStatus.ACCEPTED, brokerOrderId: '0002' });
+      expect(settled?.order?.operatorFlag).toBeUndefined();
+      expect(settled?.answer).toMatchObject({ accepted: true, handledBy: 'live' });
+      expect(settled?.answer?.failSafeCode).toBeUndefined();
+      expect(settled?.order?.message).toBe('settled by an operator: broker order 0002 (checked in HTS)');
+      expect(await store.findIntent('amb-1')).toMatchObject({ order: { status: OrderStatus.ACCEPTED, brokerOrderId: '0002' }, answer: { accepted: true } });
+      expect(await store.countOrdersByOperatorFlag()).toEqual(new Map());
+      expect(reports).toEqual([expect.objectContaining({ intentId: 'amb-1', status: OrderStatus.ACCEPTED, orderId: '0002' })]);
+      expect((await store.listEvents('amb-1')).at(-1)).toMatchObject({ fromStatus: OrderStatus.UNKNOWN, toStatus: OrderStatus.ACCEPTED, source: 'operator' });
+    });
+
+    it('never reached the broker: REJECTED with FS042, final', async () => {
+      await flagged('amb-2');
+
+      const settled = await store.settleByOperator('amb-2', { kind: 'never_reached', note: 'none of them is ours' }, T3);
+
+      expect(settled?.order).toMatchObject({ status: OrderStatus.REJECTED });
+      expect(settled?.order?.operatorFlag).toBeUndefined();
+      expect(settled?.answer).toMatchObject({ accepted: false, failSafeCode: FailSafeCode.FS042 });
+      expect(settled?.order?.message).toContain('never reached the broker');
+      await expect(store.settleByOperator('amb-2', { kind: 'never_reached', note: 'again' }, T3)).rejects.toMatchObject({
+        code: 'SETTLEMENT_CONFLICT',
+      });
+    });
+
+    it('refuses, changing nothing, an order no operator needs to settle and a number already another order\'s', async () => {
+      await store.createIntent(intent('plain-unknown'), false, T0);
+      await store.markSubmitted('plain-unknown', T1);
+      await store.settle('plain-unknown', { order: { status: OrderStatus.UNKNOWN } }, 'broker', T1);
+      await expect(store.settleByOperator('plain-unknown', { kind: 'never_reached', note: 'x' }, T3)).rejects.toMatchObject({
+        code: 'SETTLEMENT_CONFLICT',
+        message: expect.stringContaining('no operator needs to settle'),
+      });
+      expect((await store.findIntent('plain-unknown'))?.order?.status).toBe(OrderStatus.UNKNOWN);
+
+      await flagged('amb-3');
+      await flagged('amb-4');
+      await store.settleByOperator('amb-3', { kind: 'at_broker', brokerOrderId: '0007', note: 'first' }, T3);
+      await expect(store.settleByOperator('amb-4', { kind: 'at_broker', brokerOrderId: '0007', note: 'same number' }, T3)).rejects.toMatchObject({
+        code: 'SETTLEMENT_CONFLICT',
+        message: expect.stringContaining("intent 'amb-3'"),
+      });
+      expect(await store.findIntent('amb-4')).toMatchObject({ order: { status: OrderStatus.UNKNOWN, operatorFlag: 'AMBIGUOUS_MATCH' } });
+      // Order numbers restart every day: the same number on an order sent three days later is another order.
+      await flagged('amb-5', new Date('2024-01-05T00:00:01.000Z'));
+      await expect(store.settleByOperator('amb-5', { kind: 'at_broker', brokerOrderId: '0007', note: 'next day' }, T3)).resolves.toMatchObject({
+        order: { status: OrderStatus.ACCEPTED },
+      });
+    });
+
+    it('answers null for an unknown intent, and refuses a dry run (no order)', async () => {
+      await expect(store.settleByOperator('nobody', { kind: 'never_reached', note: 'x' }, T3)).resolves.toBeNull();
+      await store.createIntent(intent('dry'), true, T0);
+      await expect(store.settleByOperator('dry', { kind: 'never_reached', note: 'x' }, T3)).rejects.toMatchObject({ code: 'SETTLEMENT_CONFLICT' });
+    });
+  });
 });

@@ -20,7 +20,8 @@ import { IntentOwnership } from './intent-ownership';
 import { IntentRecords } from './intent-records';
 import { OrderEventLog } from './order-event-log';
 import { OrderRecords } from './order-records';
-import type { IntentAnswer, OrderEventSource, OrderUpdate, StoredIntent, StoredOrder } from './stored-intent';
+import { SettlementConflictError } from './settlement-conflict-error';
+import type { IntentAnswer, OperatorSettlement, OrderEventSource, OrderUpdate, StoredIntent, StoredOrder } from './stored-intent';
 import { UnitOfWork } from './unit-of-work';
 import { WORKER_INSTANCE, type WorkerInstance } from './worker-instance';
 
@@ -39,6 +40,11 @@ export type SendClaim = { kind: 'claimed' } | { kind: 'expired'; stored: StoredI
 
 /** IN lists stay bounded: SQLite allows at most 32766 parameters, PostgreSQL 65535. */
 const IN_LIST_CHUNK = 500;
+
+/** Broker order numbers restart every trading day: only orders sent within a day of each other can clash. */
+const ONE_DAY_MS = 86_400_000;
+
+const sentAt = (order: OrderEntity): number => (order.submittedAt ?? order.createdAt).getTime();
 
 /**
  * The worker's persistence, each method one unit of work committed before its promise settles (UnitOfWork), over
@@ -226,6 +232,64 @@ export class ExecutionStore {
         if (event !== undefined) published.push({ event, intent });
       }
       if (change.answer !== undefined) await this.intents.recordAnswer(manager, intent, change.answer, at);
+      return toStoredIntent(intent, order);
+    });
+    this.publish(published);
+    return stored;
+  }
+
+  /**
+   * Settles an order only an operator can settle (UNKNOWN with an operator flag), with what the operator found at the
+   * broker, in one transaction that checks it still waits for them:
+   * - at the broker as order `brokerOrderId`: ACCEPTED under that number, the flag cleared, the intent accepted; the
+   *   open-order checks then take its real state (fills, cancellation) from the broker;
+   * - never reached the broker: REJECTED, final (FS042), as reconciliation declares such an order.
+   * SettlementConflictError when the order is not waiting for an operator, or when another order of the same broker
+   * account, sent within a day of it, already has that broker number. Null for an unknown intent.
+   */
+  async settleByOperator(intentId: string, settlement: OperatorSettlement, at: Date): Promise<StoredIntent | null> {
+    const published: ReportSource[] = [];
+    const stored = await this.unitOfWork.run(async (manager) => {
+      const intent = await this.intents.find(manager, intentId);
+      if (intent === null) return null;
+      const order = await this.orders.findByIntent(manager, intentId);
+      if (order === null || order.status !== OrderStatus.UNKNOWN || order.operatorFlag === null) {
+        throw new SettlementConflictError(
+          `intent '${intentId}' has ${order === null ? 'no order (dry run)' : `an order ${order.status}${order.operatorFlag === null ? ' that no operator needs to settle' : ''}`}: nothing changed`,
+        );
+      }
+      const handledBy = intent.handledBy || 'live';
+      if (settlement.kind === 'at_broker') {
+        const others = (await this.orders.findByBrokerOrderId(manager, order.brokerId, order.accountId, settlement.brokerOrderId)).filter(
+          (other) => other.id !== order.id && Math.abs(sentAt(other) - sentAt(order)) < ONE_DAY_MS,
+        );
+        if (others.length > 0) {
+          throw new SettlementConflictError(
+            `broker order '${settlement.brokerOrderId}' is already the order of intent '${others[0]?.intentId}': nothing changed`,
+          );
+        }
+        const message = `settled by an operator: broker order ${settlement.brokerOrderId} (${settlement.note})`;
+        const event = await this.applyOrderUpdate(
+          manager,
+          order,
+          { status: OrderStatus.ACCEPTED, brokerOrderId: settlement.brokerOrderId, operatorFlag: null, message },
+          'operator',
+          at,
+        );
+        if (event !== undefined) published.push({ event, intent });
+        await this.intents.recordAnswer(manager, intent, { accepted: true, handledBy, message }, at);
+      } else {
+        const message = `settled by an operator: never reached the broker, not re-sent (${settlement.note})`;
+        const event = await this.applyOrderUpdate(
+          manager,
+          order,
+          { status: OrderStatus.REJECTED, operatorFlag: null, message },
+          'operator',
+          at,
+        );
+        if (event !== undefined) published.push({ event, intent });
+        await this.intents.recordAnswer(manager, intent, { accepted: false, handledBy, failSafeCode: FailSafeCode.FS042, message }, at);
+      }
       return toStoredIntent(intent, order);
     });
     this.publish(published);

@@ -109,6 +109,11 @@ export class OrderRecords {
     );
   }
 
+  /** Orders of one broker account that carry the broker's order number. */
+  findByBrokerOrderId(manager: EntityManager, brokerId: string, accountId: string, brokerOrderId: string): Promise<OrderEntity[]> {
+    return manager.findBy(OrderEntity, { brokerId, accountId, brokerOrderId });
+  }
+
   /** Orders flagged for an operator, by flag. */
   async countByOperatorFlag(manager: EntityManager): Promise<Map<string, number>> {
     const rows: { flag: string; count: string | number }[] = await manager

@@ -61,4 +61,12 @@ export interface OrderUpdate {
 }
 
 /** What caused an order change, kept in order_events.source. */
-export type OrderEventSource = 'intent' | 'broker' | 'reconciliation' | 'recovery' | 'open_order_poll' | 'expiry';
+export type OrderEventSource = 'intent' | 'broker' | 'reconciliation' | 'recovery' | 'open_order_poll' | 'expiry' | 'operator';
+
+/**
+ * What an operator found at the broker for an order only they can settle (AMBIGUOUS_MATCH): the broker order it is
+ * (the worker then follows that order like any open one), or that it never reached the broker.
+ */
+export type OperatorSettlement =
+  | { kind: 'at_broker'; brokerOrderId: string; note: string }
+  | { kind: 'never_reached'; note: string };

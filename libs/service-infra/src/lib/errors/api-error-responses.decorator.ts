@@ -7,7 +7,7 @@ const DESCRIPTIONS: Readonly<Record<number, string>> = {
   401: 'No API key, or an unknown or revoked one',
   403: 'The API key lacks the scope, or live trading is not allowed on a REAL account',
   404: 'Unknown broker, account, symbol, order or key',
-  409: 'Conflict: an Idempotency-Key reused with a different request or still in progress, or an account that clashes with a configured or already added one',
+  409: 'Conflict: an Idempotency-Key reused with a different request or still in progress, an account that clashes with a configured or already added one, or a settlement of an order that is not waiting for an operator',
   422: 'The broker refused the order (insufficient funds, rejected)',
   429: 'Rate limited: wait Retry-After seconds',
   503: 'Broker unavailable, or (account changes) the execution worker could not confirm: nothing was changed',

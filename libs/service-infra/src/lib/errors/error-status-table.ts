@@ -34,6 +34,8 @@ export const ERROR_STATUS_TABLE: Readonly<Record<PlatformErrorCode, ErrorStatus>
   IDEMPOTENCY_IN_PROGRESS: { http: 409, grpc: GrpcStatus.ABORTED },
   // An account added at run time that clashes with a configured one, or with one added with other details.
   ACCOUNT_CONFLICT: { http: 409, grpc: GrpcStatus.ALREADY_EXISTS },
+  // An operator's settlement of an order that is not waiting for one, or naming another order's broker number.
+  SETTLEMENT_CONFLICT: { http: 409, grpc: GrpcStatus.FAILED_PRECONDITION },
   PAYLOAD_TOO_LARGE: { http: 413, grpc: GrpcStatus.INVALID_ARGUMENT },
   UNSUPPORTED_MEDIA_TYPE: { http: 415, grpc: GrpcStatus.INVALID_ARGUMENT },
   // Well-formed orders the broker refuses on business grounds.

@@ -38,7 +38,7 @@ export class OrderEventEntity {
   @Column({ name: 'broker_order_id', type: 'varchar', length: 64, nullable: true })
   brokerOrderId!: string | null;
 
-  /** What caused the change: 'intent', 'broker', 'reconciliation', 'recovery', 'open_order_poll', 'expiry'. */
+  /** What caused the change: 'intent', 'broker', 'reconciliation', 'recovery', 'open_order_poll', 'expiry', 'operator'. */
   @Column({ name: 'source', type: 'varchar', length: 16 })
   source!: string;
 
