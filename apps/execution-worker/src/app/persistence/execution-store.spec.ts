@@ -65,6 +65,26 @@ describe('ExecutionStore.markSubmitted across processes (two connections to one 
     expect(racing.filter(Boolean)).toHaveLength(1);
   });
 
+  it('lets exactly one of two settlements of a flagged order apply, from whichever process', async () => {
+    const file = join(folder, 'worker.sqlite');
+    const first = await storeOn(file);
+    const second = await storeOn(file);
+    await first.createIntent(intent('flagged'), false, T0);
+    await first.markSubmitted('flagged', T1);
+    await first.settle('flagged', { order: { status: OrderStatus.UNKNOWN, operatorFlag: 'AMBIGUOUS_MATCH' } }, 'reconciliation', T1);
+
+    const outcomes = await Promise.allSettled([
+      first.settleByOperator('flagged', { kind: 'at_broker', brokerOrderId: '0001', note: 'first operator' }, T2),
+      second.settleByOperator('flagged', { kind: 'never_reached', note: 'second operator' }, T2),
+    ]);
+
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    expect(outcomes.find((outcome) => outcome.status === 'rejected')).toMatchObject({ reason: { code: 'SETTLEMENT_CONFLICT' } });
+    const settled = (await first.findIntent('flagged'))?.order;
+    expect([OrderStatus.ACCEPTED, OrderStatus.REJECTED]).toContain(settled?.status);
+    expect(await first.listEvents('flagged')).toHaveLength(3);
+  });
+
   it('lets an order be either sent or expired, never both, whichever process decides first', async () => {
     const file = join(folder, 'worker.sqlite');
     const sender = await storeOn(file);

@@ -253,12 +253,10 @@ export class ExecutionStore {
       const intent = await this.intents.find(manager, intentId);
       if (intent === null) return null;
       const order = await this.orders.findByIntent(manager, intentId);
-      if (order === null || order.status !== OrderStatus.UNKNOWN || order.operatorFlag === null) {
-        throw new SettlementConflictError(
-          `intent '${intentId}' has ${order === null ? 'no order (dry run)' : `an order ${order.status}${order.operatorFlag === null ? ' that no operator needs to settle' : ''}`}: nothing changed`,
-        );
+      if (order === null || !(await this.orders.takeFromOperator(manager, order.id, at))) {
+        const state = order === null ? 'no order (dry run)' : `an order ${order.status}${order.operatorFlag === null ? ' that no operator needs to settle' : ''}`;
+        throw new SettlementConflictError(`intent '${intentId}' has ${state}: nothing changed`);
       }
-      const handledBy = intent.handledBy || 'live';
       if (settlement.kind === 'at_broker') {
         const others = (await this.orders.findByBrokerOrderId(manager, order.brokerId, order.accountId, settlement.brokerOrderId)).filter(
           (other) => other.id !== order.id && Math.abs(sentAt(other) - sentAt(order)) < ONE_DAY_MS,
@@ -268,28 +266,23 @@ export class ExecutionStore {
             `broker order '${settlement.brokerOrderId}' is already the order of intent '${others[0]?.intentId}': nothing changed`,
           );
         }
-        const message = `settled by an operator: broker order ${settlement.brokerOrderId} (${settlement.note})`;
-        const event = await this.applyOrderUpdate(
-          manager,
-          order,
-          { status: OrderStatus.ACCEPTED, brokerOrderId: settlement.brokerOrderId, operatorFlag: null, message },
-          'operator',
-          at,
-        );
-        if (event !== undefined) published.push({ event, intent });
-        await this.intents.recordAnswer(manager, intent, { accepted: true, handledBy, message }, at);
-      } else {
-        const message = `settled by an operator: never reached the broker, not re-sent (${settlement.note})`;
-        const event = await this.applyOrderUpdate(
-          manager,
-          order,
-          { status: OrderStatus.REJECTED, operatorFlag: null, message },
-          'operator',
-          at,
-        );
-        if (event !== undefined) published.push({ event, intent });
-        await this.intents.recordAnswer(manager, intent, { accepted: false, handledBy, failSafeCode: FailSafeCode.FS042, message }, at);
       }
+      const atBroker = settlement.kind === 'at_broker';
+      const message = atBroker
+        ? `settled by an operator: broker order ${settlement.brokerOrderId} (${settlement.note})`
+        : `settled by an operator: never reached the broker, not re-sent (${settlement.note})`;
+      const update: OrderUpdate = atBroker
+        ? { status: OrderStatus.ACCEPTED, brokerOrderId: settlement.brokerOrderId, operatorFlag: null, message }
+        : { status: OrderStatus.REJECTED, operatorFlag: null, message };
+      const event = await this.applyOrderUpdate(manager, order, update, 'operator', at);
+      if (event !== undefined) published.push({ event, intent });
+      const handledBy = intent.handledBy || 'live';
+      await this.intents.recordAnswer(
+        manager,
+        intent,
+        atBroker ? { accepted: true, handledBy, message } : { accepted: false, handledBy, failSafeCode: FailSafeCode.FS042, message },
+        at,
+      );
       return toStoredIntent(intent, order);
     });
     this.publish(published);

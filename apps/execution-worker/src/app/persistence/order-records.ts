@@ -109,6 +109,23 @@ export class OrderRecords {
     );
   }
 
+  /**
+   * The compare-and-set that takes an order out of an operator's hands: clears its flag only where it is still UNKNOWN
+   * and flagged, so two settlements of one order (two operators, two replicas) cannot both apply. True when it
+   * changed the row.
+   */
+  async takeFromOperator(manager: EntityManager, orderId: number, at: Date): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(OrderEntity)
+      .set({ operatorFlag: null, updatedAt: at })
+      .where('id = :orderId', { orderId })
+      .andWhere('status = :unknown', { unknown: OrderStatus.UNKNOWN })
+      .andWhere('operator_flag IS NOT NULL')
+      .execute();
+    return result.affected === 1;
+  }
+
   /** Orders of one broker account that carry the broker's order number. */
   findByBrokerOrderId(manager: EntityManager, brokerId: string, accountId: string, brokerOrderId: string): Promise<OrderEntity[]> {
     return manager.findBy(OrderEntity, { brokerId, accountId, brokerOrderId });
