@@ -1,12 +1,13 @@
 import { status } from '@grpc/grpc-js';
 import type { INestApplication } from '@nestjs/common';
-import { AccountType, BrokerType, FailSafeCode, OrderStatus } from '@qts/broker-domain';
+import { AccountType, BrokerType } from '@qts/broker-domain';
 import type { qtsExecutionV1 } from '@qts/grpc-contracts';
 import { testIntent, testPlatformConfig } from '@qts/test-support';
 import request from 'supertest';
 import { grpcFailure, submitRequest, type ExecutionGrpcClient } from '../../test/execution-grpc-client';
 import { ScriptedBrokerFactory } from '../../test/scripted-broker-factory';
 import { grpcHealthCheck } from '../../test/standard-grpc-probes';
+import { storeOperatorFlaggedOrder } from '../../test/operator-flagged-order';
 import { startTestWorker } from '../../test/worker-test-app';
 import { ExecutionStore } from './persistence/execution-store';
 
@@ -152,21 +153,7 @@ describe('AppModule', () => {
       await app?.close();
     });
 
-    /** Sent, its outcome unknown, several broker orders matching it (what reconciliation flags AMBIGUOUS_MATCH). */
-    async function flaggedOrder(intentId: string): Promise<void> {
-      const now = new Date();
-      await store.createIntent(testIntent({ intentId }), false, now);
-      await store.markSubmitted(intentId, now);
-      await store.settle(
-        intentId,
-        {
-          answer: { accepted: false, handledBy: 'live', failSafeCode: FailSafeCode.FS042, message: 'needs an operator' },
-          order: { status: OrderStatus.UNKNOWN, operatorFlag: 'AMBIGUOUS_MATCH', message: 'needs an operator: 0001, 0002' },
-        },
-        'reconciliation',
-        now,
-      );
-    }
+    const flaggedOrder = (intentId: string) => storeOperatorFlaggedOrder(store, intentId, new Date());
 
     it('is settled by an admin as the broker order they found: ACCEPTED under its number, the gauge back to 0', async () => {
       await flaggedOrder('ambiguous-1');

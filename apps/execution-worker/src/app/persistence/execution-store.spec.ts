@@ -20,6 +20,7 @@ import { openServiceDataSource, serviceDataSourceOptions } from '@qts/service-in
 import { WORKER_DATABASE } from './worker-database';
 import { WorkerLeases } from './worker-leases';
 import type { WorkerInstance } from './worker-instance';
+import { storeOperatorFlaggedOrder } from '../../../test/operator-flagged-order';
 import { testWorkerInstance } from '../../../test/test-worker-instance';
 import { spawnSync } from 'node:child_process';
 import { TEST_WORKER_SETTINGS } from '@qts/test-support';
@@ -525,20 +526,7 @@ describe('ExecutionStore (SQLite in memory, real migrations)', () => {
   describe('settleByOperator: an order flagged for an operator', () => {
     const T3 = new Date('2024-01-02T00:00:03.000Z');
 
-    /** Sent, its outcome unknown, several broker orders matched it: only an operator can settle it. */
-    async function flagged(intentId: string, at = T1): Promise<void> {
-      await store.createIntent(intent(intentId), false, new Date(at.getTime() - 1_000));
-      await store.markSubmitted(intentId, at);
-      await store.settle(
-        intentId,
-        {
-          answer: { accepted: false, handledBy: 'live', failSafeCode: FailSafeCode.FS042, message: 'needs an operator' },
-          order: { status: OrderStatus.UNKNOWN, operatorFlag: 'AMBIGUOUS_MATCH', message: 'needs an operator: 0001, 0002' },
-        },
-        'reconciliation',
-        at,
-      );
-    }
+    const flagged = (intentId: string, sentAt = T1) => storeOperatorFlaggedOrder(store, intentId, sentAt);
 
     it('at the broker: ACCEPTED under the given number, the flag cleared, the intent accepted, the change reported', async () => {
       await flagged('amb-1');
