@@ -131,6 +131,7 @@ describe('wire format of the generated messages', () => {
       status: qtsGatewayV1.ConnectionStatus.DEGRADED,
       offline: false,
       mock: false,
+      transport: 'rest',
       accounts: [
         { id: '50012345-01', name: '모의투자', type: qtsGatewayV1.AccountType.PAPER, isDefault: true },
       ],

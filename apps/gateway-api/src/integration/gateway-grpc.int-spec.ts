@@ -44,8 +44,8 @@ describe('gateway-api gRPC end to end (JTS simulator process)', () => {
 
   it('answers every read RPC from the simulator', async () => {
     const brokers = await clients.unary<{ brokers: Array<{ id: string; status: string }> }>('ListBrokers', {}, E2E_ADMIN_KEY);
-    expect(brokers.response?.brokers).toEqual([expect.objectContaining({ id: 'kis', status: 'CONNECTION_STATUS_CONNECTED' })]);
-    expect((await clients.unary('GetBroker', { brokerId: 'kis' }, E2E_ADMIN_KEY)).response).toBeDefined();
+    expect(brokers.response?.brokers).toEqual([expect.objectContaining({ id: 'kis', status: 'CONNECTION_STATUS_CONNECTED', transport: 'jts' })]);
+    expect((await clients.unary('GetBroker', { brokerId: 'kis' }, E2E_ADMIN_KEY)).response).toMatchObject({ broker: { id: 'kis', transport: 'jts' } });
     const symbols = await clients.unary<{ symbols: unknown[] }>('GetSymbols', { brokerId: 'kis' }, E2E_ADMIN_KEY);
     expect(symbols.response?.symbols.length).toBeGreaterThan(5);
     const candles = await clients.collect(

@@ -78,8 +78,9 @@ describe.each(TRANSPORTS_UNDER_TEST)('gateway-api REST end to end (%s transport)
       ['live', false],
       ['paper', true],
     ]);
+    expect(brokers.body.brokers.find((broker: { id: string }) => broker.id === 'paper').transport).toBe('mock');
     const kis = await get('/api/v1/brokers/kis', readKey).expect(200);
-    expect(kis.body).toMatchObject({ status: 'CONNECTED', offline: false, rateLimit: { rules: [{ ruleId: 'requests', limit: expect.any(Number) }] } });
+    expect(kis.body).toMatchObject({ status: 'CONNECTED', offline: false, transport, rateLimit: { rules: [{ ruleId: 'requests', limit: expect.any(Number) }] } });
 
     const symbols = await get('/api/v1/brokers/kis/symbols', readKey).expect(200);
     expect(symbols.body.symbols.length).toBeGreaterThan(5);

@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { BrokerRegistry, ConnectionStatus, type BrokerConfig, type BrokerInfo } from '@qts/broker-domain';
+import { BrokerRegistry, brokerTransportOf, ConnectionStatus, type BrokerConfig, type BrokerInfo } from '@qts/broker-domain';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { BrokerDirectory } from './broker-directory';
 import type { BrokerView } from './broker-view';
@@ -37,6 +37,7 @@ export class BrokerCatalogService implements OnModuleInit {
       status: info?.status ?? ConnectionStatus.DISCONNECTED,
       offline: this.offline.isOffline(config.id) || (info?.offline ?? false),
       mock: info?.mock ?? config.mock,
+      transport: (info?.mock ?? config.mock) ? 'mock' : brokerTransportOf(config),
       required: config.required,
       lastHealthCheckAt: info?.lastHealthCheckAt?.toISOString() ?? null,
       accounts: config.accounts.map((account) => ({

@@ -1,4 +1,8 @@
-import type { AccountType, BrokerType, ConnectionStatus } from '@qts/broker-domain';
+import type { AccountType, BrokerTransport, BrokerType, ConnectionStatus } from '@qts/broker-domain';
+
+export type BrokerViewTransport = BrokerTransport | 'mock';
+
+export const BROKER_VIEW_TRANSPORTS: readonly BrokerViewTransport[] = ['jts', 'rest', 'mock'];
 
 /** One rule of a broker's rate limit, as the API shows it. */
 export interface RateLimitRuleView {
@@ -32,6 +36,8 @@ export interface BrokerView {
   offline: boolean;
   /** Served by the in-process MockBrokerGateway (`mock: true` in the configuration). */
   mock: boolean;
+  /** How the gateway reaches the broker: the JTS gRPC server, the broker's own REST API, or the in-process mock. */
+  transport: BrokerViewTransport;
   /** Readiness needs this broker CONNECTED or DEGRADED. */
   required: boolean;
   /** When the broker's health was last checked (RFC 3339 UTC); null before the first check and for mock brokers. */

@@ -4,7 +4,7 @@ import { PLATFORM_CONFIG, type PlatformConfig } from '@qts/platform-config';
 import type { ConsoleViewer } from '@qts/console-ui';
 import { WorkerAccountsClient } from '../accounts/worker-accounts.client';
 import { BrokerCatalogService } from '../brokers/broker-catalog.service';
-import type { BrokerView, RateLimitView } from '../brokers/broker-view';
+import type { BrokerView, BrokerViewTransport, RateLimitView } from '../brokers/broker-view';
 import { ConsoleBalances, type ConsoleBalance } from './console-balances';
 
 /** One account of the console: its details, where it comes from, and its last balance. */
@@ -21,7 +21,7 @@ export interface ConsoleAccount {
 export interface ConsoleBroker {
   id: string;
   type: string;
-  transport: 'jts' | 'rest';
+  transport: BrokerViewTransport;
   status: string;
   lastHealthCheckAt: string | null;
   offline: boolean;
@@ -66,19 +66,17 @@ export class ConsoleSnapshotService {
   }
 
   private broker(view: BrokerView): ConsoleBroker {
-    const config = this.directory.broker(view.id);
-    const transport = (config as { transport?: string } | undefined)?.transport === 'rest' ? 'rest' : 'jts';
     const sources = new Map(this.directory.list(view.id).map((account) => [account.id, account.source]));
     return {
       id: view.id,
       type: view.type,
-      transport,
+      transport: view.transport,
       status: view.status,
       lastHealthCheckAt: view.lastHealthCheckAt,
       offline: view.offline,
       mock: view.mock,
       required: view.required,
-      acceptsRuntimeAccounts: transport !== 'rest',
+      acceptsRuntimeAccounts: view.transport !== 'rest',
       accounts: view.accounts.map((account) => {
         const cached = this.balances.get(view.id, account.id);
         return {

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { BROKER_VIEW_TRANSPORTS } from '../brokers/broker-view';
 import { RateLimitViewDoc } from '../rest/dto/broker.views';
 
 export class ConsoleBalanceDoc {
@@ -53,7 +54,7 @@ export class ConsoleBrokerDoc {
   @ApiProperty({ enum: ['KIS', 'CREON', 'KIWOOM'] })
   type!: string;
 
-  @ApiProperty({ enum: ['jts', 'rest'] })
+  @ApiProperty({ enum: BROKER_VIEW_TRANSPORTS })
   transport!: string;
 
   @ApiProperty({ enum: ['CONNECTING', 'CONNECTED', 'DEGRADED', 'DISCONNECTED'] })

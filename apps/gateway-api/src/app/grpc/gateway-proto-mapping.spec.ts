@@ -36,6 +36,7 @@ describe('gateway proto mapping', () => {
           status,
           offline: false,
           mock: true,
+          transport: 'mock',
           required: false,
           lastHealthCheckAt: null,
           accounts: Object.values(AccountType).map((accountType) => ({ id: accountType, name: 'n', type: accountType, isDefault: false })),
@@ -45,6 +46,7 @@ describe('gateway proto mapping', () => {
         expect(proto.status).toBe(`CONNECTION_STATUS_${status}`);
         expect(proto.accounts.map((account) => account.type)).toEqual(['ACCOUNT_TYPE_REAL', 'ACCOUNT_TYPE_PAPER']);
         expect(proto.rateLimit).toBeUndefined();
+        expect(proto.transport).toBe('mock');
       }
     }
   });

@@ -71,6 +71,7 @@ export function brokerToProto(view: BrokerView): qtsGatewayV1.Broker {
     status: CONNECTION_STATUSES[view.status] ?? qtsGatewayV1.ConnectionStatus.UNSPECIFIED,
     offline: view.offline,
     mock: view.mock,
+    transport: view.transport,
     accounts: view.accounts.map((account) => ({
       id: account.id,
       name: account.name,

@@ -18,7 +18,7 @@ describe('REST: brokers and market data', () => {
   afterEach(() => gateway.kis.clear());
 
   describe('GET /api/v1/brokers/:brokerId', () => {
-    it('shows one broker with type, status, accounts, rate-limit rules and the offline and mock flags', async () => {
+    it('shows one broker with type, status, transport, accounts, rate-limit rules and the offline and mock flags', async () => {
       const response = await get('/api/v1/brokers/kis').expect(200);
       expect(response.body).toMatchObject({
         id: 'kis',
@@ -26,6 +26,7 @@ describe('REST: brokers and market data', () => {
         status: 'CONNECTED',
         offline: false,
         mock: false,
+        transport: 'jts',
         required: true,
         rateLimit: { ratio: expect.any(Number), rules: [{ ruleId: 'requests', windowMs: 1000, waiters: 0 }] },
       });

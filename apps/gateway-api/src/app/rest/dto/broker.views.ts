@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AccountType, BrokerType, ConnectionStatus } from '@qts/broker-domain';
+import { BROKER_VIEW_TRANSPORTS, type BrokerViewTransport } from '../../brokers/broker-view';
 
 export class RateLimitRuleViewDoc {
   @ApiProperty({ example: 'requests' })
@@ -58,6 +59,12 @@ export class BrokerViewDoc {
 
   @ApiProperty({ description: 'Served by the in-process mock broker' })
   mock!: boolean;
+
+  @ApiProperty({
+    enum: BROKER_VIEW_TRANSPORTS,
+    description: "How the gateway reaches the broker: jts (the JTS gRPC server), rest (the broker's own REST API) or mock",
+  })
+  transport!: BrokerViewTransport;
 
   @ApiProperty({ description: 'Readiness needs this broker CONNECTED or DEGRADED' })
   required!: boolean;

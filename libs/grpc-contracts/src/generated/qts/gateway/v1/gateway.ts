@@ -254,6 +254,8 @@ export interface Broker {
   mock: boolean;
   accounts: Account[];
   rateLimit?: RateLimitUsage | undefined;
+  /** How the gateway reaches the broker: "jts" (the JTS gRPC server), "rest" (the broker's own REST API) or "mock". */
+  transport: string;
 }
 
 /** A broker account from the configuration. */
@@ -494,6 +496,7 @@ function createBaseBroker(): Broker {
     mock: false,
     accounts: [],
     rateLimit: undefined,
+    transport: '',
   };
 }
 
@@ -519,6 +522,9 @@ export const Broker: MessageFns<Broker> = {
     }
     if (message.rateLimit !== undefined) {
       RateLimitUsage.encode(message.rateLimit, writer.uint32(58).fork()).join();
+    }
+    if (message.transport !== '') {
+      writer.uint32(66).string(message.transport);
     }
     return writer;
   },
@@ -592,6 +598,14 @@ export const Broker: MessageFns<Broker> = {
             message.rateLimit = RateLimitUsage.decode(reader, reader.uint32());
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.transport = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -619,6 +633,7 @@ export const Broker: MessageFns<Broker> = {
         : isSet(object.rate_limit)
           ? RateLimitUsage.fromJSON(object.rate_limit)
           : undefined,
+      transport: isSet(object.transport) ? globalThis.String(object.transport) : '',
     };
   },
 
@@ -645,6 +660,9 @@ export const Broker: MessageFns<Broker> = {
     if (message.rateLimit !== undefined) {
       obj.rateLimit = RateLimitUsage.toJSON(message.rateLimit);
     }
+    if (message.transport !== '') {
+      obj.transport = message.transport;
+    }
     return obj;
   },
 
@@ -663,6 +681,7 @@ export const Broker: MessageFns<Broker> = {
       object.rateLimit !== undefined && object.rateLimit !== null
         ? RateLimitUsage.fromPartial(object.rateLimit)
         : undefined;
+    message.transport = object.transport ?? '';
     return message;
   },
 };
